@@ -1,0 +1,32 @@
+# The two set-up commands: `make site` and `make test`. Both create .venv and
+# install the project with pinned dependencies when it is missing or stale.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test test-fast serve validate bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/cxsite build --site-dir site
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m 'not slow'
+
+serve: $(STAMP)
+	$(BIN)/cxsite serve
+
+validate: $(STAMP)
+	$(BIN)/cxsite validate
+
+clean:
+	rm -rf site .venv build *.egg-info .pytest_cache

@@ -1,0 +1,83 @@
+"""Build the site through MkDocs, atomically.
+
+MkDocs writes into a fresh folder beside the target; only when the build has
+succeeded is that folder swapped in, so a failed or interrupted build leaves
+the last good site where it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import InputError, InputErrors
+from .load import load_project
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build_site(root: Path, site_dir: Path, client: str | None = None,
+               engagements: list[str] | None = None, strict: bool = True,
+               config_file: Path | None = None) -> None:
+    """Validate the project, then build it with MkDocs into ``site_dir``."""
+    # Fail on bad input before MkDocs starts, with the project's own messages.
+    load_project(root, only=engagements, client=client)
+
+    from mkdocs.config import load_config
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    config_file = config_file or root / "mkdocs.yml"
+    if not config_file.is_file():
+        raise InputError(str(config_file), "no mkdocs.yml here; run in a project root or pass --project")
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    handler = _Collect()
+    log = logging.getLogger("mkdocs")
+    log.addHandler(handler)
+    try:
+        cfg = load_config(str(config_file), site_dir=str(staging), strict=strict)
+        plugin = cfg.plugins.get("cxsite")
+        if plugin is not None:
+            plugin.config.client = client
+            plugin.config.engagements = list(engagements or [])
+        cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(cfg)
+        finally:
+            cfg.plugins.on_shutdown()
+    except (Abort, ConfigurationError, PluginError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        detail = "\n".join(handler.messages[-10:])
+        raise InputError(str(config_file), f"MkDocs build failed: {exc}"
+                                           + (f"\n{detail}" if detail else "")) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        log.removeHandler(handler)
+    _swap_in(staging, site_dir)
+
+
+def _swap_in(staging: Path, site_dir: Path) -> None:
+    old = None
+    if site_dir.exists():
+        old = site_dir.with_name(f".{site_dir.name}.old-{staging.name.rsplit('-', 1)[-1]}")
+        site_dir.rename(old)
+    staging.chmod(0o755)  # mkdtemp makes it private; a published site is not
+    staging.rename(site_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+__all__ = ["build_site", "InputErrors"]

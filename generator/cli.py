@@ -1,0 +1,173 @@
+"""The ``cxsite`` command: a thin shell over the core.
+
+Every :class:`~generator.errors.InputError` becomes ``path:line:col: message``
+on stderr and exit status 1. MkDocs is imported only by the commands that
+build a site, so ``validate`` and ``score`` start quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+from .errors import InputError, InputErrors
+
+
+def _project_root(args) -> Path:
+    return Path(args.project).resolve() if args.project else Path.cwd()
+
+
+def cmd_validate(args) -> int:
+    from .load import load_project, select_engagement, find_engagement_folders
+
+    root = _project_root(args)
+    project = load_project(root)
+    names = []
+    for p in args.paths:
+        path = Path(p).resolve()
+        if path.name == "engagement.yml":
+            path = path.parent
+        if path.is_dir() and path.parent.name == "engagements":
+            names.append(select_engagement(project, str(path), root))
+    n_q, n_e = len(project.questionnaires), len(names or project.engagements)
+    print(f"ok: {n_q} questionnaire{'s' * (n_q != 1)}, {n_e} engagement{'s' * (n_e != 1)}")
+    return 0
+
+
+def cmd_score(args) -> int:
+    from .load import load_project, select_engagement
+    from .score import score_engagement
+
+    root = _project_root(args)
+    probe = load_project(root, responses=False)
+    eid = select_engagement(probe, args.engagement, root)
+    project = load_project(root, only=[eid])
+    result = score_engagement(project.engagements[eid])
+    text = to_json(result) if args.format == "json" else to_csv(result)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def to_json(result: dict) -> str:
+    return json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def to_csv(result: dict) -> str:
+    """One row per figure: level, id, measure, value — easy to pivot in a spreadsheet."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["level", "id", "segment", "group", "measure", "value"])
+    w.writerow(["index", "index", "", "", "score", result["index"]["score"]])
+    w.writerow(["index", "index", "", "", "band", result["index"]["band"]])
+    for d in result["dimensions"]:
+        for m in ("n", "mean", "score", "band", "favorable", "neutral", "unfavorable", "alpha"):
+            w.writerow(["dimension", d["id"], "", "", m, d[m]])
+        for i in d["items"]:
+            for m in ("n", "mean", "favorable", "neutral", "unfavorable", "not_applicable"):
+                w.writerow(["item", i["id"], "", "", m, i[m]])
+    for o in result["outcomes"]:
+        for m in ("n", "mean", "nps", "promoters", "passives", "detractors", "favorable"):
+            w.writerow(["outcome", o["id"], "", "", m, o[m]])
+    for seg, groups in sorted(result["segments"].items()):
+        for g in groups:
+            if g["suppressed"]:
+                w.writerow(["segment", "index", seg, g["value"], "suppressed", True])
+                continue
+            w.writerow(["segment", "index", seg, g["value"], "n", g["n"]])
+            w.writerow(["segment", "index", seg, g["value"], "score", g["index"]])
+            for did, d in sorted(g["dimensions"].items()):
+                w.writerow(["segment", did, seg, g["value"], "score", d["score"]])
+    return out.getvalue()
+
+
+def cmd_build(args) -> int:
+    from .build import build_site
+
+    root = _project_root(args)
+    site_dir = Path(args.site_dir) if args.site_dir else root / "site"
+    build_site(root, site_dir, client=args.client, engagements=args.engagement or None,
+               strict=not args.no_strict)
+    print(f"built {site_dir}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from mkdocs.commands.serve import serve
+
+    root = _project_root(args)
+    serve(str(root / "mkdocs.yml"), open_in_browser=False, livereload=True,
+          dev_addr=args.dev_addr)
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from .model import ASSESSOR_RATINGS_FORMAT, ENGAGEMENT_FORMAT, QUESTIONNAIRE_FORMAT
+
+    formats = {"questionnaire": QUESTIONNAIRE_FORMAT, "engagement": ENGAGEMENT_FORMAT,
+               "ratings": ASSESSOR_RATINGS_FORMAT}
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+              "title": f"cxsite {args.kind}", **formats[args.kind].json_schema()}
+    sys.stdout.write(json.dumps(schema, indent=2) + "\n")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cxsite", description="Culture and customer-experience assessment reports.")
+    p.add_argument("--project", metavar="DIR", help="project root (default: the current folder)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="check questionnaires, engagements and responses")
+    v.add_argument("paths", nargs="*", help="files or engagement folders (default: everything)")
+    v.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("score", help="print an engagement's results")
+    s.add_argument("engagement", help="engagement id or folder")
+    s.add_argument("--format", choices=("json", "csv"), default="json")
+    s.add_argument("-o", "--output", metavar="FILE")
+    s.set_defaults(func=cmd_score)
+
+    b = sub.add_parser("build", help="build the report site")
+    b.add_argument("--site-dir", metavar="DIR", help="output folder (default: site/)")
+    b.add_argument("--client", help="build only this client's engagements (name or slug)")
+    b.add_argument("--engagement", action="append", metavar="ID", help="build only this engagement (repeatable)")
+    b.add_argument("--no-strict", action="store_true", help="do not treat MkDocs warnings as errors")
+    b.set_defaults(func=cmd_build)
+
+    sv = sub.add_parser("serve", help="live preview; rebuilds when a questionnaire or response changes")
+    sv.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
+    sv.set_defaults(func=cmd_serve)
+
+    sc = sub.add_parser("schema", help="print the JSON Schema of a file format")
+    sc.add_argument("kind", choices=("questionnaire", "engagement", "ratings"))
+    sc.set_defaults(func=cmd_schema)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.project and not Path(args.project).is_dir():
+            raise InputError(args.project, "--project: no such folder")
+        return args.func(args)
+    except InputErrors as exc:
+        for e in exc.errors:
+            print(e, file=sys.stderr)
+        n = len(exc.errors)
+        print(f"{n} problem{'s' * (n != 1)} found; nothing was built or written.", file=sys.stderr)
+        return 1
+    except InputError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

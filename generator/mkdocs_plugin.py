@@ -1,0 +1,67 @@
+"""The MkDocs adapter: generated report pages in, live reload on data changes.
+
+All the work happens in the core (:func:`generator.load.load_project`,
+:func:`generator.pages.build_pages`); this only hands the pages to MkDocs as
+``File.generated`` and tells ``mkdocs serve`` which folders to watch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .errors import InputError, InputErrors
+from .load import load_project
+from .pages import build_pages
+from .render import DEFAULT_TEMPLATES
+
+CSS = "assets/cxsite.css"
+
+
+class CxsiteConfig(Config):
+    project_dir = c.Optional(c.Dir(exists=True))  # default: the folder of mkdocs.yml
+    templates_dir = c.Optional(c.Dir(exists=True))  # default: <project>/site_templates
+    client = c.Optional(c.Type(str))  # build only this client's engagements
+    engagements = c.ListOfItems(c.Type(str), default=[])  # or only these (ids)
+
+
+class CxsitePlugin(BasePlugin[CxsiteConfig]):
+    def on_config(self, config):
+        root = Path(self.config.project_dir or Path(config.config_file_path).parent)
+        self.root = root.resolve()
+        self.templates = Path(self.config.templates_dir or self.root / "site_templates")
+        if CSS not in config.extra_css:
+            config.extra_css.append(CSS)
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        try:
+            project = load_project(self.root, only=self.config.engagements or None,
+                                   client=self.config.client)
+            site = build_pages(project, self.templates)
+        except (InputError, InputErrors) as exc:
+            raise PluginError(f"cxsite: the project has errors:\n{exc}") from None
+        hand_written = sorted(f.src_uri for f in files.documentation_pages())
+        for path, content in site.pages.items():
+            if files.get_file_from_path(path):
+                raise PluginError(f"cxsite: docs/{path} clashes with a generated page; rename it")
+            files.append(File.generated(config, path, content=content))
+        css = (self.templates / CSS) if (self.templates / CSS).is_file() else DEFAULT_TEMPLATES / CSS
+        files.append(File.generated(config, CSS, abs_src_path=str(css)))
+        if config.nav is None:
+            # The report pages only exist from here on, so the navigation is ours to give.
+            config.nav = site.nav + hand_written
+        return files
+
+    def on_serve(self, server, config, builder):
+        for folder in ("assessments", "engagements"):
+            if (self.root / folder).is_dir():
+                server.watch(str(self.root / folder))
+        if self.templates.is_dir():
+            server.watch(str(self.templates))
+        return server

@@ -1,0 +1,243 @@
+"""The questionnaire and engagement formats, and the objects they load into.
+
+The ``*_FORMAT`` records are the single declaration of each file format: the
+validator checks against them and ``cxsite schema`` prints them as JSON Schema.
+The dataclasses are what the rest of the generator works with once a file has
+passed: cross-references resolved, defaults applied, nothing left to check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .schema import (
+    Bool, Choice, Date, Field, ListOf, MapOf, Number, Record, Scalar, SemVer, Slug, Text,
+)
+
+AUDIENCES = ("staff", "customers", "assessor")
+SCALE_KINDS = ("likert", "nps")
+
+SCALE_FORMAT = Record("scale", {
+    "kind": Field(Choice(SCALE_KINDS), default="likert",
+                  doc="likert: labelled consecutive points; nps: 0-10 likelihood, only end labels needed"),
+    "points": Field(MapOf(Number(integer=True), Text(), min_items=2), required=True,
+                    doc="point value -> label"),
+    "favorable": Field(ListOf(Number(integer=True), min_items=1),
+                       doc="points counted as favourable; default the top two (nps: 9-10)"),
+    "unfavorable": Field(ListOf(Number(integer=True), min_items=1),
+                         doc="points counted as unfavourable; default the bottom two (nps: 0-6)"),
+    "not_applicable": Field(ListOf(Text()), default=[],
+                            doc="answers that count as no answer and are reported separately"),
+})
+
+BAND_FORMAT = Record("band", {
+    "id": Field(Slug(), required=True),
+    "min": Field(Number(minimum=0, maximum=100), required=True, doc="lowest 0-100 score in the band"),
+    "label": Field(Text(), required=True),
+    "summary": Field(Text(), required=True, doc="what an organisation in this band looks like"),
+})
+
+ITEM_FORMAT = Record("item", {
+    "id": Field(Slug(), required=True, doc="column name in responses"),
+    "text": Field(Text(), required=True, doc="the statement as staff see it"),
+    "scale": Field(Slug(), required=True, doc="a key of 'scales'"),
+    "reverse": Field(Bool(), default=False, doc="agreeing is the unfavourable answer"),
+    "customer_text": Field(Text(), doc="the same statement as a customer would be asked it"),
+})
+
+OUTCOME_FORMAT = Record("outcome", {
+    "id": Field(Slug(), required=True),
+    "text": Field(Text(), required=True),
+    "scale": Field(Slug(), required=True),
+    "customer_text": Field(Text()),
+})
+
+OPEN_QUESTION_FORMAT = Record("open question", {
+    "id": Field(Slug(), required=True),
+    "text": Field(Text(), required=True),
+    "customer_text": Field(Text()),
+})
+
+DIMENSION_FORMAT = Record("dimension", {
+    "id": Field(Slug(), required=True),
+    "title": Field(Text(), required=True),
+    "description": Field(Text(), required=True, doc="what the dimension is, for a client reader"),
+    "weight": Field(Number(minimum=0), default=1, doc="weight in the index"),
+    "items": Field(ListOf(ITEM_FORMAT, min_items=1), required=True),
+    "narratives": Field(MapOf(Slug(), Text()), default={}, doc="band id -> what this score means here"),
+    "actions": Field(MapOf(Slug(), ListOf(Text(), min_items=1)), default={},
+                     doc="band id -> recommended actions"),
+})
+
+QUESTIONNAIRE_FORMAT = Record("questionnaire", {
+    "id": Field(Slug(), required=True, doc="unique in assessments/"),
+    "version": Field(SemVer(), required=True),
+    "title": Field(Text(), required=True),
+    "summary": Field(Text(), required=True, doc="one paragraph for the report cover"),
+    "audience": Field(Choice(AUDIENCES), required=True),
+    "scales": Field(MapOf(Slug(), SCALE_FORMAT, min_items=1), required=True),
+    "bands": Field(ListOf(BAND_FORMAT, min_items=1), required=True),
+    "dimensions": Field(ListOf(DIMENSION_FORMAT, min_items=1), required=True),
+    "outcomes": Field(ListOf(OUTCOME_FORMAT), default=[]),
+    "open_questions": Field(ListOf(OPEN_QUESTION_FORMAT), default=[]),
+}, doc="A questionnaire in assessments/")
+
+ENGAGEMENT_FORMAT = Record("engagement", {
+    "client": Field(Text(), required=True),
+    "title": Field(Text(), required=True),
+    "assessment": Field(Text(), required=True, doc="questionnaire id, optionally pinned: id@1.2.0"),
+    "wave": Field(Text(), required=True, doc="e.g. '2026 Q3'"),
+    "date": Field(Date(), required=True, doc="when fieldwork closed"),
+    "responses": Field(Text(), default="responses.csv", doc="CSV, or YAML for assessor ratings"),
+    "invited": Field(Number(minimum=1, integer=True), doc="people invited, for the response rate"),
+    "segments": Field(ListOf(Slug()), default=[], doc="response columns to break results down by"),
+    "min_group_size": Field(Number(minimum=2, integer=True), default=5, doc="anonymity threshold"),
+    "min_group_size_comments": Field(Number(minimum=2, integer=True),
+                                     doc="threshold for showing comments; default min_group_size"),
+    "previous": Field(Slug(), doc="id of the earlier engagement of this client, for trends"),
+}, doc="engagements/<id>/engagement.yml")
+
+ASSESSOR_RATINGS_FORMAT = Record("assessor ratings", {
+    "respondents": Field(ListOf(MapOf(Slug(), Scalar()), min_items=1), required=True),
+    "notes": Field(MapOf(Slug(), Text()), default={}, doc="item id -> evidence shown beside the item"),
+})
+
+
+@dataclass(frozen=True)
+class Scale:
+    id: str
+    kind: str
+    points: dict[int, str]
+    favorable: frozenset[int]
+    unfavorable: frozenset[int]
+    not_applicable: tuple[str, ...]
+
+    @property
+    def min(self) -> int:
+        return min(self.points)
+
+    @property
+    def max(self) -> int:
+        return max(self.points)
+
+    @property
+    def values(self) -> range:
+        return range(self.min, self.max + 1)
+
+    def label(self, point: int) -> str:
+        return self.points.get(point, str(point))
+
+
+@dataclass(frozen=True)
+class Band:
+    id: str
+    min: float
+    label: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    text: str
+    scale: Scale
+    reverse: bool = False
+    customer_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    title: str
+    description: str
+    weight: float
+    items: tuple[Item, ...]
+    narratives: dict[str, str]
+    actions: dict[str, tuple[str, ...]]
+
+    @property
+    def scale(self) -> Scale:
+        return self.items[0].scale
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    id: str
+    text: str
+    customer_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    id: str
+    version: str
+    title: str
+    summary: str
+    audience: str
+    scales: dict[str, Scale]
+    bands: tuple[Band, ...]
+    dimensions: tuple[Dimension, ...]
+    outcomes: tuple[Item, ...]
+    open_questions: tuple[OpenQuestion, ...]
+    path: str = ""
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(i for d in self.dimensions for i in d.items)
+
+    @property
+    def key(self) -> tuple[str, tuple[int, ...]]:
+        return self.id, tuple(int(p) for p in self.version.split("."))
+
+    def band_for(self, score: float | None) -> Band | None:
+        """The last band whose ``min`` is at most ``score``."""
+        if score is None:
+            return None
+        chosen = None
+        for band in self.bands:
+            if band.min <= score:
+                chosen = band
+        return chosen
+
+
+@dataclass
+class Engagement:
+    id: str
+    folder: Path
+    path: str
+    client: str
+    title: str
+    assessment_id: str
+    assessment_version: str | None
+    wave: str
+    date: dt.date
+    responses_file: str
+    invited: int | None
+    segments: tuple[str, ...]
+    min_group_size: int
+    min_group_size_comments: int
+    previous: str | None
+    questionnaire: Questionnaire | None = None
+    responses: "Responses | None" = None
+
+
+@dataclass
+class Respondent:
+    row: int                            # line in the responses file, for messages
+    answers: dict[str, int | str | None]  # item id -> point, NA or None (missing)
+    segments: dict[str, str]
+    comments: dict[str, str]
+    respondent_id: str | None = None
+
+
+NA = "NA"  # an answer given as not applicable
+
+
+@dataclass
+class Responses:
+    path: str
+    respondents: list[Respondent]
+    notes: dict[str, str] = field(default_factory=dict)
+    quality: list[dict] = field(default_factory=list)

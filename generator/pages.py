@@ -1,0 +1,136 @@
+"""Which pages a site has, and what each one is given to render.
+
+:func:`build_pages` is the whole of the site's generated content as a plain
+mapping ``{path inside docs: Markdown}``, plus the navigation. It knows
+nothing of MkDocs: the plugin hands the mapping to MkDocs, tests read it
+directly.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import clock
+from .load import Project
+from .model import Engagement, Questionnaire
+from .render import make_environment, render
+from .score import score_engagement
+
+
+@dataclass
+class Site:
+    pages: dict[str, str] = field(default_factory=dict)
+    nav: list = field(default_factory=list)
+    results: dict[str, dict] = field(default_factory=dict)
+
+
+def engagement_dir(eid: str) -> str:
+    return f"engagements/{eid}"
+
+
+def questionnaire_page(q: Questionnaire) -> str:
+    return f"questionnaires/{q.id}.md"
+
+
+def nav_title(text: str) -> str:
+    """A navigation title from data, HTML-escaped: MkDocs themes print nav titles unescaped."""
+    return html.escape(" ".join(text.split()), quote=True)
+
+
+def highlights(result: dict, count: int = 3) -> dict:
+    """The strongest and weakest items by favourable share, and the weakest dimensions.
+
+    Items without answers are left out. Ties break on the mean, then the id,
+    so the choice is stable. The weakest dimensions are the two lowest scores
+    (only those below the top band, so a uniformly strong result recommends
+    nothing it does not need).
+    """
+    items = [dict(i, dimension=d["id"], dimension_title=d["title"])
+             for d in result["dimensions"] for i in d["items"] if i["favorable"] is not None]
+    strongest = sorted(items, key=lambda i: (-i["favorable"], -i["mean"], i["id"]))[:count]
+    taken = {i["id"] for i in strongest}
+    weakest = [i for i in sorted(items, key=lambda i: (i["favorable"], i["mean"], i["id"]))
+               if i["id"] not in taken][:count]
+    scored = [d for d in result["dimensions"] if d["score"] is not None]
+    weakest_dims = sorted(scored, key=lambda d: (d["score"], d["id"]))[:2]
+    return {"strongest": strongest, "weakest": weakest, "weakest_dimensions": weakest_dims}
+
+
+def trend(result: dict, previous: dict | None) -> dict | None:
+    """Index and dimension changes against the previous wave (points on 0-100)."""
+    if not previous or previous.get("withheld") or result.get("withheld"):
+        return None
+    before = {d["id"]: d for d in previous["dimensions"]}
+
+    def delta(now, then):
+        return None if now is None or then is None else now - then
+
+    return {
+        "previous": previous["engagement"],
+        "index": delta(result["index"]["score"], previous["index"]["score"]),
+        "index_before": previous["index"]["score"],
+        "dimensions": {d["id"]: {"delta": delta(d["score"], before[d["id"]]["score"]),
+                                 "before": before[d["id"]]["score"]}
+                       for d in result["dimensions"] if d["id"] in before},
+    }
+
+
+def build_pages(project: Project, templates: Path | None = None) -> Site:
+    """Render every page of the site for the engagements loaded in ``project``."""
+    env = make_environment(templates)
+    site = Site()
+    generated = clock.now().date()
+    engagements = sorted(project.engagements.values(), key=lambda e: (e.client, e.date, e.id))
+    for e in engagements:
+        site.results[e.id] = score_engagement(e)
+    used = {(e.questionnaire.id, e.questionnaire.version): e.questionnaire for e in engagements}
+    for q in project.questionnaires.values():
+        latest = project.latest(q.id)
+        used.setdefault((latest.id, latest.version), latest)
+    questionnaires = sorted(used.values(), key=lambda q: q.key)
+    # One page per questionnaire id: the newest version in use.
+    by_id: dict[str, Questionnaire] = {}
+    for q in questionnaires:
+        by_id[q.id] = q
+
+    common = {"generated": generated}
+    cards = [{"e": e, "r": site.results[e.id], "q": e.questionnaire} for e in engagements]
+    site.pages["index.md"] = render(env, "home.md.j2", cards=cards, clients=sorted({e.client for e in engagements}),
+                                    questionnaires=list(by_id.values()), **common)
+    site.pages["questionnaires/index.md"] = render(env, "questionnaires.md.j2",
+                                                   questionnaires=list(by_id.values()), **common)
+    for q in by_id.values():
+        site.pages[questionnaire_page(q)] = render(env, "questionnaire.md.j2", q=q, **common)
+
+    client_nav: dict[str, list] = {}
+    for e in engagements:
+        r = site.results[e.id]
+        q = e.questionnaire
+        prev = site.results.get(e.previous) if e.previous else None
+        base = engagement_dir(e.id)
+        ctx = dict(e=e, q=q, r=r, bands={b.id: b for b in q.bands},
+                   dims={d.id: d for d in q.dimensions}, trend=trend(r, prev),
+                   qpage=f"../../{questionnaire_page(q)}", **common)
+        site.pages[f"{base}/index.md"] = render(env, "overview.md.j2", h=None if r["withheld"] else highlights(r),
+                                                **ctx)
+        site.pages[f"{base}/methodology.md"] = render(env, "methodology.md.j2", **ctx)
+        entry = [{"Overview": f"{base}/index.md"}]
+        if not r["withheld"]:
+            dim_nav = []
+            for d in r["dimensions"]:
+                path = f"{base}/dimensions/{d['id']}.md"
+                site.pages[path] = render(env, "dimension.md.j2", d=d, dm=ctx["dims"][d["id"]],
+                                          notes=e.responses.notes if e.responses else {}, **ctx)
+                dim_nav.append({nav_title(d["title"]): path})
+            entry.append({"Dimensions": dim_nav})
+        entry.append({"Methodology": f"{base}/methodology.md"})
+        client_nav.setdefault(e.client, []).append({nav_title(f"{e.title} ({e.wave})"): entry})
+
+    site.nav = [{"Home": "index.md"}]
+    for client in sorted(client_nav):
+        site.nav.append({nav_title(client): client_nav[client]})
+    site.nav.append({"Questionnaires": ["questionnaires/index.md"]
+                     + [{nav_title(q.title): questionnaire_page(q)} for q in by_id.values()]})
+    return site

@@ -1,0 +1,50 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+TESTS = Path(__file__).parent
+PROJECTS = TESTS / "projects"
+REPO = TESTS.parent
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite the golden files from the current output")
+
+
+@pytest.fixture
+def update_golden(request):
+    return request.config.getoption("--update-golden")
+
+
+def copy_project(name: str, dest: Path) -> Path:
+    target = dest / name
+    shutil.copytree(PROJECTS / name, target)
+    return target
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Path:
+    """A writable copy of the hand-scored tiny project."""
+    return copy_project("tiny", tmp_path)
+
+
+@pytest.fixture
+def pulse(tmp_path) -> Path:
+    """A writable copy of the service-pulse project (shared survey-export data)."""
+    return copy_project("pulse", tmp_path)
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run the CLI in-process: returns (exit code, stdout, stderr)."""
+
+    def run(*args: str):
+        code = main([str(a) for a in args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run

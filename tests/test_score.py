@@ -1,0 +1,171 @@
+"""Each scoring definition against figures computed by hand on tests/projects/tiny.
+
+tiny: agree5 items a, b (reverse) in d1; c, d, e in d2 (weight 3); nps outcome;
+five rows, r5 answers nothing. Reflected b: r1 1->5, r2 2->4, r3 N/A, r4 4->2.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.load import load_project
+from generator.model import NA, Respondent
+from generator.score import (
+    cronbach_alpha, reflect, respondent_dimension_means, score_engagement, segment_groups,
+)
+
+approx = pytest.approx
+
+
+@pytest.fixture
+def result(tiny):
+    return score_engagement(load_project(tiny).engagements["tiny-2026"])
+
+
+def dim(result, did):
+    return next(d for d in result["dimensions"] if d["id"] == did)
+
+
+def item(result, iid):
+    return next(i for d in result["dimensions"] for i in d["items"] if i["id"] == iid)
+
+
+def test_reverse_items_are_reflected(tiny, result):
+    q = load_project(tiny).engagements["tiny-2026"].questionnaire
+    assert reflect(1, q.scales["agree5"]) == 5 and reflect(4, q.scales["agree5"]) == 2
+    b = item(result, "b")  # raw 1, 2, N/A, 4 -> 5, 4, 2
+    assert b["counts"] == {"1": 0, "2": 1, "3": 0, "4": 1, "5": 1}
+    assert b["mean"] == approx(11 / 3)
+
+
+def test_item_statistics(result):
+    a = item(result, "a")  # 5, 4, 2, "Agree"=4
+    assert (a["n"], a["mean"]) == (4, approx(3.75))
+    assert (a["favorable"], a["neutral"], a["unfavorable"]) == (approx(0.75), approx(0), approx(0.25))
+    assert a["counts"] == {"1": 0, "2": 1, "3": 0, "4": 2, "5": 1}
+    b = item(result, "b")
+    assert (b["n"], b["not_applicable"]) == (3, 1)
+    assert b["favorable"] == approx(2 / 3)
+
+
+def test_dimension_counts_respondents_with_half_the_items(result):
+    d1 = dim(result, "d1")  # k=2, need 1: means 5, 4, 2, 3
+    assert (d1["n"], d1["mean"], d1["score"]) == (4, approx(3.5), approx(62.5))
+    d2 = dim(result, "d2")  # k=3, need 2: r2 (one answer) not counted; means 4, 5, 5/3
+    assert (d2["n"], d2["mean"], d2["score"]) == (3, approx(32 / 9), approx(100 * (32 / 9 - 1) / 4))
+
+
+def test_dimension_shares_pool_all_valid_answers(result):
+    d1 = dim(result, "d1")  # a: 5,4,2,4  b: 5,4,2 -> fav 5, unfav 2 of 7
+    assert (d1["favorable"], d1["neutral"], d1["unfavorable"]) == (approx(5 / 7), approx(0), approx(2 / 7))
+    d2 = dim(result, "d2")  # 4,3,5,2 | 4,5,2 | 5,1 -> fav 5, neutral 1, unfav 3 of 9
+    assert (d2["favorable"], d2["neutral"], d2["unfavorable"]) == (approx(5 / 9), approx(1 / 9), approx(3 / 9))
+
+
+def test_index_is_weighted_mean_and_bands(result):
+    expected = (62.5 * 1 + 100 * (32 / 9 - 1) / 4 * 3) / 4
+    assert result["index"] == {"score": approx(expected), "band": "high"}
+    assert dim(result, "d1")["band"] == "high"
+
+
+def test_cronbach_alpha_listwise(result):
+    # d1 listwise rows (5,5) (4,4) (4,2): var a = 1/3, var b = 7/3, var sum = 4
+    assert dim(result, "d1")["alpha"] == approx(2 * (1 - (1 / 3 + 7 / 3) / 4))
+    assert dim(result, "d2")["alpha"] is None  # only two complete rows
+
+
+def test_cronbach_alpha_edge_cases():
+    assert cronbach_alpha([[1, 2, 3]]) is None  # one item
+    assert cronbach_alpha([[3, 3, 3], [3, 3, 3]]) is None  # no variance
+    # Checked against pingouin.cronbach_alpha on the same table: 0.8
+    cols = [[1, 2, 3, 4], [2, 2, 4, 4], [1, 3, 3, 5]]
+    items_var = sum(_var(c) for c in cols)
+    total = _var([sum(r) for r in zip(*cols)])
+    assert cronbach_alpha(cols) == approx(1.5 * (1 - items_var / total))
+
+
+def _var(xs):
+    m = sum(xs) / len(xs)
+    return sum((x - m) ** 2 for x in xs) / (len(xs) - 1)
+
+
+def test_half_rule_rounds_up():
+    # Columns are items. k = 3 needs 2 answers: the first person gave 1, the second 2.
+    assert respondent_dimension_means([[5, 4], [None, 2], [None, None]]) == [3]
+    # k = 4 needs 2.
+    assert respondent_dimension_means([[5], [3], [None], [None]]) == [4]
+    assert respondent_dimension_means([[NA], [NA]]) == []
+
+
+def test_nps_outcome(result):
+    o = result["outcomes"][0]  # 10, 9, 6, 7
+    assert (o["promoters"], o["passives"], o["detractors"], o["n"]) == (2, 1, 1, 4)
+    assert o["nps"] == approx(25.0) and o["mean"] == approx(8.0)
+
+
+def test_response_rate_counts_usable_respondents(result):
+    assert result["respondents"] == {"rows": 5, "usable": 4, "invited": 8, "response_rate": approx(0.5)}
+    assert result["data_quality"][0]["row"] == 6
+
+
+def test_segments_scored_like_the_whole(result):
+    x, y = result["segments"]["team"]
+    assert (x["value"], x["n"], x["suppressed"]) == ("X", 2, False)
+    assert x["dimensions"]["d1"]["score"] == approx(87.5)  # r1 5, r2 4
+    assert x["dimensions"]["d2"] == {"n": 1, "mean": approx(4), "score": approx(75), "favorable": approx(2 / 3)}
+    assert x["index"] == approx((87.5 + 3 * 75) / 4)
+    assert y["value"] == "Y"
+
+
+def _people(groups: dict[str, int]) -> list[Respondent]:
+    rows = []
+    for value, n in groups.items():
+        rows += [Respondent(len(rows) + 2, {"a": 4, "b": 2}, {"team": value}, {}) for _ in range(n)]
+    return rows
+
+
+@pytest.mark.parametrize("sizes, hidden", [
+    ({"A": 6, "B": 7, "C": 8}, set()),
+    ({"A": 2, "B": 7, "C": 8}, {"A", "B"}),          # one small: next smallest goes too
+    ({"A": 2, "B": 3, "C": 8}, {"A", "B"}),          # two small: enough already
+    ({"A": 2, "B": 9}, {"A", "B"}),                  # B = whole - A
+    ({"A": 2, "B": 7, "C": 7}, {"A", "B"}),          # tie on the next smallest: by name
+])
+def test_segment_suppression(tiny, sizes, hidden):
+    q = load_project(tiny).engagements["tiny-2026"].questionnaire
+    groups = segment_groups(q, "team", _people(sizes), min_group_size=5)
+    assert {g["value"] for g in groups if g["suppressed"]} == hidden
+    for g in groups:
+        if g["suppressed"]:
+            assert g == {"value": g["value"], "n": None, "suppressed": True, "index": None, "dimensions": {}}
+
+
+def test_too_few_respondents_withholds_everything(tiny):
+    eng = tiny / "engagements" / "tiny-2026" / "engagement.yml"
+    eng.write_text(eng.read_text().replace("min_group_size: 2", "min_group_size: 5"))
+    r = score_engagement(load_project(tiny).engagements["tiny-2026"])
+    assert r["withheld"] is True
+    text = json.dumps(r)
+    assert '"usable": null' in text and r["dimensions"] == [] and r["segments"] == {}
+
+
+def test_matches_independent_figures_for_shared_exports(pulse):
+    """expected-scores.json was computed independently of this code."""
+    expected = json.loads((pulse / "expected-scores.json").read_text())
+    got = score_engagement(load_project(pulse).engagements["example-co-2026-oct"])
+    _compare(got, expected, "")
+
+
+def _compare(got, expected, path):
+    if isinstance(expected, dict):
+        for k, v in expected.items():
+            _compare(got[k], v, f"{path}.{k}")
+    elif isinstance(expected, list):
+        assert len(got) == len(expected), path
+        for i, (g, e) in enumerate(zip(got, expected)):
+            _compare(g, e, f"{path}[{i}]")
+    elif isinstance(expected, float):
+        assert got == approx(expected, rel=1e-9), path
+    else:
+        assert got == expected, path
