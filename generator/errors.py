@@ -71,7 +71,7 @@ class ErrorCollector:
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A suffix suggesting the closest valid spelling, or an empty string."""
     close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def one_of(choices: Iterable[object]) -> str:

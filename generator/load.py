@@ -28,6 +28,7 @@ class Project:
     root: Path
     questionnaires: dict[tuple[str, str], Questionnaire] = field(default_factory=dict)
     engagements: dict[str, Engagement] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)  # ids of questionnaires that failed to load
 
     def latest(self, assessment_id: str) -> Questionnaire | None:
         versions = [q for (i, _), q in self.questionnaires.items() if i == assessment_id]
@@ -45,6 +46,18 @@ def display_path(path: Path, root: Path) -> str:
 
 
 # --------------------------------------------------------------------------- questionnaires
+
+def questionnaire_id_of(path: Path) -> str | None:
+    """The id a questionnaire file declares, read leniently, for follow-up messages."""
+    try:
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            match = re.match(r"^id:\s*['\"]?([a-z0-9][a-z0-9_-]*)", line)
+            if match:
+                return match.group(1)
+    except OSError:
+        pass
+    return None
+
 
 def load_questionnaire(path: Path, root: Path, errors: ErrorCollector) -> Questionnaire | None:
     """Load one questionnaire file; problems go to ``errors``, ``None`` if unusable."""
@@ -134,7 +147,8 @@ def _build_questionnaire(raw: dict, doc: Doc, errors: ErrorCollector) -> Questio
             errors.add(doc.at(("bands", 0, "min")), f"the first band must start at 0, not {b['min']}")
         if bands and b["min"] <= bands[-1].min:
             errors.add(doc.at(("bands", i, "min")),
-                       f"bands must be in ascending order of min: {b['min']} follows {bands[-1].min:g}")
+                       f"bands must be in ascending order of min: {b['min']:g} follows {bands[-1].min:g}; "
+                       "list bands from the lowest score up")
         if any(x.id == b["id"] for x in bands):
             errors.add(doc.at(("bands", i, "id")), f"duplicate band id '{b['id']}'")
         bands.append(Band(b["id"], b["min"], b["label"], b["summary"]))
@@ -271,10 +285,9 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
             have = sorted(v for i, v in project.questionnaires if i == name)
             errors.add(doc.at(("assessment",)),
                        f"questionnaire '{name}' has no version {version}; available: {one_of(have)}")
-        elif not available:
+        elif name in project.broken:
             errors.add(doc.at(("assessment",)),
-                       f"unknown assessment '{name}': no questionnaire in assessments/ loaded "
-                       "without errors; fix those first")
+                       f"questionnaire '{name}' has errors (listed with its file); fix them first")
         else:
             errors.add(doc.at(("assessment",)),
                        f"unknown assessment '{name}'{did_you_mean(name, available)}; "
@@ -307,15 +320,16 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         min_group_size=raw["min_group_size"],
         min_group_size_comments=raw["min_group_size_comments"] or raw["min_group_size"],
         previous=raw["previous"], questionnaire=questionnaire,
+        previous_at=doc.at(("previous",)),
     )
 
 
 def check_previous_links(project: Project, errors: ErrorCollector) -> None:
     """``previous`` must name an earlier engagement of the same client, without cycles."""
     for eid, e in sorted(project.engagements.items()):
-        if not e.previous:
-            continue
-        where = Location(e.path)
+        if not e.previous or e.previous == eid:
+            continue  # no link, or a self-link, already reported where it was read
+        where = e.previous_at or Location(e.path)
         prev = project.engagements.get(e.previous)
         if prev is None:
             errors.add(where, f"previous engagement '{e.previous}' not found"
@@ -375,6 +389,7 @@ def load_project(root: Path, only: list[str] | None = None, responses: bool = Tr
     for path in find_questionnaire_files(root):
         q = load_questionnaire(path, root, errors)
         if q is None:
+            project.broken.add(questionnaire_id_of(path) or path.stem)
             continue
         if q.key in {x.key for x in project.questionnaires.values()}:
             other = project.questionnaires[(q.id, q.version)]

@@ -221,6 +221,7 @@ class Engagement:
     previous: str | None
     questionnaire: Questionnaire | None = None
     responses: "Responses | None" = None
+    previous_at: "object | None" = None  # Location of the 'previous' key, for messages
 
 
 @dataclass

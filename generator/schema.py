@@ -213,6 +213,12 @@ class Choice(Type):
         return {"enum": list(self.choices)}
 
 
+def _too_few(path: tuple, need: int, got: int) -> str:
+    what = f"'{path[-1]}'" if path and isinstance(path[-1], str) else "this list"
+    have = "none" if got == 0 else str(got)
+    return f"{what} needs at least {'one entry' if need == 1 else f'{need} entries'}, got {have}"
+
+
 @dataclass
 class ListOf(Type):
     item: Type
@@ -226,7 +232,7 @@ class ListOf(Type):
         if not isinstance(value, list):
             return self.wrong(value, path, ctx)
         if len(value) < self.min_items:
-            return ctx.error(path, f"expected at least {self.min_items} entries, got {len(value)}")
+            return ctx.error(path, _too_few(path, self.min_items, len(value)))
         return [self.item.check(v, path + (i,), ctx) for i, v in enumerate(value)]
 
     def json_schema(self):
@@ -248,7 +254,7 @@ class MapOf(Type):
         if not isinstance(value, dict):
             return self.wrong(value, path, ctx)
         if len(value) < self.min_items:
-            return ctx.error(path, f"expected at least {self.min_items} entries, got {len(value)}")
+            return ctx.error(path, _too_few(path, self.min_items, len(value)))
         out = {}
         for k, v in value.items():
             ck = self.key.check(k, path + (k,), _KeyContext(ctx))
@@ -299,8 +305,8 @@ class Record(Type):
             if key not in self.fields:
                 ctx.error(
                     path + (key,),
-                    f"unknown key '{key}' in {self.name}{did_you_mean(str(key), self.fields)} "
-                    f"(allowed: {', '.join(self.fields)})",
+                    f"unknown key '{key}' in {self.name}{did_you_mean(str(key), self.fields)}; "
+                    f"allowed keys: {', '.join(self.fields)}",
                     key=True,
                 )
         for name, spec in self.fields.items():

@@ -1,0 +1,148 @@
+"""Seeded synthetic responses for any questionnaire: the example engagements, and benchmarks.
+
+Each respondent has a general attitude, their department a climate of its
+own, and the organisation a profile of stronger and weaker dimensions; answers
+are those latent scores cut into scale points, with reverse-worded items
+answered the other way round, a few blanks and not-applicable answers, and
+comments drawn from ``data/example_comments.yml``. The same seed gives the
+same file on every run: ``python -m generator.synth`` rewrites the examples.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .load import load_questionnaire
+from .errors import ErrorCollector, InputErrors
+from .model import Questionnaire, Scale
+
+COMMENTS = Path(__file__).parent / "data" / "example_comments.yml"
+
+
+@dataclass
+class Spec:
+    """What one synthetic engagement looks like."""
+
+    engagement: str
+    questionnaire: str
+    seed: int
+    departments: dict[str, int]                      # name -> respondents
+    regions: dict[str, float] = field(default_factory=dict)  # name -> share
+    profile: tuple[float, ...] = (0.0,)              # per-dimension shift, cycled
+    level: float = 0.0                               # overall shift of the organisation
+    climate: dict[str, float] = field(default_factory=dict)  # department -> shift
+    blank: float = 0.02
+    not_applicable: float = 0.03
+    comment_rate: float = 0.35
+    unusable: int = 1                                # rows with no scored answer at all
+
+
+EXAMPLES = [
+    Spec("northwind-2025-q4", "service-culture", 2025,
+         {"Customer Support": 46, "Operations": 52, "Sales": 38, "Finance": 18, "IT": 21, "Facilities": 4},
+         {"North": 0.45, "South": 0.35, "Head office": 0.17},
+         profile=(0.2, -0.5, 0.5, 0.0, -0.6, -0.2, 0.4, -0.7), level=-0.25,
+         climate={"Customer Support": 0.3, "Operations": -0.3, "Finance": -0.2, "Sales": 0.1}),
+    Spec("northwind-2026-q3", "service-culture", 2026,
+         {"Customer Support": 49, "Operations": 55, "Sales": 40, "Finance": 19, "IT": 22, "Facilities": 3},
+         {"North": 0.45, "South": 0.35, "Head office": 0.17},
+         profile=(0.3, -0.2, 0.5, 0.1, -0.3, 0.1, 0.4, -0.4), level=-0.05,
+         climate={"Customer Support": 0.35, "Operations": -0.1, "Finance": -0.2, "Sales": 0.1}),
+    Spec("harbourline-2026-q2", "customer-focus", 7,
+         {"Contact Centre": 58, "Field Service": 44, "Sales": 31, "Billing": 20, "Product": 17, "Legal": 3},
+         {"Scotland": 0.4, "England": 0.5},
+         profile=(0.4, -0.4, 0.2, 0.5, -0.3, 0.0, -0.6, 0.3), level=0.1,
+         climate={"Contact Centre": 0.2, "Billing": -0.4, "Product": 0.3}),
+]
+
+
+def _point(latent: float, scale: Scale) -> int:
+    """Cut a latent score (0 = the scale's middle, about 1 = one point) into a point."""
+    mid = (scale.min + scale.max) / 2
+    spread = (scale.max - scale.min) / 4
+    return max(scale.min, min(scale.max, round(mid + latent * spread)))
+
+
+def generate(q: Questionnaire, spec: Spec, comments: dict[str, list[str]] | None = None) -> str:
+    """The responses CSV text for one synthetic engagement."""
+    rng = random.Random(spec.seed)
+    comments = comments or {}
+    item_bias = {i.id: rng.uniform(-0.3, 0.3) for i in q.items}
+    regions = list(spec.regions.items())
+    header = ["department", "region"] + [i.id for i in q.items] + [o.id for o in q.outcomes] \
+        + [o.id for o in q.open_questions]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    people = [dept for dept, n in spec.departments.items() for _ in range(n)]
+    rng.shuffle(people)
+    unusable = set(rng.sample(range(len(people)), min(spec.unusable, len(people))))
+    for row, dept in enumerate(people):
+        attitude = rng.gauss(0, 0.8)
+        base = spec.level + spec.climate.get(dept, 0.0) + attitude
+        region = ""
+        pick = rng.random()
+        for name, share in regions:
+            if pick < share:
+                region = name
+                break
+            pick -= share
+        values: list[str] = [dept, region]
+        dim_scores = []
+        for di, d in enumerate(q.dimensions):
+            shift = spec.profile[di % len(spec.profile)]
+            dim_latent = base + shift + rng.gauss(0, 0.5)
+            dim_scores.append(dim_latent)
+            for item in d.items:
+                scale = item.scale
+                if row in unusable or rng.random() < spec.blank:
+                    values.append("")
+                    continue
+                if scale.not_applicable and rng.random() < spec.not_applicable:
+                    values.append(scale.not_applicable[0])
+                    continue
+                point = _point(dim_latent + item_bias[item.id] + rng.gauss(0, 0.7), scale)
+                if item.reverse:
+                    point = scale.min + scale.max - point
+                values.append(str(point))
+        overall = sum(dim_scores) / len(dim_scores)
+        for o in q.outcomes:
+            if row in unusable:
+                values.append("")
+                continue
+            if o.scale.kind == "nps":
+                values.append(str(max(0, min(10, round(7.0 + 2.2 * overall + rng.gauss(0, 1.4))))))
+            else:
+                values.append(str(_point(overall + rng.gauss(0, 0.6), o.scale)))
+        for o in q.open_questions:
+            bank = comments.get(o.id, [])
+            values.append(rng.choice(bank) if bank and rng.random() < spec.comment_rate else "")
+        writer.writerow(values)
+    return out.getvalue()
+
+
+def write_examples(root: Path) -> list[Path]:
+    """Rewrite the responses of every example engagement under ``root``."""
+    comments = yaml.safe_load(COMMENTS.read_text(encoding="utf-8")) if COMMENTS.is_file() else {}
+    written = []
+    for spec in EXAMPLES:
+        errors = ErrorCollector()
+        q = load_questionnaire(root / "assessments" / f"{spec.questionnaire}.yml", root, errors)
+        if q is None:
+            raise InputErrors(errors.errors)
+        target = root / "engagements" / spec.engagement / "responses.csv"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(generate(q, spec, comments), encoding="utf-8")
+        written.append(target)
+    return written
+
+
+if __name__ == "__main__":
+    for path in write_examples(Path.cwd()):
+        print(f"wrote {path}")

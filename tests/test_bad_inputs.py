@@ -1,0 +1,71 @@
+"""The bad-input corpus: each folder under bad_inputs/ is laid over the tiny
+project and must give exactly the located messages in its expect.txt, exit 1,
+and no traceback."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECTS
+
+CASES = Path(__file__).parent / "bad_inputs"
+NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
+
+
+def overlay(case: Path, project: Path) -> None:
+    for f in case.rglob("*"):
+        if f.is_file() and f.name != "expect.txt":
+            target = project / f.relative_to(case)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(f, target)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bad_input_gives_located_message(name, tiny, cli):
+    overlay(CASES / name, tiny)
+    code, out, err = cli("--project", tiny, "validate")
+    assert code == 1
+    assert "Traceback" not in err
+    for line in (CASES / name / "expect.txt").read_text().splitlines():
+        assert line in err.splitlines(), f"{name}: missing\n{line}\ngot\n{err}"
+
+
+def test_corpus_is_large_enough():
+    assert len(NAMES) >= 40
+
+
+def test_every_case_breaks_the_valid_project(tiny, cli):
+    """The base project itself is clean, so each message is caused by its case."""
+    assert cli("--project", tiny, "validate")[0] == 0
+
+
+def test_huge_file_is_refused_without_reading_it(tiny, cli):
+    big = tiny / "engagements" / "tiny-2026" / "responses.csv"
+    with big.open("r+b") as f:
+        f.truncate(100 * 1024 * 1024)
+    code, _, err = cli("--project", tiny, "validate")
+    assert code == 1
+    assert "engagements/tiny-2026/responses.csv: file is 100.0 MB, over the 64 MB limit" in err
+
+
+def test_responses_symlinked_out_of_the_project(tiny, tmp_path, cli):
+    secret = tmp_path / "elsewhere.csv"
+    shutil.copy(PROJECTS / "tiny" / "engagements" / "tiny-2026" / "responses.csv", secret)
+    link = tiny / "engagements" / "tiny-2026" / "linked.csv"
+    os.symlink(secret, link)
+    eng = tiny / "engagements" / "tiny-2026" / "engagement.yml"
+    eng.write_text(eng.read_text().replace("responses: responses.csv", "responses: linked.csv"))
+    code, _, err = cli("--project", tiny, "validate")
+    assert code == 1
+    assert "engagement.yml:6:12: 'linked.csv' links to a place outside the project" in err
+
+
+def test_engagement_folder_symlinked_out_of_the_project(tiny, tmp_path, cli):
+    outside = tmp_path / "outside"
+    shutil.copytree(tiny / "engagements" / "tiny-2026", outside)
+    os.symlink(outside, tiny / "engagements" / "stolen")
+    code, _, err = cli("--project", tiny, "validate")
+    assert code == 1
+    assert "engagements/stolen: engagement folder is a link to a place outside the project" in err

@@ -1,0 +1,83 @@
+import json
+
+from generator.cli import main
+
+
+def test_validate_clean_project(tiny, cli):
+    code, out, err = cli("--project", tiny, "validate")
+    assert (code, err) == (0, "")
+    assert out == "ok: 1 questionnaire, 1 engagement\n"
+
+
+def test_validate_runs_in_the_current_folder(tiny, cli, monkeypatch):
+    monkeypatch.chdir(tiny)
+    assert cli("validate")[0] == 0
+
+
+def test_validate_outside_a_project(tmp_path, cli):
+    code, _, err = cli("--project", tmp_path, "validate")
+    assert code == 1 and "no assessments/ folder here" in err
+
+
+def test_validate_reports_every_problem_at_once(tiny, cli):
+    q = tiny / "assessments" / "tiny.yml"
+    q.write_text(q.read_text().replace("audience: staff", "audience: staf").replace("weight: 3", "weight: x"))
+    code, _, err = cli("--project", tiny, "validate")
+    assert code == 1
+    assert "assessments/tiny.yml:6:11: expected one of" in err
+    assert "assessments/tiny.yml:31:13: expected a number" in err
+    assert err.rstrip().endswith("problems found; nothing was built or written.")
+
+
+def test_score_json_is_the_documented_contract(tiny, cli):
+    code, out, _ = cli("--project", tiny, "score", "tiny-2026")
+    assert code == 0
+    r = json.loads(out)
+    assert r["schema"] == 1
+    assert set(r) >= {"engagement", "assessment", "respondents", "index", "dimensions",
+                      "outcomes", "segments", "data_quality"}
+    assert r["engagement"] == {"id": "tiny-2026", "client": "Tiny Co", "title": "Tiny baseline",
+                               "wave": "2026", "date": "2026-06-30"}
+    assert r["assessment"] == {"id": "tiny", "version": "1.0.0", "title": "Tiny"}
+    assert set(r["dimensions"][0]) >= {"id", "title", "n", "mean", "score", "band", "favorable",
+                                       "neutral", "unfavorable", "alpha", "items"}
+    assert set(r["dimensions"][0]["items"][0]) >= {"id", "text", "n", "mean", "favorable", "neutral",
+                                                   "unfavorable", "not_applicable", "counts"}
+    assert set(r["outcomes"][0]) >= {"id", "kind", "n", "mean", "nps", "promoters", "passives", "detractors"}
+
+
+def test_score_by_folder_and_to_file(tiny, cli, tmp_path):
+    target = tmp_path / "out.json"
+    code, out, _ = cli("--project", tiny, "score", tiny / "engagements" / "tiny-2026", "-o", target)
+    assert (code, out) == (0, "")
+    assert json.loads(target.read_text())["index"]["band"] == "high"
+
+
+def test_score_csv(tiny, cli):
+    code, out, _ = cli("--project", tiny, "score", "tiny-2026", "--format", "csv")
+    lines = out.splitlines()
+    assert lines[0] == "level,id,segment,group,measure,value"
+    assert "dimension,d1,,,score,62.5" in lines
+    assert "outcome,nps,,,,nps,25.0".replace(",,,,", ",,,") in lines
+
+
+def test_score_unknown_engagement(tiny, cli):
+    code, _, err = cli("--project", tiny, "score", "tiny-2062")
+    assert code == 1
+    assert "no engagement 'tiny-2062' (did you mean 'tiny-2026'?)" in err
+
+
+def test_schema_command_describes_the_format(cli):
+    code, out, _ = cli("schema", "questionnaire")
+    schema = json.loads(out)
+    assert code == 0 and schema["additionalProperties"] is False
+    assert schema["properties"]["audience"]["enum"] == ["staff", "customers", "assessor"]
+    assert "dimensions" in schema["required"]
+
+
+def test_python_dash_m_entry_point():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "generator", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "validate" in done.stdout
