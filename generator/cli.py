@@ -23,19 +23,35 @@ def _project_root(args) -> Path:
 
 
 def cmd_validate(args) -> int:
-    from .load import load_project, select_engagement, find_engagement_folders
+    from .load import load_project
 
     root = _project_root(args)
-    project = load_project(root)
-    names = []
+    named = []
     for p in args.paths:
         path = Path(p).resolve()
-        if path.name == "engagement.yml":
-            path = path.parent
-        if path.is_dir() and path.parent.name == "engagements":
-            names.append(select_engagement(project, str(path), root))
-    n_q, n_e = len(project.questionnaires), len(names or project.engagements)
-    print(f"ok: {n_q} questionnaire{'s' * (n_q != 1)}, {n_e} engagement{'s' * (n_e != 1)}")
+        if not path.exists():
+            raise InputError(p, "no such file or folder")
+        try:
+            named.append(path.relative_to(root.resolve()).as_posix())
+        except ValueError:
+            raise InputError(p, "is not inside the project; pass --project DIR") from None
+    try:
+        project = load_project(root)
+    except InputErrors as exc:
+        # Named files: report their problems only (the whole project is still read,
+        # since an engagement is checked against its questionnaire).
+        mine = [e for e in exc.errors if not named or any(
+            e.where.path == n or e.where.path.startswith(n.rstrip("/") + "/") for n in named)]
+        if mine:
+            raise InputErrors(mine) from None
+        project = None
+    if project is None:
+        print(f"ok: {', '.join(named)}")
+        return 0
+    n_q, n_e = len(project.questionnaires), len(project.engagements)
+    what = ", ".join(named) if named else \
+        f"{n_q} questionnaire{'s' * (n_q != 1)}, {n_e} engagement{'s' * (n_e != 1)}"
+    print(f"ok: {what}")
     return 0
 
 

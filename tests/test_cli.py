@@ -81,3 +81,17 @@ def test_python_dash_m_entry_point():
 
     done = subprocess.run([sys.executable, "-m", "generator", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "validate" in done.stdout
+
+
+def test_validate_named_paths_reports_only_those(tiny, cli):
+    eng = tiny / "engagements" / "tiny-2026" / "responses.csv"
+    eng.write_text(eng.read_text().replace("r3,Y,2,", "r3,Y,9,"))
+    code, out, _ = cli("--project", tiny, "validate", tiny / "assessments" / "tiny.yml")
+    assert (code, out) == (0, "ok: assessments/tiny.yml\n")
+    code, _, err = cli("--project", tiny, "validate", tiny / "engagements" / "tiny-2026")
+    assert code == 1 and "responses.csv:4:3: column 'a': '9' is not a point" in err
+
+
+def test_validate_named_path_must_exist(tiny, cli):
+    code, _, err = cli("--project", tiny, "validate", tiny / "nothing.yml")
+    assert code == 1 and "no such file or folder" in err

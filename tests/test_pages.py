@@ -1,0 +1,91 @@
+"""Rendered Markdown against golden files (pytest --update-golden rewrites them)."""
+
+from pathlib import Path
+
+import pytest
+
+from generator.load import load_project
+from generator.pages import build_pages, highlights
+from generator.render import md_escape
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")  # 2026-05-28
+
+
+@pytest.mark.parametrize("project", ["tiny", "pulse"])
+def test_pages_match_golden(project, request, update_golden):
+    root = request.getfixturevalue(project)
+    site = build_pages(load_project(root))
+    folder = GOLDEN / project
+    expected = sorted(str(p.relative_to(folder)) for p in folder.rglob("*.md")) if folder.exists() else []
+    if update_golden:
+        for path, text in site.pages.items():
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_text(text, encoding="utf-8")
+        return
+    assert sorted(site.pages) == expected
+    for path, text in site.pages.items():
+        assert text == (folder / path).read_text(encoding="utf-8"), path
+
+
+def test_site_has_the_pages_of_the_issue(tiny):
+    site = build_pages(load_project(tiny))
+    assert set(site.pages) == {
+        "index.md", "questionnaires/index.md", "questionnaires/tiny.md",
+        "engagements/tiny-2026/index.md", "engagements/tiny-2026/methodology.md",
+        "engagements/tiny-2026/dimensions/d1.md", "engagements/tiny-2026/dimensions/d2.md",
+    }
+    assert site.nav[0] == {"Home": "index.md"}
+    assert list(site.nav[1]) == ["Tiny Co"]
+
+
+def test_output_is_deterministic(tiny):
+    one = build_pages(load_project(tiny)).pages
+    two = build_pages(load_project(tiny)).pages
+    assert one == two
+
+
+def test_withheld_engagement_shows_no_figure(tiny):
+    eng = tiny / "engagements" / "tiny-2026" / "engagement.yml"
+    eng.write_text(eng.read_text().replace("min_group_size: 2", "min_group_size: 6"))
+    site = build_pages(load_project(tiny))
+    overview = site.pages["engagements/tiny-2026/index.md"]
+    assert "Results withheld" in overview
+    assert "dimensions/d1.md" not in overview and "engagements/tiny-2026/dimensions/d1.md" not in site.pages
+    for path, text in site.pages.items():
+        if path.startswith("engagements/"):
+            assert "63" not in text and "62" not in text, path  # the index and d1's score
+
+
+def test_highlights_pick_strongest_and_weakest_items():
+    def it(iid, fav, mean=3.0):
+        return {"id": iid, "favorable": fav, "mean": mean, "unfavorable": 0.1}
+    result = {"dimensions": [
+        {"id": "x", "title": "X", "score": 40.0, "items": [it("a", 0.9), it("b", 0.2), it("c", None)]},
+        {"id": "y", "title": "Y", "score": 70.0, "items": [it("d", 0.5), it("e", 0.5, 3.5), it("f", 0.1)]},
+    ]}
+    h = highlights(result, count=2)
+    assert [i["id"] for i in h["strongest"]] == ["a", "e"]  # tie on 0.5 broken by the mean
+    assert [i["id"] for i in h["weakest"]] == ["f", "b"]  # unanswered c is left out
+    assert [d["id"] for d in h["weakest_dimensions"]] == ["x", "y"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("plain words", "plain words"),
+    ("<script>alert(1)</script>", "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"),
+    ("[x](javascript:alert(1))", "\\[x\\]\\(javascript:alert\\(1\\)\\)"),
+    ("{{ 7*7 }}", "\\{\\{ 7\\*7 \\}\\}"),
+    ("{: .class onclick=x}", "\\{: .class onclick&#61;x\\}"),
+    ("- not a list", "&#45; not a list"),
+    ("1. not a list", "1&#46; not a list"),
+    ("# not a heading", "\\# not a heading"),
+    ("a | b", "a \\| b"),
+    ("line\nbreak", "line break"),
+    ("&amp; stays text", "&amp;amp; stays text"),
+])
+def test_md_escape(text, expected):
+    assert md_escape(text) == expected
