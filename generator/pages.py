@@ -12,7 +12,8 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import clock
+from . import charts, clock
+from .comments import visible_comments
 from .load import Project
 from .model import Engagement, Questionnaire
 from .render import make_environment, render
@@ -67,6 +68,7 @@ def trend(result: dict, previous: dict | None) -> dict | None:
     def delta(now, then):
         return None if now is None or then is None else now - then
 
+    items_before = {i["id"]: i for d in previous["dimensions"] for i in d["items"]}
     return {
         "previous": previous["engagement"],
         "index": delta(result["index"]["score"], previous["index"]["score"]),
@@ -74,7 +76,52 @@ def trend(result: dict, previous: dict | None) -> dict | None:
         "dimensions": {d["id"]: {"delta": delta(d["score"], before[d["id"]]["score"]),
                                  "before": before[d["id"]]["score"]}
                        for d in result["dimensions"] if d["id"] in before},
+        # Item change in favourable share (points of percentage), for items asked both times.
+        "items": {i["id"]: {"delta": delta(i["favorable"], items_before[i["id"]]["favorable"]),
+                            "before": items_before[i["id"]]["favorable"]}
+                  for d in result["dimensions"] for i in d["items"] if i["id"] in items_before},
     }
+
+
+def band_level(q: Questionnaire, band_id: str | None) -> int:
+    """A band's colour step, 0 (lowest) to 3 (highest), whatever the number of bands."""
+    ids = [b.id for b in q.bands]
+    if band_id not in ids:
+        return 0
+    return ids.index(band_id) * 3 // max(len(ids) - 1, 1)
+
+
+def engagement_charts(e: Engagement, r: dict, t: dict | None) -> dict:
+    """Every chart of an engagement's pages, as SVG Markup."""
+    q = e.questionnaire
+    labels = {b.id: b.label for b in q.bands}
+    bars = [charts.Bar(d["title"], d["score"], band_level(q, d["band"]), labels.get(d["band"], ""),
+                       t["dimensions"].get(d["id"], {}).get("before") if t else None)
+            for d in r["dimensions"]]
+    out = {
+        "dimensions": charts.score_bars(bars, [b.min for b in q.bands],
+                                        f"{e.client}: dimension scores, 0 to 100", "dims"),
+        "likert": {d["id"]: charts.likert_bars(
+            [charts.Stack(i["text"], i["favorable"], i["neutral"], i["unfavorable"]) for i in d["items"]],
+            f"{d['title']}: how people answered each statement", d["id"]) for d in r["dimensions"]},
+        "nps": {o["id"]: charts.nps_bar(o["promoters"], o["passives"], o["detractors"], o["nps"],
+                                        f"Breakdown of answers to: {o['text']}", o["id"])
+                for o in r["outcomes"] if o["kind"] == "nps" and o["n"]},
+        "segments": {},
+    }
+    columns = [d["title"] for d in r["dimensions"]]
+    for name, groups in r["segments"].items():
+        rows = []
+        for g in groups:
+            if g["suppressed"]:
+                rows.append(charts.HeatRow(g["value"], None, f"fewer than {e.min_group_size} responses"))
+                continue
+            cells = tuple((g["dimensions"][d["id"]]["score"],
+                           band_level(q, b.id if (b := q.band_for(g["dimensions"][d["id"]]["score"])) else None))
+                          for d in r["dimensions"])
+            rows.append(charts.HeatRow(g["value"], cells))
+        out["segments"][name] = charts.heatmap(columns, rows, f"Dimension scores by {name}", name)
+    return out
 
 
 def build_pages(project: Project, templates: Path | None = None) -> Site:
@@ -110,9 +157,11 @@ def build_pages(project: Project, templates: Path | None = None) -> Site:
         q = e.questionnaire
         prev = site.results.get(e.previous) if e.previous else None
         base = engagement_dir(e.id)
+        t = trend(r, prev)
         ctx = dict(e=e, q=q, r=r, bands={b.id: b for b in q.bands},
-                   dims={d.id: d for d in q.dimensions}, trend=trend(r, prev),
-                   qpage=f"../../{questionnaire_page(q)}", **common)
+                   dims={d.id: d for d in q.dimensions}, trend=t,
+                   qpage=f"../../{questionnaire_page(q)}",
+                   charts=None if r["withheld"] else engagement_charts(e, r, t), **common)
         site.pages[f"{base}/index.md"] = render(env, "overview.md.j2", h=None if r["withheld"] else highlights(r),
                                                 **ctx)
         site.pages[f"{base}/methodology.md"] = render(env, "methodology.md.j2", **ctx)
@@ -125,6 +174,13 @@ def build_pages(project: Project, templates: Path | None = None) -> Site:
                                           notes=e.responses.notes if e.responses else {}, **ctx)
                 dim_nav.append({nav_title(d["title"]): path})
             entry.append({"Dimensions": dim_nav})
+            if e.segments:
+                site.pages[f"{base}/segments.md"] = render(env, "segments.md.j2", **ctx)
+                entry.append({"Groups": f"{base}/segments.md"})
+            if q.open_questions:
+                site.pages[f"{base}/comments.md"] = render(
+                    env, "comments.md.j2", comments=visible_comments(e, r["respondents"]["usable"]), **ctx)
+                entry.append({"Comments": f"{base}/comments.md"})
         entry.append({"Methodology": f"{base}/methodology.md"})
         client_nav.setdefault(e.client, []).append({nav_title(f"{e.title} ({e.wave})"): entry})
 

@@ -38,6 +38,7 @@ def test_site_has_the_pages_of_the_issue(tiny):
         "index.md", "questionnaires/index.md", "questionnaires/tiny.md",
         "engagements/tiny-2026/index.md", "engagements/tiny-2026/methodology.md",
         "engagements/tiny-2026/dimensions/d1.md", "engagements/tiny-2026/dimensions/d2.md",
+        "engagements/tiny-2026/segments.md", "engagements/tiny-2026/comments.md",
     }
     assert site.nav[0] == {"Home": "index.md"}
     assert list(site.nav[1]) == ["Tiny Co"]
@@ -89,3 +90,36 @@ def test_highlights_pick_strongest_and_weakest_items():
 ])
 def test_md_escape(text, expected):
     assert md_escape(text) == expected
+
+
+def _set(path, old, new):
+    path.write_text(path.read_text().replace(old, new))
+
+
+def test_comments_shown_escaped_and_redacted(tiny):
+    csv = tiny / "engagements" / "tiny-2026" / "responses.csv"
+    _set(csv, "Great place", '"<b>Great</b> [x](javascript:1), ask ann@example.com"')
+    page = build_pages(load_project(tiny)).pages["engagements/tiny-2026/comments.md"]
+    assert "&lt;b&gt;Great&lt;/b&gt; \\[x\\]\\(javascript:1\\), ask \\[redacted\\]" in page
+    assert "ann@example.com" not in page
+    assert page.index("&lt;b&gt;Great") < page.index("meh")  # alphabetical, not file order
+
+
+def test_comments_withheld_below_their_threshold(tiny):
+    _set(tiny / "engagements" / "tiny-2026" / "engagement.yml", "min_group_size: 2", "min_group_size: 2\nmin_group_size_comments: 10")
+    site = build_pages(load_project(tiny))
+    assert "Fewer did here, so the comments are not shown." in site.pages["engagements/tiny-2026/comments.md"]
+    assert not any("Great place" in text for text in site.pages.values())
+
+
+def test_suppressed_group_shows_no_figure_anywhere(tiny):
+    # r5 now answers, alone in team Z: Z is suppressed, and X (smallest left, tie broken by name) with it.
+    _set(tiny / "engagements" / "tiny-2026" / "responses.csv", "r5,Z,,,,,,,", "r5,Z,1,5,1,1,1,0,")
+    site = build_pages(load_project(tiny))
+    page = site.pages["engagements/tiny-2026/segments.md"]
+    assert page.count("fewer than 2 responses") == 2 * 3  # table row, chart label, chart description
+    z_row = next(line for line in page.splitlines() if line.startswith("| Z |"))
+    assert z_row == "| Z | fewer than 2 responses | – | – | – |"
+    assert "<desc" in page and "Z: fewer than 2 responses" in page
+    y_row = next(line for line in page.splitlines() if line.startswith("| Y |"))
+    assert y_row.startswith("| Y | 2 |")

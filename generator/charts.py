@@ -1,0 +1,202 @@
+"""Charts as inline SVG, made at build time.
+
+No JavaScript, nothing to download, and they print. Colours come from CSS
+classes (``cx-fav``, ``cx-level-2`` …) defined in the site's stylesheet for
+both the light and the dark palette, so the same SVG reads in either. Every
+chart carries ``<title>`` and ``<desc>`` as its text alternative and shows
+its numbers as text, so no meaning is carried by colour alone. All text is
+XML-escaped; all coordinates are formatted to fixed decimals, so the same
+input always gives byte-identical SVG.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+
+def _f(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def _svg(width: float, height: float, title: str, desc: str, body: list[str], cls: str) -> Markup:
+    head = (f'<svg class="cx-chart {cls}" viewBox="0 0 {_f(width)} {_f(height)}" width="{_f(width)}" '
+            f'role="img" aria-labelledby="{cls}-t {cls}-d" xmlns="http://www.w3.org/2000/svg">'
+            f'<title id="{cls}-t">{escape(title)}</title><desc id="{cls}-d">{escape(desc)}</desc>')
+    # One line, no blank lines: Markdown passes it through as a raw HTML block.
+    return Markup('<div class="cx-figure">' + head + "".join(body) + "</svg></div>")
+
+
+def _text(x, y, text, cls="", anchor="start") -> str:
+    c = f' class="{cls}"' if cls else ""
+    return f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}"{c}>{escape(text)}</text>'
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | None          # 0-100
+    level: int                   # band position 0-3, for the colour
+    band: str = ""
+    previous: float | None = None
+
+
+def score_bars(bars: Sequence[Bar], thresholds: Sequence[float], title: str, uid: str) -> Markup:
+    """Horizontal 0-100 bars, one per dimension, band-coloured, previous wave marked."""
+    label_w, chart_w, row_h, top = 210.0, 420.0, 30.0, 22.0
+    width = label_w + chart_w + 90
+    height = top + row_h * len(bars) + 24
+    body = []
+    for t in thresholds:
+        if 0 < t < 100:
+            x = label_w + chart_w * t / 100
+            body.append(f'<line class="cx-grid" x1="{_f(x)}" y1="{_f(top - 6)}" x2="{_f(x)}" '
+                        f'y2="{_f(top + row_h * len(bars))}"/>')
+            body.append(_text(x, top - 9, f"{t:.0f}", "cx-axis", "middle"))
+    body.append(_text(label_w, top - 9, "0", "cx-axis", "middle"))
+    body.append(_text(label_w + chart_w, top - 9, "100", "cx-axis", "middle"))
+    parts = []
+    for i, b in enumerate(bars):
+        y = top + i * row_h
+        body.append(_text(label_w - 8, y + row_h / 2 + 4, _clip(b.label, 32), "cx-label", "end"))
+        body.append(f'<rect class="cx-track" x="{_f(label_w)}" y="{_f(y + 7)}" width="{_f(chart_w)}" '
+                    f'height="{_f(row_h - 14)}"/>')
+        if b.value is None:
+            body.append(_text(label_w + 6, y + row_h / 2 + 4, "no score", "cx-axis"))
+            parts.append(f"{b.label}: no score")
+            continue
+        w = chart_w * max(0.0, min(100.0, b.value)) / 100
+        body.append(f'<rect class="cx-level-{b.level}" x="{_f(label_w)}" y="{_f(y + 5)}" width="{_f(w)}" '
+                    f'height="{_f(row_h - 10)}"/>')
+        text = f"{b.value:.0f} {b.band}".strip()
+        body.append(_text(label_w + chart_w + 8, y + row_h / 2 + 4, text, "cx-value"))
+        described = f"{b.label}: {b.value:.0f} ({b.band})"
+        if b.previous is not None:
+            px = label_w + chart_w * max(0.0, min(100.0, b.previous)) / 100
+            body.append(f'<line class="cx-previous" x1="{_f(px)}" y1="{_f(y + 2)}" x2="{_f(px)}" '
+                        f'y2="{_f(y + row_h - 2)}"/>')
+            described += f", previously {b.previous:.0f}"
+        parts.append(described)
+    if any(b.previous is not None for b in bars):
+        body.append(f'<line class="cx-previous" x1="{_f(label_w)}" y1="{_f(height - 10)}" '
+                    f'x2="{_f(label_w)}" y2="{_f(height - 2)}"/>')
+        body.append(_text(label_w + 6, height - 3, "previous wave", "cx-axis"))
+    return _svg(width, height, title, "; ".join(parts) + ".", body, f"cx-bars-{uid}")
+
+
+@dataclass(frozen=True)
+class Stack:
+    label: str
+    favorable: float | None
+    neutral: float | None
+    unfavorable: float | None
+
+
+def likert_bars(rows: Sequence[Stack], title: str, uid: str) -> Markup:
+    """Diverging stacked bars: unfavourable left of the centre line, favourable right,
+    neutral split across it; each statement above its bar, each segment labelled."""
+    width, row_h, top = 720.0, 50.0, 24.0
+    half = width / 2 - 10
+    centre = width / 2
+    height = top + row_h * len(rows) + 6
+    body = [_text(centre - 8, top - 8, "◀ unfavourable", "cx-axis", "end"),
+            _text(centre + 8, top - 8, "favourable ▶", "cx-axis", "start")]
+    parts = []
+    for i, r in enumerate(rows):
+        y = top + i * row_h
+        body.append(_text(4, y + 13, _clip(r.label, 110), "cx-label"))
+        bar_y = y + 19
+        if r.favorable is None:
+            body.append(_text(centre, bar_y + 15, "no answers", "cx-axis", "middle"))
+            parts.append(f"{r.label}: no answers")
+            continue
+        unf, neu, fav = r.unfavorable * half, r.neutral * half, r.favorable * half
+        x = centre - unf - neu / 2
+        for cls, w, share in (("cx-unf", unf, r.unfavorable), ("cx-neu", neu, r.neutral),
+                              ("cx-fav", fav, r.favorable)):
+            if w > 0:
+                body.append(f'<rect class="{cls}" x="{_f(x)}" y="{_f(bar_y)}" width="{_f(w)}" height="22"/>')
+                if w >= 30:
+                    body.append(_text(x + w / 2, bar_y + 15, f"{100 * share:.0f}%", f"{cls}-text", "middle"))
+            x += w
+        parts.append(f"{r.label}: {100 * r.favorable:.0f}% favourable, {100 * r.neutral:.0f}% neutral, "
+                     f"{100 * r.unfavorable:.0f}% unfavourable")
+    body.append(f'<line class="cx-centre" x1="{_f(centre)}" y1="{_f(top - 4)}" x2="{_f(centre)}" '
+                f'y2="{_f(height - 2)}"/>')
+    return _svg(width, height, title, "; ".join(parts) + ".", body, f"cx-likert-{uid}")
+
+
+def nps_bar(promoters: int, passives: int, detractors: int, nps: float | None, title: str, uid: str) -> Markup:
+    """One stacked bar of detractors, passives and promoters, with the net score."""
+    n = promoters + passives + detractors
+    width, bar_w, left = 640.0, 520.0, 10.0
+    body = []
+    x = left
+    for cls, count, name in (("cx-unf", detractors, "detractors"), ("cx-neu", passives, "passives"),
+                             ("cx-fav", promoters, "promoters")):
+        w = bar_w * count / n if n else 0
+        if w > 0:
+            body.append(f'<rect class="{cls}" x="{_f(x)}" y="8" width="{_f(w)}" height="26"/>')
+            if w >= 70:
+                body.append(_text(x + w / 2, 26, f"{100 * count / n:.0f}% {name}", f"{cls}-text", "middle"))
+        x += w
+    net = "–" if nps is None else f"{nps:+.0f}".replace("-", "−")
+    body.append(_text(left + bar_w + 12, 27, f"NPS {net}", "cx-value"))
+    desc = (f"{detractors} detractors, {passives} passives, {promoters} promoters of {n}; "
+            f"net score {net}.")
+    return _svg(width, 44, title, desc, body, f"cx-nps-{uid}")
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    label: str
+    cells: tuple[tuple[float | None, int], ...] | None   # (score, band level) per column; None = suppressed
+    note: str = ""                                       # shown instead of cells when suppressed
+
+
+def heatmap(columns: Sequence[str], rows: Sequence[HeatRow], title: str, uid: str) -> Markup:
+    """Groups × dimensions, each cell coloured by band and showing its score.
+
+    A suppressed group is one grey row with its note ("fewer than 5
+    responses") and no figure at all, in the picture or in its description.
+    """
+    label_w, cell_w, cell_h, head = 190.0, 64.0, 30.0, 118.0
+    width = label_w + cell_w * len(columns) + 90  # room for the last rotated heading
+    height = head + cell_h * len(rows) + 6
+    body = []
+    for j, col in enumerate(columns):
+        x = label_w + j * cell_w + cell_w / 2
+        body.append(f'<text x="{_f(x)}" y="{_f(head - 8)}" transform="rotate(-40 {_f(x)} {_f(head - 8)})" '
+                    f'class="cx-label">{escape(_clip(col, 22))}</text>')
+    parts = []
+    for i, row in enumerate(rows):
+        y = head + i * cell_h
+        body.append(_text(label_w - 8, y + cell_h / 2 + 4, _clip(row.label, 28), "cx-label", "end"))
+        if row.cells is None:
+            body.append(f'<rect class="cx-suppressed" x="{_f(label_w)}" y="{_f(y + 1)}" '
+                        f'width="{_f(cell_w * len(columns) - 2)}" height="{_f(cell_h - 2)}"/>')
+            body.append(_text(label_w + 8, y + cell_h / 2 + 4, row.note, "cx-axis"))
+            parts.append(f"{row.label}: {row.note}")
+            continue
+        cells = []
+        for j, (value, level) in enumerate(row.cells):
+            x = label_w + j * cell_w
+            if value is None:
+                body.append(f'<rect class="cx-track" x="{_f(x + 1)}" y="{_f(y + 1)}" width="{_f(cell_w - 2)}" '
+                            f'height="{_f(cell_h - 2)}"/>')
+                body.append(_text(x + cell_w / 2, y + cell_h / 2 + 4, "–", "cx-axis", "middle"))
+                cells.append(f"{columns[j]} no score")
+                continue
+            body.append(f'<rect class="cx-heat-{level}" x="{_f(x + 1)}" y="{_f(y + 1)}" width="{_f(cell_w - 2)}" '
+                        f'height="{_f(cell_h - 2)}"/>')
+            body.append(_text(x + cell_w / 2, y + cell_h / 2 + 4, f"{value:.0f}", f"cx-heat-text-{level}", "middle"))
+            cells.append(f"{columns[j]} {value:.0f}")
+        parts.append(f"{row.label}: " + ", ".join(cells))
+    return _svg(width, height, title, "; ".join(parts) + ".", body, f"cx-heat-{uid}")
