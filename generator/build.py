@@ -27,10 +27,10 @@ class _Collect(logging.Handler):
 
 def build_site(root: Path, site_dir: Path, client: str | None = None,
                engagements: list[str] | None = None, strict: bool = True,
-               config_file: Path | None = None) -> None:
-    """Validate the project, then build it with MkDocs into ``site_dir``."""
+               config_file: Path | None = None, pdf: bool = False) -> None:
+    """Validate the project, then build it with MkDocs into ``site_dir`` (and print PDFs)."""
     # Fail on bad input before MkDocs starts, with the project's own messages.
-    load_project(root, only=engagements, client=client)
+    project = load_project(root, only=engagements, client=client)
 
     from mkdocs.config import load_config
     from mkdocs.commands.build import build
@@ -51,6 +51,7 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
         if plugin is not None:
             plugin.config.client = client
             plugin.config.engagements = list(engagements or [])
+            plugin.config.pdf = pdf
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(cfg)
@@ -66,6 +67,15 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
         raise
     finally:
         log.removeHandler(handler)
+    if pdf:
+        from .pdf import print_pdfs
+
+        try:
+            print_pdfs(staging, [(e.id, f"{e.client} · {e.title} · {e.wave}")
+                                 for e in sorted(project.engagements.values(), key=lambda e: e.id)])
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     _swap_in(staging, site_dir)
 
 

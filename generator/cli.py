@@ -110,7 +110,7 @@ def cmd_build(args) -> int:
     root = _project_root(args)
     site_dir = Path(args.site_dir) if args.site_dir else root / "site"
     build_site(root, site_dir, client=args.client, engagements=args.engagement or None,
-               strict=not args.no_strict)
+               strict=not args.no_strict, pdf=args.pdf)
     print(f"built {site_dir}")
     return 0
 
@@ -155,6 +155,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--client", help="build only this client's engagements (name or slug)")
     b.add_argument("--engagement", action="append", metavar="ID", help="build only this engagement (repeatable)")
     b.add_argument("--no-strict", action="store_true", help="do not treat MkDocs warnings as errors")
+    b.add_argument("--pdf", action="store_true", help="also print one PDF per engagement (needs Chromium)")
     b.set_defaults(func=cmd_build)
 
     sv = sub.add_parser("serve", help="live preview; rebuilds when a questionnaire or response changes")

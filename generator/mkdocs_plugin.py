@@ -28,6 +28,7 @@ class CxsiteConfig(Config):
     templates_dir = c.Optional(c.Dir(exists=True))  # default: <project>/site_templates
     client = c.Optional(c.Type(str))  # build only this client's engagements
     engagements = c.ListOfItems(c.Type(str), default=[])  # or only these (ids)
+    pdf = c.Type(bool, default=False)  # link each overview to its PDF (cxsite build --pdf makes them)
 
 
 class CxsitePlugin(BasePlugin[CxsiteConfig]):
@@ -43,7 +44,7 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
         try:
             project = load_project(self.root, only=self.config.engagements or None,
                                    client=self.config.client)
-            site = build_pages(project, self.templates)
+            site = build_pages(project, self.templates, pdf=self.config.pdf)
         except (InputError, InputErrors) as exc:
             raise PluginError(f"cxsite: the project has errors:\n{exc}") from None
         hand_written = sorted(f.src_uri for f in files.documentation_pages())

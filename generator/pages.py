@@ -12,6 +12,8 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markupsafe import Markup
+
 from . import charts, clock
 from .comments import visible_comments
 from .load import Project
@@ -124,7 +126,14 @@ def engagement_charts(e: Engagement, r: dict, t: dict | None) -> dict:
     return out
 
 
-def build_pages(project: Project, templates: Path | None = None) -> Site:
+def _for_print(page: str) -> str:
+    """A page as a section of the print version: no navigation links, no repeated subtitle."""
+    keep = [line for line in page.splitlines()
+            if not line.startswith(("[Back to the overview]", '<p class="cx-cover">'))]
+    return "\n".join(keep)
+
+
+def build_pages(project: Project, templates: Path | None = None, pdf: bool = False) -> Site:
     """Render every page of the site for the engagements loaded in ``project``."""
     env = make_environment(templates)
     site = Site()
@@ -142,7 +151,7 @@ def build_pages(project: Project, templates: Path | None = None) -> Site:
     for q in questionnaires:
         by_id[q.id] = q
 
-    common = {"generated": generated}
+    common = {"generated": generated, "pdf": pdf}
     cards = [{"e": e, "r": site.results[e.id], "q": e.questionnaire} for e in engagements]
     site.pages["index.md"] = render(env, "home.md.j2", cards=cards, clients=sorted({e.client for e in engagements}),
                                     questionnaires=list(by_id.values()), **common)
@@ -182,6 +191,14 @@ def build_pages(project: Project, templates: Path | None = None) -> Site:
                     env, "comments.md.j2", comments=visible_comments(e, r["respondents"]["usable"]), **ctx)
                 entry.append({"Comments": f"{base}/comments.md"})
         entry.append({"Methodology": f"{base}/methodology.md"})
+        # The full report on one page, for print and PDF: the same sections, in reading order.
+        sections = [site.pages[p] for p in [f"{base}/index.md"]
+                    + [f"{base}/dimensions/{d['id']}.md" for d in r["dimensions"]]
+                    + [f"{base}/segments.md", f"{base}/comments.md", f"{base}/methodology.md"]
+                    if p in site.pages]
+        site.pages[f"{base}/print.md"] = render(env, "print.md.j2", sections=[
+            Markup(_for_print(text)) for text in sections], **ctx)
+        entry.append({"Full report (print)": f"{base}/print.md"})
         client_nav.setdefault(e.client, []).append({nav_title(f"{e.title} ({e.wave})"): entry})
 
     site.nav = [{"Home": "index.md"}]

@@ -123,3 +123,13 @@ def test_suppressed_group_shows_no_figure_anywhere(tiny):
     assert "<desc" in page and "Z: fewer than 2 responses" in page
     y_row = next(line for line in page.splitlines() if line.startswith("| Y |"))
     assert y_row.startswith("| Y | 2 |")
+
+
+def test_print_page_holds_every_section_without_broken_links(tiny):
+    site = build_pages(load_project(tiny))
+    text = site.pages["engagements/tiny-2026/print.md"]
+    for heading in ["# Tiny Co: Tiny baseline", "# Dimension one", "# Dimension two", "# Results by group",
+                    "# What people wrote", "# How this report was produced"]:
+        assert heading in text, heading
+    assert "../index.md" not in text  # the sections' back links would not resolve from here
+    assert text.startswith("---\nsearch:\n  exclude: true\n---\n")

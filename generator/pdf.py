@@ -1,0 +1,94 @@
+"""One PDF per engagement, printed by headless Chromium from the built site.
+
+The site is served from loopback while Chromium prints each engagement's
+"full report" page, so the PDF holds exactly what the site shows: the same
+charts, the same suppression. Needs the ``pdf`` extra (Playwright) and a
+Chromium on the machine (Debian's ``chromium``); no browser is downloaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import InputError
+
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+FOOTER = ('<div style="font-size:8px;width:100%;padding:0 12mm;display:flex;justify-content:space-between;'
+          'font-family:sans-serif;color:#555"><span>{label}</span>'
+          '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
+
+
+def find_chromium() -> str:
+    for candidate in (os.environ.get("CXSITE_CHROMIUM"), shutil.which("chromium"),
+                      shutil.which("chromium-browser"), shutil.which("google-chrome")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    raise InputError("--pdf", "no Chromium found to print the PDF; install Debian's 'chromium' "
+                              "package or set CXSITE_CHROMIUM to a Chromium executable")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve(site_dir: Path):
+    """Serve ``site_dir`` on a free loopback port, in a thread; returns the server."""
+    handler = functools.partial(_Quiet, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def print_pdfs(site_dir: Path, engagements: Iterable[tuple[str, str]]) -> list[Path]:
+    """Print ``engagements/<id>/print/`` of the built site to ``engagements/<id>/<id>.pdf``.
+
+    ``engagements`` are (id, footer label) pairs.
+    """
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise InputError("--pdf", "PDF output needs Playwright: pip install 'cxsite[pdf]'") from None
+    chromium = find_chromium()
+    server = serve(site_dir)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    written = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+            try:
+                page = browser.new_page()
+                page.emulate_media(media="print")
+                for eid, label in engagements:
+                    source = site_dir / "engagements" / eid / "print" / "index.html"
+                    if not source.is_file():
+                        continue
+                    page.goto(f"{base}/engagements/{eid}/print/", wait_until="load")
+                    target = site_dir / "engagements" / eid / f"{eid}.pdf"
+                    page.pdf(path=str(target), format="A4", print_background=True,
+                             display_header_footer=True, header_template="<span></span>",
+                             footer_template=FOOTER.format(label=_html(label)),
+                             margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
+                    written.append(target)
+            finally:
+                browser.close()
+    except PlaywrightError as exc:
+        raise InputError("--pdf", f"Chromium could not print the PDF: {exc}") from None
+    finally:
+        server.shutdown()
+        server.server_close()
+    return written
+
+
+def _html(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
