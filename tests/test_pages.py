@@ -39,6 +39,7 @@ def test_site_has_the_pages_of_the_issue(tiny):
         "engagements/tiny-2026/index.md", "engagements/tiny-2026/methodology.md",
         "engagements/tiny-2026/dimensions/d1.md", "engagements/tiny-2026/dimensions/d2.md",
         "engagements/tiny-2026/segments.md", "engagements/tiny-2026/comments.md",
+        "engagements/tiny-2026/print.md",
     }
     assert site.nav[0] == {"Home": "index.md"}
     assert list(site.nav[1]) == ["Tiny Co"]
