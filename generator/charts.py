@@ -26,7 +26,8 @@ def _svg(width: float, height: float, title: str, desc: str, body: list[str], cl
             f'role="img" aria-labelledby="{cls}-t {cls}-d" xmlns="http://www.w3.org/2000/svg">'
             f'<title id="{cls}-t">{escape(title)}</title><desc id="{cls}-d">{escape(desc)}</desc>')
     # One line, no blank lines: Markdown passes it through as a raw HTML block.
-    return Markup('<div class="cx-figure">' + head + "".join(body) + "</svg></div>")
+    # Kept out of the search index: the same numbers are in the table beside each chart.
+    return Markup('<div class="cx-figure" data-search-exclude>' + head + "".join(body) + "</svg></div>")
 
 
 def _text(x, y, text, cls="", anchor="start") -> str:

@@ -9,9 +9,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def parse(markup) -> ET.Element:
     html = str(markup)
-    assert html.startswith('<div class="cx-figure"><svg') and html.endswith("</svg></div>")
+    assert html.startswith('<div class="cx-figure" data-search-exclude><svg') and html.endswith("</svg></div>")
     assert "\n\n" not in html  # a blank line would end Markdown's raw HTML block
-    return ET.fromstring(html[len('<div class="cx-figure">'):-len("</div>")])
+    return ET.fromstring(html[len('<div class="cx-figure" data-search-exclude>'):-len("</div>")])
 
 
 def texts(svg: ET.Element) -> list[str]:
