@@ -124,8 +124,9 @@ def likert_bars(rows: Sequence[Stack], title: str, uid: str) -> Markup:
             x += w
         parts.append(f"{r.label}: {100 * r.favorable:.0f}% favourable, {100 * r.neutral:.0f}% neutral, "
                      f"{100 * r.unfavorable:.0f}% unfavourable")
-    body.append(f'<line class="cx-centre" x1="{_f(centre)}" y1="{_f(top - 4)}" x2="{_f(centre)}" '
-                f'y2="{_f(height - 2)}"/>')
+    # Drawn first, so the bars and their labels sit on top of the centre line.
+    body.insert(0, f'<line class="cx-centre" x1="{_f(centre)}" y1="{_f(top - 4)}" x2="{_f(centre)}" '
+                   f'y2="{_f(height - 2)}"/>')
     return _svg(width, height, title, "; ".join(parts) + ".", body, f"cx-likert-{uid}")
 
 
