@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import ErrorCollector, InputError, InputErrors, Location, did_you_mean, one_of
 from .model import (
-    ENGAGEMENT_FORMAT, QUESTIONNAIRE_FORMAT, Band, Dimension, Engagement, Item,
+    LOGO_TYPES, ENGAGEMENT_FORMAT, QUESTIONNAIRE_FORMAT, Band, Dimension, Engagement, Item,
     OpenQuestion, Questionnaire, Scale,
 )
 from .schema import INVALID, SLUG_RE, check_document
@@ -311,6 +311,26 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
                        f"segment '{seg}' has the name of a question column; segments must be other columns")
     if len(set(raw["segments"])) != len(raw["segments"]):
         errors.add(doc.at(("segments",)), "a segment is listed twice")
+    logo = None
+    brand = raw["brand"] or {}
+    if brand.get("logo"):
+        logo = folder / brand["logo"]
+        where = doc.at(("brand", "logo"))
+        if Path(brand["logo"]).is_absolute() or ".." in Path(brand["logo"]).parts:
+            errors.add(where, "logo must name a file inside the engagement folder")
+            logo = None
+        elif logo.suffix.lower() not in LOGO_TYPES:
+            errors.add(where, f"logo must be an image ({', '.join(LOGO_TYPES)}), not '{logo.name}'")
+            logo = None
+        elif not logo.is_file():
+            errors.add(where, f"logo file '{brand['logo']}' not found in the engagement folder")
+            logo = None
+        elif not logo.resolve().is_relative_to(real_root):
+            errors.add(where, "logo links to a place outside the project; copy the file in instead")
+            logo = None
+        elif logo.stat().st_size > 2 * 1024 * 1024:
+            errors.add(where, "logo is over 2 MB; use a smaller image")
+            logo = None
     if raw["previous"] == eid:
         errors.add(doc.at(("previous",)), "an engagement cannot be its own previous wave")
     return Engagement(
@@ -320,7 +340,7 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         min_group_size=raw["min_group_size"],
         min_group_size_comments=raw["min_group_size_comments"] or raw["min_group_size"],
         previous=raw["previous"], questionnaire=questionnaire,
-        previous_at=doc.at(("previous",)),
+        previous_at=doc.at(("previous",)), logo=logo, color=brand.get("color"),
     )
 
 

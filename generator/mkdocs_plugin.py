@@ -52,6 +52,8 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
             if files.get_file_from_path(path):
                 raise PluginError(f"cxsite: docs/{path} clashes with a generated page; rename it")
             files.append(File.generated(config, path, content=content))
+        for path, source in site.assets.items():
+            files.append(File.generated(config, path, abs_src_path=str(source)))
         css = (self.templates / CSS) if (self.templates / CSS).is_file() else DEFAULT_TEMPLATES / CSS
         files.append(File.generated(config, CSS, abs_src_path=str(css)))
         if config.nav is None:

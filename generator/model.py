@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .schema import (
-    Bool, Choice, Date, Field, ListOf, MapOf, Number, Record, Scalar, SemVer, Slug, Text,
+    Bool, Choice, Date, Field, HexColor, ListOf, MapOf, Number, Record, Scalar, SemVer, Slug, Text,
 )
 
 AUDIENCES = ("staff", "customers", "assessor")
@@ -84,6 +84,13 @@ QUESTIONNAIRE_FORMAT = Record("questionnaire", {
     "open_questions": Field(ListOf(OPEN_QUESTION_FORMAT), default=[]),
 }, doc="A questionnaire in assessments/")
 
+LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
+
+BRAND_FORMAT = Record("brand", {
+    "logo": Field(Text(), doc=f"image file in the engagement folder ({', '.join(LOGO_TYPES)})"),
+    "color": Field(HexColor(), doc="the client's primary colour, '#rrggbb'"),
+})
+
 ENGAGEMENT_FORMAT = Record("engagement", {
     "client": Field(Text(), required=True),
     "title": Field(Text(), required=True),
@@ -97,6 +104,7 @@ ENGAGEMENT_FORMAT = Record("engagement", {
     "min_group_size_comments": Field(Number(minimum=2, integer=True),
                                      doc="threshold for showing comments; default min_group_size"),
     "previous": Field(Slug(), doc="id of the earlier engagement of this client, for trends"),
+    "brand": Field(BRAND_FORMAT, doc="client logo and colour for this engagement's pages"),
 }, doc="engagements/<id>/engagement.yml")
 
 ASSESSOR_RATINGS_FORMAT = Record("assessor ratings", {
@@ -222,6 +230,8 @@ class Engagement:
     questionnaire: Questionnaire | None = None
     responses: "Responses | None" = None
     previous_at: "object | None" = None  # Location of the 'previous' key, for messages
+    logo: Path | None = None
+    color: str | None = None
 
 
 @dataclass

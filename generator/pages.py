@@ -25,6 +25,7 @@ from .score import score_engagement
 @dataclass
 class Site:
     pages: dict[str, str] = field(default_factory=dict)
+    assets: dict[str, Path] = field(default_factory=dict)  # path in the site -> source file
     nav: list = field(default_factory=list)
     results: dict[str, dict] = field(default_factory=dict)
 
@@ -126,6 +127,31 @@ def engagement_charts(e: Engagement, r: dict, t: dict | None) -> dict:
     return out
 
 
+def _luminance(hex_color: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def brand_style(e: Engagement) -> Markup | None:
+    """A style element giving this engagement's pages the client's colour.
+
+    The header text is white or near-black, whichever contrasts more with
+    the colour (WCAG contrast ratio). The colour was checked as '#rrggbb'.
+    """
+    if not e.color:
+        return None
+    lum = _luminance(e.color)
+    on_white = (1.05) / (lum + 0.05)
+    on_black = (lum + 0.05) / 0.05
+    text = "#ffffff" if on_white >= on_black else "#111111"
+    return Markup(f'<style>body[data-md-color-primary] {{ --md-primary-fg-color: {e.color}; '
+                  f'--md-primary-fg-color--light: {e.color}; --md-primary-fg-color--dark: {e.color}; '
+                  f'--md-primary-bg-color: {text}; --md-primary-bg-color--light: {text}b3; }}</style>')
+
+
 def _for_print(page: str) -> str:
     """A page as a section of the print version: no navigation links, no repeated subtitle."""
     keep = [line for line in page.splitlines()
@@ -167,9 +193,12 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
         prev = site.results.get(e.previous) if e.previous else None
         base = engagement_dir(e.id)
         t = trend(r, prev)
+        if e.logo:
+            site.assets[f"{base}/logo{e.logo.suffix.lower()}"] = e.logo
         ctx = dict(e=e, q=q, r=r, bands={b.id: b for b in q.bands},
                    dims={d.id: d for d in q.dimensions}, trend=t,
-                   qpage=f"../../{questionnaire_page(q)}",
+                   qpage=f"../../{questionnaire_page(q)}", brand=brand_style(e),
+                   logo=f"logo{e.logo.suffix.lower()}" if e.logo else None,
                    charts=None if r["withheld"] else engagement_charts(e, r, t), **common)
         site.pages[f"{base}/index.md"] = render(env, "overview.md.j2", h=None if r["withheld"] else highlights(r),
                                                 **ctx)

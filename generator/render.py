@@ -9,6 +9,7 @@ values the templates build themselves are marked safe (:class:`Markup`).
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,11 @@ def code(value: Any) -> Markup | str:
     return Markup(f"`{text}`") if _ID.match(text) else md_escape(text)
 
 
+def htmlattr(value: Any) -> Markup:
+    """Text for an HTML attribute inside raw HTML, where Markdown escapes would show."""
+    return Markup(html.escape(" ".join(str(value).split()), quote=True))
+
+
 def make_environment(project_templates: Path | None = None) -> Environment:
     """The Jinja2 environment; a project's own ``site_templates/`` overrides the defaults."""
     paths = []
@@ -120,7 +126,7 @@ def make_environment(project_templates: Path | None = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(pct=pct, score=score, num=num, plus=plus, signed=signed, code=code)
+    env.filters.update(pct=pct, score=score, num=num, plus=plus, signed=signed, code=code, htmlattr=htmlattr)
     env.globals["safe"] = Markup
     return env
 

@@ -23,6 +23,7 @@ INVALID: Any = type("Invalid", (), {"__repr__": lambda self: "INVALID"})()
 _MISSING: Any = object()
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 SEMVER_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 
 
@@ -114,6 +115,18 @@ class Scalar(Type):
 
     def json_schema(self):
         return {"type": ["string", "number", "null"]}
+
+
+class HexColor(Type):
+    label = "a colour as '#rrggbb'"
+
+    def check(self, value, path, ctx):
+        if not isinstance(value, str) or not HEX_RE.match(value):
+            return self.wrong(value, path, ctx)
+        return value.lower()
+
+    def json_schema(self):
+        return {"type": "string", "pattern": HEX_RE.pattern}
 
 
 class SemVer(Type):

@@ -134,3 +134,24 @@ def test_print_page_holds_every_section_without_broken_links(tiny):
         assert heading in text, heading
     assert "../index.md" not in text  # the sections' back links would not resolve from here
     assert text.startswith("---\nsearch:\n  exclude: true\n---\n")
+
+
+def test_brand_colour_and_logo_on_the_engagement_pages(tiny):
+    folder = tiny / "engagements" / "tiny-2026"
+    (folder / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    with (folder / "engagement.yml").open("a") as f:
+        f.write('brand: {logo: logo.svg, color: "#FFD400"}\n')
+    site = build_pages(load_project(tiny))
+    overview = site.pages["engagements/tiny-2026/index.md"]
+    # A light yellow takes dark header text; the colour is lower-cased as validated.
+    assert "--md-primary-fg-color: #ffd400;" in overview and "--md-primary-bg-color: #111111;" in overview
+    assert '<img class="cx-logo" src="logo.svg" alt="Tiny Co logo">' in overview
+    assert site.assets == {"engagements/tiny-2026/logo.svg": folder / "logo.svg"}
+    assert "--md-primary-fg-color" not in site.pages["index.md"]  # only this client's pages
+
+
+def test_dark_brand_colour_takes_white_text(tiny):
+    with (tiny / "engagements" / "tiny-2026" / "engagement.yml").open("a") as f:
+        f.write('brand: {color: "#0b2e59"}\n')
+    overview = build_pages(load_project(tiny)).pages["engagements/tiny-2026/index.md"]
+    assert "--md-primary-bg-color: #ffffff;" in overview
