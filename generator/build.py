@@ -8,6 +8,7 @@ the last good site where it was.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -41,7 +42,8 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
         raise InputError(str(config_file), "no mkdocs.yml here; run in a project root or pass --project")
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    _remove_stale_staging(site_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-{os.getpid()}-", dir=site_dir.parent))
     handler = _Collect()
     log = logging.getLogger("mkdocs")
     log.addHandler(handler)
@@ -77,6 +79,27 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
             shutil.rmtree(staging, ignore_errors=True)
             raise
     _swap_in(staging, site_dir)
+
+
+def _remove_stale_staging(site_dir: Path) -> None:
+    """Remove the half-built folders of builds that were killed (their process is gone)."""
+    for stale in site_dir.parent.glob(f".{site_dir.name}.building-*"):
+        try:
+            pid = int(stale.name.split("building-", 1)[1].split("-", 1)[0])
+        except ValueError:
+            continue
+        if pid != os.getpid() and not _alive(pid):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _swap_in(staging: Path, site_dir: Path) -> None:

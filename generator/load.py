@@ -29,6 +29,7 @@ class Project:
     questionnaires: dict[tuple[str, str], Questionnaire] = field(default_factory=dict)
     engagements: dict[str, Engagement] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # ids of questionnaires that failed to load
+    filtered: bool = False  # only some engagements were kept (one client's site)
 
     def latest(self, assessment_id: str) -> Questionnaire | None:
         versions = [q for (i, _), q in self.questionnaires.items() if i == assessment_id]
@@ -430,10 +431,12 @@ def load_project(root: Path, only: list[str] | None = None, responses: bool = Tr
             raise InputErrors([InputError("--client", f"no engagement has client '{client}'"
                                           f"{did_you_mean(client, names)}; clients: {one_of(sorted(names))}")])
         project.engagements = {k: v for k, v in project.engagements.items() if v.client in match}
+        project.filtered = True
     if only and not errors:
         keep = {select_engagement(project, name, root) for name in only}
         keep |= {p for k in keep for p in _previous_chain(project, k)}
         project.engagements = {k: v for k, v in project.engagements.items() if k in keep}
+        project.filtered = True
     if responses:
         for e in project.engagements.values():
             try:

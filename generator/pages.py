@@ -168,9 +168,12 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
     for e in engagements:
         site.results[e.id] = score_engagement(e)
     used = {(e.questionnaire.id, e.questionnaire.version): e.questionnaire for e in engagements}
-    for q in project.questionnaires.values():
-        latest = project.latest(q.id)
-        used.setdefault((latest.id, latest.version), latest)
+    if not project.filtered:
+        # The whole portfolio also lists questionnaires no engagement uses yet; a
+        # client's own site shows only what its reports were built from.
+        for q in project.questionnaires.values():
+            latest = project.latest(q.id)
+            used.setdefault((latest.id, latest.version), latest)
     questionnaires = sorted(used.values(), key=lambda q: q.key)
     # One page per questionnaire id: the newest version in use.
     by_id: dict[str, Questionnaire] = {}
