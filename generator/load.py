@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import ErrorCollector, InputError, InputErrors, Location, did_you_mean, one_of
 from .model import (
-    LOGO_TYPES, ENGAGEMENT_FORMAT, QUESTIONNAIRE_FORMAT, Band, Dimension, Engagement, Item,
+    LOGO_TYPES, ENGAGEMENT_FORMAT, QUALITY_FORMAT, QUESTIONNAIRE_FORMAT, Band, Dimension, Engagement, Item,
     OpenQuestion, Questionnaire, Scale,
 )
 from .schema import INVALID, SLUG_RE, check_document
@@ -342,6 +342,7 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         min_group_size_comments=raw["min_group_size_comments"] or raw["min_group_size"],
         previous=raw["previous"], questionnaire=questionnaire,
         previous_at=doc.at(("previous",)), logo=logo, color=brand.get("color"),
+        columns=dict(raw["columns"]), quality=raw["quality"] or QUALITY_FORMAT.check({}, (), None),
     )
 
 

@@ -91,6 +91,21 @@ BRAND_FORMAT = Record("brand", {
     "color": Field(HexColor(), doc="the client's primary colour, '#rrggbb'"),
 })
 
+QUALITY_ACTIONS = ("keep", "exclude")
+
+QUALITY_FORMAT = Record("quality rules", {
+    "incomplete": Field(Choice(QUALITY_ACTIONS), default="exclude",
+                        doc="responses the survey tool marks unfinished"),
+    "duplicates": Field(Choice(QUALITY_ACTIONS), default="exclude",
+                        doc="a respondent seen before (same respondent id): later rows"),
+    "straightlining": Field(Choice(QUALITY_ACTIONS), default="keep",
+                            doc="the same answer to every scored item"),
+    "speeders": Field(Choice(QUALITY_ACTIONS), default="keep",
+                      doc="faster than speeder_seconds, where the tool gives a duration"),
+    "speeder_seconds": Field(Number(minimum=0), default=60,
+                             doc="a response completed in fewer seconds is a speeder"),
+})
+
 ENGAGEMENT_FORMAT = Record("engagement", {
     "client": Field(Text(), required=True),
     "title": Field(Text(), required=True),
@@ -105,6 +120,9 @@ ENGAGEMENT_FORMAT = Record("engagement", {
                                      doc="threshold for showing comments; default min_group_size"),
     "previous": Field(Slug(), doc="id of the earlier engagement of this client, for trends"),
     "brand": Field(BRAND_FORMAT, doc="client logo and colour for this engagement's pages"),
+    "columns": Field(MapOf(Text(), Slug()), default={},
+                     doc="for 'cxsite import': export column header -> item, question or segment id"),
+    "quality": Field(QUALITY_FORMAT, doc="for 'cxsite import': keep or exclude each kind of doubtful response"),
 }, doc="engagements/<id>/engagement.yml")
 
 ASSESSOR_RATINGS_FORMAT = Record("assessor ratings", {
@@ -232,6 +250,8 @@ class Engagement:
     previous_at: "object | None" = None  # Location of the 'previous' key, for messages
     logo: Path | None = None
     color: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    quality: dict = field(default_factory=dict)
 
 
 @dataclass
