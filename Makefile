@@ -13,10 +13,15 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
+# axe-core for the accessibility test (test-only JavaScript, pinned in tests/package-lock.json).
+tests/node_modules/.installed: tests/package.json tests/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tests --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the accessibility test will be skipped (install Node.js and npm)"; fi
+
 site: $(STAMP)
 	$(BIN)/cxsite build --site-dir site
 
-test: $(STAMP)
+test: $(STAMP) tests/node_modules/.installed
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)

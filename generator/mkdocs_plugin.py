@@ -61,6 +61,12 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
             config.nav = site.nav + hand_written
         return files
 
+    def on_post_page(self, output: str, page, config) -> str:
+        # Material's search dialog has no accessible name (axe: aria-dialog-name).
+        return output.replace('<div class="md-search" data-md-component="search" role="dialog">',
+                              '<div class="md-search" data-md-component="search" role="dialog" '
+                              'aria-label="Search">', 1)
+
     def on_serve(self, server, config, builder):
         for folder in ("assessments", "engagements"):
             if (self.root / folder).is_dir():

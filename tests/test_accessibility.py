@@ -1,0 +1,94 @@
+"""Every page of a built site in Chromium: no third-party request and no serious
+or critical axe-core violation, in the light and the dark palette (slow)."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import build_site
+from generator.pdf import CHROMIUM_FLAGS, serve
+
+pytestmark = pytest.mark.slow
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from conftest import copy_project
+
+    root = copy_project("pulse", tmp_path_factory.mktemp("a11y"))
+    out = root.parent / "site"
+    build_site(root, out)
+    server = serve(out)
+    pages = sorted("/" + str(p.relative_to(out).parent).replace(".", "").strip("/") + "/"
+                   for p in out.rglob("index.html"))
+    yield f"http://127.0.0.1:{server.server_address[1]}", [p.replace("//", "/") for p in pages]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.skip("no Chromium on this machine (CI installs Debian's chromium in .ci/run)")
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed: run 'make test', which installs it with npm")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+def audit(browser, url: str, scheme: str) -> tuple[list[str], list[str]]:
+    page = browser.new_page(color_scheme=scheme)
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(url, wait_until="networkidle")
+    page.add_script_tag(content=AXE.read_text())
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ' at ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))")
+    page.close()
+    return violations, requests
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_accessible_and_private(built, browser, scheme):
+    base, pages = built
+    assert len(pages) >= 10
+    problems, third_party = {}, set()
+    for path in pages:
+        violations, requests = audit(browser, base + path, scheme)
+        if violations:
+            problems[path] = violations
+        third_party |= {u for u in requests if not u.startswith(base)}
+    assert problems == {}
+    assert third_party == set()
+
+
+def test_the_audit_catches_a_low_contrast_colour_and_an_external_font(built, browser, tmp_path):
+    """The check can fail: a page with a grey-on-grey paragraph and a CDN font."""
+    base, _ = built
+    page = browser.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.route("https://fonts.googleapis.com/**", lambda route: route.abort())
+    page.goto(base + "/")
+    page.evaluate("""() => {
+        const p = document.createElement('p'); p.textContent = 'Hard to read';
+        p.style.color = '#aaaaaa'; p.style.background = '#bbbbbb';
+        document.querySelector('article').appendChild(p);
+        const l = document.createElement('link'); l.rel = 'stylesheet';
+        l.href = 'https://fonts.googleapis.com/css?family=Roboto'; document.head.appendChild(l);
+    }""")
+    page.wait_for_timeout(300)
+    page.add_script_tag(content=AXE.read_text())
+    ids = page.evaluate("async () => (await axe.run(document)).violations.map(v => v.id)")
+    page.close()
+    assert "color-contrast" in ids
+    assert any("fonts.googleapis.com" in u for u in requests)
