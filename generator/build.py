@@ -7,6 +7,7 @@ the last good site where it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import shutil
@@ -28,7 +29,8 @@ class _Collect(logging.Handler):
 
 def build_site(root: Path, site_dir: Path, client: str | None = None,
                engagements: list[str] | None = None, strict: bool = True,
-               config_file: Path | None = None, pdf: bool = False) -> None:
+               config_file: Path | None = None, pdf: bool = False,
+               offline: bool = False) -> None:
     """Validate the project, then build it with MkDocs into ``site_dir`` (and print PDFs)."""
     # Fail on bad input before MkDocs starts, with the project's own messages.
     project = load_project(root, only=engagements, client=client)
@@ -48,7 +50,14 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
     log = logging.getLogger("mkdocs")
     log.addHandler(handler)
     try:
-        cfg = load_config(str(config_file), site_dir=str(staging), strict=strict)
+        overrides = {"use_directory_urls": False} if offline else {}
+        if offline:
+            # Material's offline plugin reads this through !ENV in mkdocs.yml.
+            os.environ["CXSITE_OFFLINE"] = "true"
+        try:
+            cfg = load_config(str(config_file), site_dir=str(staging), strict=strict, **overrides)
+        finally:
+            os.environ.pop("CXSITE_OFFLINE", None)
         plugin = cfg.plugins.get("cxsite")
         if plugin is not None:
             plugin.config.client = client
@@ -79,6 +88,24 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
             shutil.rmtree(staging, ignore_errors=True)
             raise
     _swap_in(staging, site_dir)
+
+
+def write_zip(site_dir: Path, target: Path) -> Path:
+    """Zip a built site reproducibly: sorted entries, one timestamp (SOURCE_DATE_EPOCH)."""
+    import zipfile
+
+    from .clock import now
+
+    stamp = max(now(), dt.datetime(1980, 1, 2, tzinfo=dt.timezone.utc)).timetuple()[:6]
+    partial = target.with_name(f".{target.name}.partial")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(str(Path(site_dir.name) / path.relative_to(site_dir)), stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, path.read_bytes())
+    partial.replace(target)
+    return target
 
 
 def _remove_stale_staging(site_dir: Path) -> None:

@@ -110,8 +110,13 @@ def cmd_build(args) -> int:
     root = _project_root(args)
     site_dir = Path(args.site_dir) if args.site_dir else root / "site"
     build_site(root, site_dir, client=args.client, engagements=args.engagement or None,
-               strict=not args.no_strict, pdf=args.pdf)
+               strict=not args.no_strict, pdf=args.pdf, offline=args.zip)
     print(f"built {site_dir}")
+    if args.zip:
+        from .build import write_zip
+
+        target = write_zip(site_dir, site_dir.with_name(site_dir.name + ".zip"))
+        print(f"wrote {target} (unzip it and open {site_dir.name}/index.html; no web server needed)")
     return 0
 
 
@@ -156,6 +161,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--engagement", action="append", metavar="ID", help="build only this engagement (repeatable)")
     b.add_argument("--no-strict", action="store_true", help="do not treat MkDocs warnings as errors")
     b.add_argument("--pdf", action="store_true", help="also print one PDF per engagement (needs Chromium)")
+    b.add_argument("--zip", action="store_true",
+                   help="build for opening from disk (file://) and write SITE_DIR.zip beside the site")
     b.set_defaults(func=cmd_build)
 
     sv = sub.add_parser("serve", help="live preview; rebuilds when a questionnaire or response changes")

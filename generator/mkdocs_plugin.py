@@ -21,6 +21,7 @@ from .pages import build_pages
 from .render import DEFAULT_TEMPLATES
 
 CSS = "assets/cxsite.css"
+SHIM = "assets/iframe-worker-shim.js"
 
 
 class CxsiteConfig(Config):
@@ -38,6 +39,12 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
         self.templates = Path(self.config.templates_dir or self.root / "site_templates")
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
+        offline = config.plugins.get("material/offline") or config.plugins.get("offline")
+        self.offline = bool(offline is not None and offline.config.enabled)
+        if self.offline:
+            # Material's offline plugin would load this shim from a CDN unless a
+            # polyfill named iframe-worker is already listed: ship our copy instead.
+            config.extra["polyfills"] = [*config.extra.get("polyfills", []), SHIM]
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -56,6 +63,8 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
             files.append(File.generated(config, path, abs_src_path=str(source)))
         css = (self.templates / CSS) if (self.templates / CSS).is_file() else DEFAULT_TEMPLATES / CSS
         files.append(File.generated(config, CSS, abs_src_path=str(css)))
+        if self.offline:
+            files.append(File.generated(config, SHIM, abs_src_path=str(DEFAULT_TEMPLATES / SHIM)))
         if config.nav is None:
             # The report pages only exist from here on, so the navigation is ours to give.
             config.nav = site.nav + hand_written

@@ -97,3 +97,34 @@ def test_segments_page_screenshot(site, browser):
     page.screenshot(path=str(OUTPUT / "segments-light.png"), full_page=True)
     assert seen["errors"] == []
     page.close()
+
+
+def test_zip_opens_from_disk_with_links_and_search(browser, tmp_path, cli):
+    import zipfile
+
+    from conftest import copy_project
+
+    root = copy_project("pulse", tmp_path)
+    out = tmp_path / "out" / "report"
+    code, stdout, err = cli("--project", root, "build", "--zip", "--site-dir", out)
+    assert code == 0, err
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(tmp_path / "out" / "report.zip") as zf:
+        zf.extractall(unpacked)
+    index = unpacked / "report" / "index.html"
+    page = browser.new_page()
+    errors, requests = [], []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(index.as_uri(), wait_until="load")
+    page.get_by_role("link", name="Service pulse, October").first.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("engagements/example-co-2026-oct/index.html")
+    assert page.locator("h1").first.inner_text() == "Example Co: Service pulse, October"
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("repeat themselves")
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    assert "Making it easy" in page.locator(".md-search-result").inner_text()
+    assert errors == []
+    assert all(u.startswith("file://") or u.startswith("data:") for u in requests), requests
+    page.close()
