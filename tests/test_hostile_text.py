@@ -20,8 +20,14 @@ from generator.load import load_project
 from generator.pages import build_pages
 
 REPO = Path(__file__).parent.parent
-EXTENSIONS = [e if isinstance(e, str) else next(iter(e))
-              for e in yaml.safe_load((REPO / "mkdocs.yml").read_text())["markdown_extensions"]]
+def _site_extensions() -> list[str]:
+    from mkdocs.config import load_config
+
+    # The extensions the real site converts pages with (mkdocs.yml uses !ENV, so read it as MkDocs does).
+    return list(load_config(str(REPO / "mkdocs.yml")).markdown_extensions)
+
+
+EXTENSIONS = _site_extensions()
 
 ATTACKS = [
     "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
