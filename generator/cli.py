@@ -108,6 +108,21 @@ def cmd_build(args) -> int:
     from .build import build_site
 
     root = _project_root(args)
+    if args.all_clients:
+        from .portfolio import build_all_clients, parse_shard
+
+        if args.client or args.engagement:
+            raise InputError("--all-clients", "builds every client; leave out --client and --engagement")
+        if not args.out:
+            raise InputError("--all-clients", "needs --out DIR for the client sites")
+        shard = parse_shard(args.shard) if args.shard else None
+        built = build_all_clients(root, Path(args.out), jobs=args.jobs, shard=shard, pdf=args.pdf,
+                                  offline=args.zip)
+        for client, folder in built.items():
+            print(f"built {folder}  ({client})")
+        return 0
+    if args.shard or args.out:
+        raise InputError("--shard" if args.shard else "--out", "goes with --all-clients")
     site_dir = Path(args.site_dir) if args.site_dir else root / "site"
     build_site(root, site_dir, client=args.client, engagements=args.engagement or None,
                strict=not args.no_strict, pdf=args.pdf, offline=args.zip)
@@ -161,6 +176,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--engagement", action="append", metavar="ID", help="build only this engagement (repeatable)")
     b.add_argument("--no-strict", action="store_true", help="do not treat MkDocs warnings as errors")
     b.add_argument("--pdf", action="store_true", help="also print one PDF per engagement (needs Chromium)")
+    b.add_argument("--all-clients", action="store_true", help="one site per client, in --out DIR/<client>/")
+    b.add_argument("--out", metavar="DIR", help="with --all-clients: where the client sites go")
+    b.add_argument("--jobs", type=int, default=1, metavar="N", help="with --all-clients: build N clients at once")
+    b.add_argument("--shard", metavar="I/N", help="with --all-clients: build only slice I of N (1-based)")
     b.add_argument("--zip", action="store_true",
                    help="build for opening from disk (file://) and write SITE_DIR.zip beside the site")
     b.set_defaults(func=cmd_build)
