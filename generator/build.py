@@ -33,7 +33,9 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
                offline: bool = False) -> None:
     """Validate the project, then build it with MkDocs into ``site_dir`` (and print PDFs)."""
     # Fail on bad input before MkDocs starts, with the project's own messages.
-    project = load_project(root, only=engagements, client=client)
+    from .cache import CACHE_DIR, Cache
+
+    project = load_project(root, only=engagements, client=client, cache=Cache(root / CACHE_DIR))
 
     from mkdocs.config import load_config
     from mkdocs.commands.build import build

@@ -7,6 +7,7 @@ validate`` lists all problems of all files in one run.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,9 +74,9 @@ def load_questionnaire(path: Path, root: Path, errors: ErrorCollector) -> Questi
     if raw is INVALID:
         return None
     q = _build_questionnaire(raw, doc, errors)
-    if len(errors.errors) > before:
+    if len(errors.errors) > before or q is None:
         return None
-    return q
+    return dataclasses.replace(q, path_abs=str(path.resolve()))
 
 
 def _ok(*values) -> bool:
@@ -394,9 +395,12 @@ def slugify(text: str) -> str:
 
 
 def load_project(root: Path, only: list[str] | None = None, responses: bool = True,
-                 client: str | None = None) -> Project:
+                 client: str | None = None, cache: "Cache | None" = None) -> Project:
     """Load every questionnaire and engagement (or the engagements in ``only``,
     or those of one ``client``, given by name or slug).
+
+    With a ``cache``, an engagement whose inputs were scored before is not
+    read again: its cached results are attached instead (``e.cached``).
 
     Raises :class:`InputErrors` listing every problem found.
     """
@@ -440,6 +444,13 @@ def load_project(root: Path, only: list[str] | None = None, responses: bool = Tr
         project.filtered = True
     if responses:
         for e in project.engagements.values():
+            if cache is not None:
+                from .cache import key_for
+
+                e.cache_key = key_for(e)
+                e.cached = cache.get(e.cache_key)
+                if e.cached is not None:
+                    continue
             try:
                 e.responses = load_responses(e, root)
             except InputErrors as exc:

@@ -15,6 +15,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .cache import CACHE_DIR, Cache
 from .errors import InputError, InputErrors
 from .load import load_project
 from .pages import build_pages
@@ -49,9 +50,10 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         try:
+            cache = Cache(self.root / CACHE_DIR)
             project = load_project(self.root, only=self.config.engagements or None,
-                                   client=self.config.client)
-            site = build_pages(project, self.templates, pdf=self.config.pdf)
+                                   client=self.config.client, cache=cache)
+            site = build_pages(project, self.templates, pdf=self.config.pdf, cache=cache)
         except (InputError, InputErrors) as exc:
             raise PluginError(f"cxsite: the project has errors:\n{exc}") from None
         hand_written = sorted(f.src_uri for f in files.documentation_pages())

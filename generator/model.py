@@ -207,7 +207,8 @@ class Questionnaire:
     dimensions: tuple[Dimension, ...]
     outcomes: tuple[Item, ...]
     open_questions: tuple[OpenQuestion, ...]
-    path: str = ""
+    path: str = ""          # as shown in messages
+    path_abs: str = ""      # for hashing its bytes
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -252,6 +253,8 @@ class Engagement:
     color: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
     quality: dict = field(default_factory=dict)
+    cache_key: str | None = None
+    cached: dict | None = None   # a cache hit: results, comments and notes, no responses read
 
 
 @dataclass

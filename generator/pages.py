@@ -15,6 +15,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import charts, clock
+from .cache import Cache
 from .comments import visible_comments
 from .load import Project
 from .model import Engagement, Questionnaire
@@ -159,14 +160,35 @@ def _for_print(page: str) -> str:
     return "\n".join(keep)
 
 
-def build_pages(project: Project, templates: Path | None = None, pdf: bool = False) -> Site:
+def engagement_bundle(e: Engagement, cache: "Cache | None" = None) -> dict:
+    """What the pages need of one engagement: results, visible comments, notes.
+
+    Taken from the cache when the engagement's inputs are unchanged.
+    """
+    if e.cached is not None:
+        return e.cached
+    result = score_engagement(e)
+    usable = result["respondents"]["usable"] or 0
+    bundle = {
+        "result": result,
+        "comments": None if result["withheld"] else visible_comments(e, usable),
+        "notes": dict(e.responses.notes),
+    }
+    if cache is not None and e.cache_key:
+        cache.put(e.cache_key, bundle)
+    return bundle
+
+
+def build_pages(project: Project, templates: Path | None = None, pdf: bool = False,
+                cache: "Cache | None" = None) -> Site:
     """Render every page of the site for the engagements loaded in ``project``."""
     env = make_environment(templates)
     site = Site()
     generated = clock.now().date()
     engagements = sorted(project.engagements.values(), key=lambda e: (e.client, e.date, e.id))
+    bundles = {e.id: engagement_bundle(e, cache) for e in engagements}
     for e in engagements:
-        site.results[e.id] = score_engagement(e)
+        site.results[e.id] = bundles[e.id]["result"]
     used = {(e.questionnaire.id, e.questionnaire.version): e.questionnaire for e in engagements}
     if not project.filtered:
         # The whole portfolio also lists questionnaires no engagement uses yet; a
@@ -212,7 +234,7 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
             for d in r["dimensions"]:
                 path = f"{base}/dimensions/{d['id']}.md"
                 site.pages[path] = render(env, "dimension.md.j2", d=d, dm=ctx["dims"][d["id"]],
-                                          notes=e.responses.notes if e.responses else {}, **ctx)
+                                          notes=bundles[e.id]["notes"], **ctx)
                 dim_nav.append({nav_title(d["title"]): path})
             entry.append({"Dimensions": dim_nav})
             if e.segments:
@@ -220,7 +242,7 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
                 entry.append({"Groups": f"{base}/segments.md"})
             if q.open_questions:
                 site.pages[f"{base}/comments.md"] = render(
-                    env, "comments.md.j2", comments=visible_comments(e, r["respondents"]["usable"]), **ctx)
+                    env, "comments.md.j2", comments=bundles[e.id]["comments"], **ctx)
                 entry.append({"Comments": f"{base}/comments.md"})
         entry.append({"Methodology": f"{base}/methodology.md"})
         # The full report on one page, for print and PDF: the same sections, in reading order.

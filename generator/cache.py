@@ -1,0 +1,68 @@
+"""Scoring results cached by the hash of everything they depend on.
+
+A cache entry holds what the pages need of one engagement — its results, the
+comments that may be shown and the assessor's notes — under a key made of the
+bytes of its questionnaire, its engagement.yml and its responses, and of the
+code that scores them. The same inputs give the same key, so a rebuild after
+one engagement changed reads and scores only that one; anything else that
+changed (a questionnaire, the generator) changes the keys of the engagements
+it touches. An entry is only ever written after its inputs passed validation,
+so a hit needs no second validation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from . import __version__
+from .model import Engagement
+
+FORMAT = 1
+CACHE_DIR = ".cxsite-cache"
+_CODE = ("score.py", "comments.py", "responses.py", "model.py", "cache.py")
+
+
+def _code_hash() -> str:
+    h = hashlib.sha256()
+    for name in _CODE:
+        h.update((Path(__file__).parent / name).read_bytes())
+    return h.hexdigest()
+
+
+_CODE_HASH = _code_hash()
+
+
+def key_for(e: Engagement) -> str:
+    h = hashlib.sha256(f"{FORMAT}\0{__version__}\0{_CODE_HASH}\0".encode())
+    for path in (Path(e.questionnaire.path_abs), e.folder / "engagement.yml", e.folder / e.responses_file):
+        h.update(str(path.name).encode() + b"\0")
+        h.update(path.read_bytes() if path.is_file() else b"<missing>")
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+class Cache:
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> dict | None:
+        try:
+            return json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put(self, key: str, bundle: dict) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}")
+            tmp.write_text(json.dumps(bundle, sort_keys=True), encoding="utf-8")
+            tmp.replace(path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time

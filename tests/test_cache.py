@@ -1,0 +1,48 @@
+from generator.cache import Cache, key_for
+from generator.load import load_project
+from generator.pages import build_pages
+
+
+def build(root, cache):
+    project = load_project(root, cache=cache)
+    return project, build_pages(project, cache=cache)
+
+
+def test_unchanged_engagements_come_from_the_cache(tmp_path, monkeypatch):
+    from conftest import copy_project
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
+    root = copy_project("twoclients", tmp_path)
+    cache = Cache(tmp_path / "cache")
+    first_project, first = build(root, cache)
+    assert all(e.cached is None and e.responses for e in first_project.engagements.values())
+
+    second_project, second = build(root, cache)
+    assert all(e.cached is not None and e.responses is None for e in second_project.engagements.values())
+    assert second.pages == first.pages
+
+    csv = root / "engagements" / "tiny-2026" / "responses.csv"
+    csv.write_text(csv.read_text().replace("r1,X,5,1", "r1,X,1,5"))
+    third_project, third = build(root, cache)
+    assert third_project.engagements["tiny-2026"].cached is None        # re-read and re-scored
+    assert third_project.engagements["zebra-2026"].cached is not None   # untouched
+    assert third.pages["engagements/tiny-2026/index.md"] != first.pages["engagements/tiny-2026/index.md"]
+    assert third.pages["engagements/zebra-2026/index.md"] == first.pages["engagements/zebra-2026/index.md"]
+
+
+def test_questionnaire_change_changes_the_key(tiny):
+    e = load_project(tiny, responses=False).engagements["tiny-2026"]
+    before = key_for(e)
+    q = tiny / "assessments" / "tiny.yml"
+    q.write_text(q.read_text().replace("Statement A.", "Statement A, reworded."))
+    assert key_for(load_project(tiny, responses=False).engagements["tiny-2026"]) != before
+
+
+def test_a_corrupt_entry_is_recomputed(tiny, tmp_path):
+    cache = Cache(tmp_path / "cache")
+    build(tiny, cache)
+    for entry in (tmp_path / "cache").rglob("*.json"):
+        entry.write_text("{ not json")
+    project, site = build(tiny, cache)
+    assert project.engagements["tiny-2026"].cached is None
+    assert "Tiny Co scores" in site.pages["engagements/tiny-2026/index.md"]
