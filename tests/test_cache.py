@@ -34,7 +34,7 @@ def test_questionnaire_change_changes_the_key(tiny):
     e = load_project(tiny, responses=False).engagements["tiny-2026"]
     before = key_for(e)
     q = tiny / "assessments" / "tiny.yml"
-    q.write_text(q.read_text().replace("Statement A.", "Statement A, reworded."))
+    q.write_text(q.read_text().replace("Statement A.", "Statement A reworded."))
     assert key_for(load_project(tiny, responses=False).engagements["tiny-2026"]) != before
 
 
