@@ -223,6 +223,7 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
         ctx = dict(e=e, q=q, r=r, bands={b.id: b for b in q.bands},
                    dims={d.id: d for d in q.dimensions}, trend=t,
                    qpage=f"../../{questionnaire_page(q)}", brand=brand_style(e),
+                   reversed={i.id for i in q.items if i.reverse},
                    logo=f"logo{e.logo.suffix.lower()}" if e.logo else None,
                    charts=None if r["withheld"] else engagement_charts(e, r, t), **common)
         site.pages[f"{base}/index.md"] = render(env, "overview.md.j2", h=None if r["withheld"] else highlights(r),
