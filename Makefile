@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test test-fast serve validate bench clean
+.PHONY: site pdf zip test test-fast serve validate examples clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ test: $(STAMP) tests/node_modules/.installed
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m 'not slow'
+
+pdf: $(STAMP)   # the site plus one PDF per engagement (needs Debian's chromium)
+	$(BIN)/cxsite build --site-dir site --pdf
+
+zip: $(STAMP)   # a site that opens from disk, and site.zip to hand over
+	$(BIN)/cxsite build --site-dir site --zip
+
+examples: $(STAMP)   # regenerate the example engagements' responses (seeded)
+	$(BIN)/python -m generator.synth
 
 serve: $(STAMP)
 	$(BIN)/cxsite serve

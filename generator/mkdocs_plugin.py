@@ -22,6 +22,7 @@ from .pages import build_pages
 from .render import DEFAULT_TEMPLATES
 
 CSS = "assets/cxsite.css"
+JS = "assets/cxsite.js"
 SHIM = "assets/iframe-worker-shim.js"
 
 
@@ -40,6 +41,8 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
         self.templates = Path(self.config.templates_dir or self.root / "site_templates")
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
+        if JS not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(JS)
         offline = config.plugins.get("material/offline") or config.plugins.get("offline")
         self.offline = bool(offline is not None and offline.config.enabled)
         if self.offline:
@@ -65,6 +68,7 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
             files.append(File.generated(config, path, abs_src_path=str(source)))
         css = (self.templates / CSS) if (self.templates / CSS).is_file() else DEFAULT_TEMPLATES / CSS
         files.append(File.generated(config, CSS, abs_src_path=str(css)))
+        files.append(File.generated(config, JS, abs_src_path=str(DEFAULT_TEMPLATES / JS)))
         if self.offline:
             files.append(File.generated(config, SHIM, abs_src_path=str(DEFAULT_TEMPLATES / SHIM)))
         if config.nav is None:

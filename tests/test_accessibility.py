@@ -15,9 +15,14 @@ AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from conftest import copy_project
+    """The example site itself: the repository's assessments and engagements."""
+    import shutil as sh
 
-    root = copy_project("pulse", tmp_path_factory.mktemp("a11y"))
+    from conftest import REPO
+
+    root = tmp_path_factory.mktemp("a11y") / "example"
+    for part in ("assessments", "engagements", "docs", "mkdocs.yml"):
+        (sh.copytree if (REPO / part).is_dir() else sh.copy)(REPO / part, root / part if part != "mkdocs.yml" else root)
     out = root.parent / "site"
     build_site(root, out)
     server = serve(out)
