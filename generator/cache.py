@@ -37,7 +37,8 @@ _CODE_HASH = _code_hash()
 
 def key_for(e: Engagement) -> str:
     h = hashlib.sha256(f"{FORMAT}\0{__version__}\0{_CODE_HASH}\0".encode())
-    for path in (Path(e.questionnaire.path_abs), e.folder / "engagement.yml", e.folder / e.responses_file):
+    for path in (Path(e.questionnaire.path_abs), e.folder / "engagement.yml", e.folder / e.responses_file,
+                 e.folder / "import-quality.json"):
         h.update(str(path.name).encode() + b"\0")
         h.update(path.read_bytes() if path.is_file() else b"<missing>")
         h.update(b"\0")

@@ -104,6 +104,19 @@ def to_csv(result: dict) -> str:
     return out.getvalue()
 
 
+def cmd_import(args) -> int:
+    from .importers import import_export
+
+    root = _project_root(args)
+    engagement = Path(args.engagement)
+    if not engagement.is_dir():
+        engagement = root / "engagements" / args.engagement
+    result = import_export(Path(args.source), engagement, root, tool=args.tool, encoding=args.encoding,
+                           columns_file=Path(args.columns) if args.columns else None, salt=args.salt)
+    print(result.summary())
+    return 0
+
+
 def cmd_build(args) -> int:
     from .build import build_site
 
@@ -169,6 +182,17 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("json", "csv"), default="json")
     s.add_argument("-o", "--output", metavar="FILE")
     s.set_defaults(func=cmd_score)
+
+    from .importers import TOOLS
+
+    im = sub.add_parser("import", help="turn a survey-tool export into an engagement's responses")
+    im.add_argument("source", help="the export: CSV, TSV or XLSX (or assessor ratings in YAML)")
+    im.add_argument("--engagement", required=True, metavar="DIR", help="engagement folder or id")
+    im.add_argument("--from", dest="tool", choices=TOOLS, help="the tool that made the export (default: detected)")
+    im.add_argument("--encoding", help="the file's encoding (default: detected)")
+    im.add_argument("--columns", metavar="FILE", help="YAML map of export headers to question ids")
+    im.add_argument("--salt", help="salt for hashing respondent ids (default: random, kept nowhere)")
+    im.set_defaults(func=cmd_import)
 
     b = sub.add_parser("build", help="build the report site")
     b.add_argument("--site-dir", metavar="DIR", help="output folder (default: site/)")

@@ -311,6 +311,11 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         if seg in item_ids or seg in RESERVED_COLUMNS:
             errors.add(doc.at(("segments", si)),
                        f"segment '{seg}' has the name of a question column; segments must be other columns")
+    for header, target in raw["columns"].items():
+        if target not in item_ids and target not in raw["segments"] and target not in RESERVED_COLUMNS:
+            errors.add(doc.at(("columns", header)),
+                       f"column '{header}' is mapped to '{target}', which is no question of "
+                       f"'{name}' nor a segment{did_you_mean(target, item_ids | set(raw['segments']))}")
     if len(set(raw["segments"])) != len(raw["segments"]):
         errors.add(doc.at(("segments",)), "a segment is listed twice")
     logo = None

@@ -160,6 +160,18 @@ def _for_print(page: str) -> str:
     return "\n".join(keep)
 
 
+def _import_quality(e: Engagement) -> dict | None:
+    """The counts 'cxsite import' left beside the responses, if it made them."""
+    import json
+
+    path = e.folder / "import-quality.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("rows_read"), int) else None
+
+
 def engagement_bundle(e: Engagement, cache: "Cache | None" = None) -> dict:
     """What the pages need of one engagement: results, visible comments, notes.
 
@@ -173,6 +185,7 @@ def engagement_bundle(e: Engagement, cache: "Cache | None" = None) -> dict:
         "result": result,
         "comments": None if result["withheld"] else visible_comments(e, usable),
         "notes": dict(e.responses.notes),
+        "import_quality": _import_quality(e),
     }
     if cache is not None and e.cache_key:
         cache.put(e.cache_key, bundle)
@@ -228,7 +241,8 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
                    charts=None if r["withheld"] else engagement_charts(e, r, t), **common)
         site.pages[f"{base}/index.md"] = render(env, "overview.md.j2", h=None if r["withheld"] else highlights(r),
                                                 **ctx)
-        site.pages[f"{base}/methodology.md"] = render(env, "methodology.md.j2", **ctx)
+        site.pages[f"{base}/methodology.md"] = render(env, "methodology.md.j2",
+                                                      imported=bundles[e.id].get("import_quality"), **ctx)
         entry = [{"Overview": f"{base}/index.md"}]
         if not r["withheld"]:
             dim_nav = []

@@ -38,6 +38,22 @@ def pulse(tmp_path) -> Path:
     return copy_project("pulse", tmp_path)
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright; one for the whole run."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.skip("no Chromium on this machine (CI installs Debian's chromium in .ci/run)")
+    from playwright.sync_api import sync_playwright
+
+    from generator.pdf import CHROMIUM_FLAGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
 @pytest.fixture
 def cli(capsys):
     """Run the CLI in-process: returns (exit code, stdout, stderr)."""

@@ -1,13 +1,12 @@
 """Every page of a built site in Chromium: no third-party request and no serious
 or critical axe-core violation, in the light and the dark palette (slow)."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.build import build_site
-from generator.pdf import CHROMIUM_FLAGS, serve
+from generator.pdf import serve
 
 pytestmark = pytest.mark.slow
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -33,19 +32,10 @@ def built(tmp_path_factory):
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        pytest.skip("no Chromium on this machine (CI installs Debian's chromium in .ci/run)")
+@pytest.fixture(autouse=True)
+def need_axe():
     if not AXE.is_file():
         pytest.skip("axe-core is not installed: run 'make test', which installs it with npm")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        yield b
-        b.close()
 
 
 def audit(browser, url: str, scheme: str) -> tuple[list[str], list[str]]:

@@ -4,13 +4,12 @@ Slow; skipped only where no Chromium is installed (CI installs it in .ci/run).
 Screenshots go to tests/_output/ for a person to look at.
 """
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.build import build_site
-from generator.pdf import CHROMIUM_FLAGS, serve
+from generator.pdf import serve
 
 pytestmark = pytest.mark.slow
 OUTPUT = Path(__file__).parent / "_output"
@@ -28,19 +27,6 @@ def site(tmp_path_factory):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        pytest.skip("no Chromium on this machine (CI installs Debian's chromium in .ci/run)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        yield b
-        b.close()
 
 
 def open_page(browser, url, scheme="light"):

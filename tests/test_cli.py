@@ -95,3 +95,31 @@ def test_validate_named_paths_reports_only_those(tiny, cli):
 def test_validate_named_path_must_exist(tiny, cli):
     code, _, err = cli("--project", tiny, "validate", tiny / "nothing.yml")
     assert code == 1 and "no such file or folder" in err
+
+
+def test_import_command_end_to_end(pulse, cli):
+    """The survey-tool import through the CLI, then the counts on the methodology page."""
+    from pathlib import Path
+
+    from generator.load import load_project
+    from generator.pages import build_pages
+
+    export = Path(__file__).parent / "data" / "survey-exports" / "google-forms.csv"
+    code, out, err = cli("--project", pulse, "import", export, "--engagement", "example-co-2026-oct")
+    assert code == 0, err
+    assert "Google Forms, detected" in out and "60 rows read, 60 kept" in out
+    folder = pulse / "engagements" / "example-co-2026-oct"
+    assert (folder / "import-report.md").is_file()
+    methodology = build_pages(load_project(pulse)).pages["engagements/example-co-2026-oct/methodology.md"]
+    assert "60 rows were read and 60 kept" in methodology
+
+
+def test_import_error_is_located_and_changes_nothing(pulse, cli, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Timestamp,People in other teams help me get my work done.,Shoe size\n"
+                   "2026-10-01 10:00,Agreee,42\n")
+    before = (pulse / "engagements" / "example-co-2026-oct" / "responses.csv").read_bytes()
+    code, _, err = cli("--project", pulse, "import", bad, "--engagement", "example-co-2026-oct")
+    assert code == 1 and "Traceback" not in err
+    assert "bad.csv:1:3" in err or "bad.csv:2:2" in err
+    assert (pulse / "engagements" / "example-co-2026-oct" / "responses.csv").read_bytes() == before

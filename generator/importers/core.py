@@ -1,0 +1,300 @@
+"""``cxsite import``: a survey-tool export in, an engagement's responses out.
+
+One pure function, :func:`import_export`, for the CLI to wrap. It reads the
+export (any of the tools in :data:`~generator.importers.detect.TOOLS`, or
+assessor ratings in YAML), maps its columns onto the engagement's
+questionnaire, checks every value against its scale, applies the engagement's
+quality rules and writes ``responses.csv``, ``import-report.md`` and
+``import-quality.json``. Any problem is an :class:`InputError` with the
+export's line and column; then nothing is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ErrorCollector, InputError, InputErrors, Location, did_you_mean, one_of
+from ..load import display_path, load_project
+from ..model import Engagement
+from ..responses import load_responses
+from ..yamlsafe import load_yaml
+from . import output
+from .columns import Column, classify, load_columns_map, missing_targets, targets_of
+from .detect import TOOL_NAMES, TOOLS, build_headers, detect_tool, header_rows
+from .quality import RULES, Decision, Record, assess, counts, rules_of
+from .tables import DELIMITERS, Table, read_table
+from .values import answer
+
+REPORT = "import-report.md"
+QUALITY = "import-quality.json"
+MAX_VALUE_ERRORS = 50
+EMAIL_VALUE = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+
+
+@dataclass
+class ImportResult:
+    """What an import did, for the CLI to print."""
+
+    source: str
+    tool: str
+    detected: bool
+    encoding: str | None
+    delimiter: str | None
+    rows_read: int
+    kept: int
+    excluded: dict[str, int]
+    flagged: dict[str, int]
+    blank_rows: int = 0
+    columns_mapped: list[tuple[int, str, str]] = field(default_factory=list)  # (column, header, id)
+    dropped_personal: list[str] = field(default_factory=list)
+    dropped_metadata: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    responses_path: Path | None = None
+    report_path: Path | None = None
+    quality_path: Path | None = None
+
+    def summary(self) -> str:
+        """A few lines for the terminal."""
+        how = "detected" if self.detected else "given by --from"
+        out = [f"imported {self.source} ({TOOL_NAMES.get(self.tool, self.tool)}, {how}): "
+               f"{self.rows_read} rows read, {self.kept} kept"]
+        ex = ", ".join(f"{k} {v}" for k, v in self.excluded.items() if v)
+        fl = ", ".join(f"{k} {v}" for k, v in self.flagged.items() if v)
+        out.append(f"excluded: {ex or 'none'}; flagged but kept: {fl or 'none'}")
+        out.append(f"columns: {len(self.columns_mapped)} imported, {len(self.dropped_personal)} "
+                   f"personal dropped, {len(self.dropped_metadata)} metadata dropped")
+        out += [f"note: {n}" for n in self.notes]
+        out.append(f"wrote {self.responses_path}, {self.report_path}, {self.quality_path}")
+        return "\n".join(out)
+
+
+def import_export(source: Path, engagement_dir: Path, project_root: Path, tool: str | None = None,
+                  encoding: str | None = None, columns_file: Path | None = None,
+                  salt: str | None = None) -> ImportResult:
+    """Import ``source`` as the responses of the engagement in ``engagement_dir``.
+
+    Raises :class:`InputError`/:class:`InputErrors` (located messages) on any
+    problem; then no file is written or changed.
+    """
+    source, project_root = Path(source), Path(project_root)
+    if tool is not None and tool not in TOOLS:
+        raise InputError("--from", f"unknown tool '{tool}'{did_you_mean(tool, TOOLS)}; "
+                                   f"expected one of {one_of(TOOLS)}")
+    project = load_project(project_root, responses=False)
+    engagement = _engagement(project, Path(engagement_dir))
+    display = display_path(source.resolve(), project.root) if source.exists() else str(source)
+    if not source.is_file():
+        raise InputError(display, "export file not found; give the path of the downloaded file")
+    eng_doc = load_yaml(engagement.folder / "engagement.yml", engagement.path)
+    if source.suffix.lower() in (".yml", ".yaml"):
+        if tool is not None:
+            raise InputError("--from", "a .yml source is assessor ratings; leave out --from")
+        return _import_ratings(source, display, engagement, eng_doc, project.root)
+    target = engagement.folder / engagement.responses_file
+    if target.suffix.lower() != ".csv":
+        raise InputError(eng_doc.at(("responses",)),
+                         f"responses: '{engagement.responses_file}' is not a CSV file, but a survey "
+                         "export becomes CSV; set responses: responses.csv in engagement.yml")
+    table = read_table(source, display, encoding)
+    detected = tool is None
+    if detected:
+        tool, signature = detect_tool(table)
+    else:
+        signature = "given by --from"
+    count = header_rows(tool, table)
+    headers = build_headers(tool, table, count)
+    data = table.rows[count:]
+    if not any(any(c.strip() for c in r.cells) for r in data):
+        raise InputError(Location(display, table.rows[0].line, 1),
+                         "the file has a header but no responses; export again with responses included")
+    targets = targets_of(engagement)
+    cmap = load_columns_map(engagement, eng_doc, Path(columns_file) if columns_file else None,
+                            targets, project.root)
+    q = engagement.questionnaire
+    columns, unused, errors = classify(headers, targets, cmap, display, q.id, tool)
+    if not errors:
+        errors.extend(missing_targets(columns, targets, display, headers[0].line))
+    errors.raise_if_any()
+    records, blank = _records(table, data, columns, targets, errors)
+    errors.raise_if_any()
+
+    labels = {}
+    for c in columns:
+        if c.signal and c.signal not in labels:
+            labels[c.signal] = c.header.label
+    decisions, notes = assess(records, engagement.quality, [i.id for i in q.items], labels)
+    totals = counts(decisions)
+    if not totals["kept"]:
+        why = ", ".join(f"{rule} {n}" for rule, n in totals["excluded"].items() if n)
+        raise InputError(Location(display, headers[0].line, 1),
+                         f"every one of the {totals['rows_read']} responses is excluded by the quality "
+                         f"rules ({why}); nothing to import: check the export, or set the rules to keep "
+                         "under 'quality:' in engagement.yml")
+    has_ids = any(c.role == "respondent_id" for c in columns)
+    header = (["respondent_id"] if has_ids else []) + list(engagement.segments) \
+        + [i.id for i in q.items] + [o.id for o in q.outcomes] \
+        + [o.id for o in q.open_questions if any(c.target == o.id for c in columns)]
+    ids = output.hashed_ids(decisions, salt if salt is not None else secrets.token_hex(16))
+    facts = [("tool", f"{TOOL_NAMES[tool]} ({'detected: ' + signature if detected else 'given by --from'})"),
+             ("file", _file_fact(table, count)),
+             ("questionnaire", f"{q.id} {q.version}")]
+    all_notes = table.notes + notes
+    report = output.report_md(
+        engagement_id=engagement.id, source_name=source.name, facts=facts, totals=totals,
+        columns=columns, rules=rules_of(engagement.quality), decisions=decisions, notes=all_notes,
+        unused_map=unused, salt_given=salt is not None, has_ids=has_ids, blank_rows=blank)
+    files = {target: output.responses_csv(header, decisions, ids),
+             engagement.folder / REPORT: report,
+             engagement.folder / QUALITY: output.quality_json(totals)}
+    _write(files, engagement, target, project.root)
+    return ImportResult(
+        source=source.name, tool=tool, detected=detected, encoding=table.encoding,
+        delimiter=table.delimiter, rows_read=totals["rows_read"], kept=totals["kept"],
+        excluded=totals["excluded"], flagged=totals["flagged"], blank_rows=blank,
+        columns_mapped=[(c.header.col, c.header.label, c.target) for c in columns
+                        if c.role in ("answer", "open", "segment", "respondent_id")],
+        dropped_personal=[c.header.label for c in columns if c.role in ("personal", "email")],
+        dropped_metadata=[c.header.label for c in columns if c.role in ("metadata", "empty")],
+        notes=all_notes, responses_path=target, report_path=engagement.folder / REPORT,
+        quality_path=engagement.folder / QUALITY)
+
+
+def _engagement(project, engagement_dir: Path) -> Engagement:
+    """The engagement of a folder, or of a bare id (as the other commands accept)."""
+    bare = not engagement_dir.exists() and len(engagement_dir.parts) == 1
+    eid = engagement_dir.name if bare else engagement_dir.resolve().name
+    engagement = project.engagements.get(eid)
+    if engagement is None:
+        raise InputError(str(engagement_dir), f"no engagement '{eid}'"
+                                              f"{did_you_mean(eid, project.engagements)}; expected "
+                                              f"one of {one_of(sorted(project.engagements))}")
+    if not bare and engagement_dir.resolve() != engagement.folder.resolve():
+        raise InputError(str(engagement_dir), f"this folder is not the project's engagement '{eid}' "
+                                              f"({engagement.folder}); pass that folder")
+    return engagement
+
+
+def _file_fact(table: Table, count: int) -> str:
+    if table.container == "xlsx":
+        kind = "Excel workbook"
+    else:
+        kind = f"{table.encoding}, {DELIMITERS.get(table.delimiter, repr(table.delimiter))}-separated"
+    return f"{kind}; {count} header row{'s' * (count != 1)}"
+
+
+def _records(table: Table, data, columns: list[Column], targets, errors: ErrorCollector
+             ) -> tuple[list[Record], int]:
+    """Convert every data row; problems go to ``errors`` (at most a screenful)."""
+    display = table.display
+    width = len(columns)
+    records, blank, problems = [], 0, 0
+
+    def problem(where: Location, message: str) -> None:
+        nonlocal problems
+        problems += 1
+        if problems <= MAX_VALUE_ERRORS:
+            errors.add(where, message)
+
+    for row in data:
+        cells = row.cells
+        if not any(c.strip() for c in cells):
+            blank += 1
+            continue
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            problem(Location(display, row.line, width + 1),
+                    f"row has {len(cells)} fields but the header has {width}; a separator is extra "
+                    "or a value holding one is not quoted: fix this row or export the file again")
+            continue
+        if len(cells) < width and table.container == "csv":
+            problem(Location(display, row.line, len(cells) or 1),
+                    f"row has {len(cells)} fields but the header has {width}; a separator is missing "
+                    "or a line break cut the row: fix this row or export the file again")
+            continue
+        cells = cells + [""] * (width - len(cells))
+        record = Record(row.line, {}, {})
+        for c, raw in zip(columns, cells):
+            at = Location(display, row.line, c.header.col)
+            if c.role == "answer":
+                try:
+                    record.answers[c.target], record.cells[c.target] = answer(targets[c.target].scale, raw)
+                except ValueError as exc:
+                    problem(at, f"column '{c.header.label}' ({c.target}): {exc}")
+            elif c.role == "segment":
+                value = " ".join(raw.split())  # "Sales " and "Sales" are one group
+                if EMAIL_VALUE.search(value):
+                    problem(at, f"column '{c.header.label}' is segment '{c.target}' but holds an e-mail "
+                                "address; segment values appear in the report: fix the value or the mapping")
+                record.cells[c.target] = value
+            elif c.role == "open":
+                record.cells[c.target] = raw.strip()
+            elif c.role == "respondent_id":
+                record.rid = raw.strip() or None
+            elif c.role == "email":
+                record.emails.append(raw)
+            elif c.role == "empty" and raw.strip():
+                problem(at, f"column {c.header.col} has no header but holds a value here; give the "
+                            "column a header, or delete it from the export")
+            if c.signal and c.signal not in record.signals:
+                record.signals[c.signal] = raw
+        records.append(record)
+    if problems > MAX_VALUE_ERRORS:
+        errors.add(Location(display), f"… and {problems - MAX_VALUE_ERRORS} more problems like the "
+                                      f"{MAX_VALUE_ERRORS} above")
+    return records, blank
+
+
+def _write(files: dict[Path, str | bytes], engagement: Engagement, target: Path, root: Path) -> None:
+    """Write all files or none; a file system refusal is a located message too."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        output.write_atomically(files, lambda temps: _check_written(engagement, temps[target], root))
+    except OSError as exc:
+        where = display_path(Path(exc.filename), root) if exc.filename else engagement.path
+        raise InputError(where, f"cannot write the import: {exc.strerror}; check the folder's "
+                                "permissions and free space") from None
+
+
+def _check_written(engagement: Engagement, temp: Path, root: Path) -> None:
+    """Read the written file back the way a build will, before it replaces anything."""
+    probe = dataclasses.replace(engagement, responses_file=temp.name)
+    try:
+        load_responses(probe, root)
+    except (InputError, InputErrors) as exc:
+        raise InputError(Location(engagement.path), "the converted responses do not load back "
+                                                    f"({exc}); this is a cxsite bug, please report "
+                                                    "it with the export") from None
+
+
+# --------------------------------------------------------------------------- assessor ratings
+
+def _import_ratings(source: Path, display: str, engagement: Engagement, eng_doc, root: Path) -> ImportResult:
+    """Check assessor ratings exactly as a build reads them, then copy them in."""
+    target = engagement.folder / engagement.responses_file
+    if target.suffix.lower() not in (".yml", ".yaml"):
+        raise InputError(eng_doc.at(("responses",)),
+                         f"'{source.name}' holds assessor ratings (YAML) but responses: names "
+                         f"'{engagement.responses_file}'; set responses: ratings.yml in engagement.yml")
+    probe = dataclasses.replace(engagement, folder=source.parent, responses_file=source.name)
+    responses = load_responses(probe, root)
+    n = len(responses.respondents)
+    zero = {rule: 0 for rule in RULES}
+    totals = {"rows_read": n, "kept": n, "excluded": dict(zero), "flagged": dict(zero)}
+    decisions = [Decision(Record(r.row, {}, {}), None, []) for r in responses.respondents]
+    report = output.report_md(
+        engagement_id=engagement.id, source_name=source.name,
+        facts=[("kind", "assessor ratings (YAML), checked and copied unchanged"),
+               ("questionnaire", f"{engagement.questionnaire.id} {engagement.questionnaire.version}")],
+        totals=totals, columns=[], rules=rules_of(engagement.quality), decisions=decisions,
+        notes=["Quality rules apply to survey exports; assessor ratings are kept as given."],
+        unused_map=[], salt_given=False, has_ids=False, blank_rows=0)
+    files = {target: source.read_bytes(), engagement.folder / REPORT: report,
+             engagement.folder / QUALITY: output.quality_json(totals)}
+    _write(files, engagement, target, root)
+    return ImportResult(source=source.name, tool="assessor-ratings", detected=True, encoding="UTF-8",
+                        delimiter=None, rows_read=n, kept=n, excluded=totals["excluded"],
+                        flagged=totals["flagged"], responses_path=target,
+                        report_path=engagement.folder / REPORT, quality_path=engagement.folder / QUALITY)

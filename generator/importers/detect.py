@@ -1,0 +1,166 @@
+"""Which survey tool wrote an export, and what each column's header says.
+
+Detection reads only the header rows, never the answers. The signatures
+(compared after folding case and dropping everything but letters and digits,
+so ``Start Date (UTC)`` is ``startdateutc``):
+
+==================  ==========================================================
+qualtrics           a third (or second) row of ``{"ImportId": …}`` cells, or
+                    ``ResponseId`` with ``StartDate`` and ``EndDate``
+surveymonkey        ``Respondent ID`` and ``Collector ID``
+limesurvey          ``submitdate`` with ``lastpage`` or ``startlanguage``
+microsoft-forms     ``ID``, ``Start time`` and ``Completion time``
+typeform            first header ``#`` and ``Submit Date (UTC)`` or ``Network ID``
+google-forms        first header ``Timestamp`` (or its translation)
+csv / xlsx          anything else: one header row, by the file's container
+==================  ==========================================================
+
+Header rows: Qualtrics has three (ids such as ``Q2_1``, the question text,
+ImportId JSON), SurveyMonkey two (the question, spanning a grid's columns, then
+the statement or ``Response``); the others one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..errors import InputError, Location
+from .tables import Row, Table
+
+TOOLS = ("google-forms", "microsoft-forms", "qualtrics", "surveymonkey", "limesurvey", "typeform",
+         "csv", "xlsx")
+TOOL_NAMES = {"google-forms": "Google Forms", "microsoft-forms": "Microsoft Forms",
+              "qualtrics": "Qualtrics", "surveymonkey": "SurveyMonkey", "limesurvey": "LimeSurvey",
+              "typeform": "Typeform", "csv": "generic CSV", "xlsx": "generic Excel workbook"}
+TIMESTAMP_NAMES = {"timestamp", "marcatemporal", "horodateur", "zeitstempel", "tijdstempel",
+                   "carimbodedatahora", "sygnaturaczasowa", "tidsstempel", "tidstampel"}
+SURVEYMONKEY_ROW2 = {"response", "openendedresponse"}
+
+
+@dataclass
+class Header:
+    """One column's header: every text the tool gave it, and a label for messages."""
+
+    col: int                 # 1-based column number
+    line: int                # line of the first header row
+    names: tuple[str, ...]   # distinct non-empty texts: ids, question text, combined
+    label: str               # what messages and the report show
+
+    @property
+    def empty(self) -> bool:
+        return not self.names
+
+
+def compact(text: str) -> str:
+    """Letters and digits only, folded: ``'Start Date (UTC)' -> 'startdateutc'``."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def detect_tool(table: Table) -> tuple[str, str]:
+    """The tool that wrote ``table`` and the signature that showed it."""
+    rows = table.rows
+    first = rows[0].cells if rows else []
+    names = [compact(c) for c in first]
+    have = set(names)
+    if _importid_row(rows) or {"responseid", "startdate", "enddate"} <= have:
+        return "qualtrics", "ImportId header row / ResponseId, StartDate, EndDate columns"
+    if {"respondentid", "collectorid"} <= have:
+        return "surveymonkey", "'Respondent ID' and 'Collector ID' columns"
+    if "submitdate" in have and ({"lastpage", "startlanguage"} & have):
+        return "limesurvey", "'submitdate' with 'lastpage'/'startlanguage' columns"
+    if names[:1] == ["id"] and {"starttime", "completiontime"} <= have:
+        return "microsoft-forms", "'ID', 'Start time' and 'Completion time' columns"
+    if first[:1] and first[0].strip() == "#" and ({"submitdateutc", "networkid"} & have):
+        return "typeform", "'#' first, 'Submit Date (UTC)'/'Network ID' columns"
+    if names[:1] and names[0] in TIMESTAMP_NAMES:
+        return "google-forms", "'Timestamp' first"
+    generic = "xlsx" if table.container == "xlsx" else "csv"
+    return generic, "no survey tool's signature in the headers: one header row of column names"
+
+
+def _importid_row(rows: list[Row]) -> int:
+    """The number (2 or 3) of the row of Qualtrics ImportId JSON, or 0."""
+    for index in (1, 2):
+        if index < len(rows) and any(c.lstrip().startswith('{"ImportId"') for c in rows[index].cells):
+            return index + 1
+    return 0
+
+
+def header_rows(tool: str, table: Table) -> int:
+    """How many of the first rows are headers for this tool."""
+    rows = table.rows
+    if tool == "qualtrics":
+        found = _importid_row(rows)
+        if found:
+            return found
+        # Without ImportIds a second row is a header when it repeats column labels.
+        if len(rows) > 1 and rows[1].cells and compact(rows[1].cells[0]) in {"startdate", "responseid"}:
+            return 2
+        return 1
+    if tool == "surveymonkey":
+        # Row 2 leaves the respondent id blank and names the answers; data rows have an id.
+        second = rows[1].cells if len(rows) > 1 else []
+        if second and not second[0].strip() and any(compact(c) in SURVEYMONKEY_ROW2 for c in second):
+            return 2
+        return 1
+    return 1
+
+
+def build_headers(tool: str, table: Table, count: int) -> list[Header]:
+    """One :class:`Header` per column of the header rows."""
+    rows = [r.cells for r in table.rows[:count]]
+    if not rows:
+        raise InputError(Location(table.display, 1, 1), "the file has no header row")
+    width = max(len(r) for r in rows)
+    grid = [r + [""] * (width - len(r)) for r in rows]
+    line = table.rows[0].line
+    headers = []
+    title = ""
+    for ci in range(width):
+        cells = [grid[ri][ci].strip() for ri in range(count)]
+        if tool == "surveymonkey" and count == 2:
+            top, sub = cells
+            if top:
+                title = top
+            elif sub:
+                top = title  # a grid's title spans its statements
+            if sub and compact(sub) not in SURVEYMONKEY_ROW2:
+                texts = [f"{top} - {sub}" if top else sub, sub, top]
+            else:
+                texts = [top]
+            label = texts[0]
+        elif tool == "qualtrics" and count >= 2:
+            ident, text = cells[0], cells[1]
+            texts = [ident, text]
+            if count == 3:
+                texts.append(_import_id(cells[2]))
+            label = f"{ident} ({text})" if text and text != ident else ident
+        else:
+            texts = [" ".join(c.split()) for c in cells]
+            label = texts[0]
+        names = tuple(dict.fromkeys(t for t in texts if t))
+        headers.append(Header(ci + 1, line, names, " ".join(label.split())))
+    return headers
+
+
+def _import_id(cell: str) -> str:
+    try:
+        value = json.loads(cell)
+    except ValueError:
+        return ""
+    return str(value.get("ImportId", "")) if isinstance(value, dict) else ""
+
+
+def statement_parts(name: str) -> list[str]:
+    """The statement inside a grid header: ``Title [text]`` and ``Title - text``."""
+    parts = []
+    match = re.search(r"\[([^\[\]]+)\]\s*$", name)
+    if match:
+        parts.append(match.group(1))
+    if " - " in name:
+        parts.append(name.rsplit(" - ", 1)[1])
+    return parts
