@@ -99,3 +99,22 @@ def test_killed_build_leaves_the_previous_site(tmp_path):
     # The next build clears the killed build's half-written folder.
     build_site(root, out)
     assert not list(tmp_path.glob(".site.building-*"))
+
+
+def test_suppressed_group_has_no_figure_in_search_index_or_json(tmp_path, cli):
+    import json
+
+    root = copy_project("tiny", tmp_path)
+    csv = root / "engagements" / "tiny-2026" / "responses.csv"
+    csv.write_text(csv.read_text().replace("r5,Z,,,,,,,", "r5,Z,1,5,1,1,1,0,"))
+    # X (two people) goes with Z (one): X alone would have index 78.125 and n 2.
+    out = tmp_path / "site"
+    build_site(root, out)
+    index = json.loads((out / "search" / "search_index.json").read_text())
+    seg = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("engagements/tiny-2026/segments/"))
+    assert "fewer than 2 responses" in seg
+    assert "78" not in seg
+    code, score_json, _ = cli("--project", root, "score", "tiny-2026")
+    groups = {g["value"]: g for g in json.loads(score_json)["segments"]["team"]}
+    assert groups["X"] == {"value": "X", "n": None, "suppressed": True, "index": None, "dimensions": {}}
+    assert groups["Z"]["suppressed"] and groups["Y"]["n"] == 2
