@@ -50,8 +50,27 @@ def serve(site_dir: Path):
 def print_pdfs(site_dir: Path, engagements: Iterable[tuple[str, str]]) -> list[Path]:
     """Print ``engagements/<id>/print/`` of the built site to ``engagements/<id>/<id>.pdf``.
 
-    ``engagements`` are (id, footer label) pairs.
+    ``engagements`` are (id, footer label) pairs. Playwright's synchronous API
+    refuses to run where an asyncio loop is running (a notebook, a caller that
+    already drives a browser), so the printing runs on a thread of its own.
     """
+    outcome: dict = {}
+
+    def work() -> None:
+        try:
+            outcome["paths"] = _print(site_dir, list(engagements))
+        except BaseException as exc:  # handed back to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="cxsite-pdf")
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["paths"]
+
+
+def _print(site_dir: Path, engagements: list[tuple[str, str]]) -> list[Path]:
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
