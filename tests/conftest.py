@@ -38,6 +38,21 @@ def pulse(tmp_path) -> Path:
     return copy_project("pulse", tmp_path)
 
 
+def assert_matches(got, expected, path: str = "") -> None:
+    """Every key of ``expected`` in ``got``; floats equal to rel=1e-9 (results JSON)."""
+    if isinstance(expected, dict):
+        for k, v in expected.items():
+            assert_matches(got[k], v, f"{path}.{k}")
+    elif isinstance(expected, list):
+        assert len(got) == len(expected), path
+        for i, (g, e) in enumerate(zip(got, expected)):
+            assert_matches(g, e, f"{path}[{i}]")
+    elif isinstance(expected, float):
+        assert got == pytest.approx(expected, rel=1e-9), path
+    else:
+        assert got == expected, path
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium driven by Playwright; one for the whole run."""

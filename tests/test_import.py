@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import assert_matches
+
 from generator.errors import InputError, InputErrors
 from generator.importers import import_export
 from generator.importers.detect import detect_tool
@@ -58,19 +60,6 @@ def scores(root: Path) -> dict:
     return score_engagement(load_project(root).engagements[EID])
 
 
-def compare(got, expected, path=""):
-    """As tests/test_score.py::_compare: every float to rel=1e-9."""
-    if isinstance(expected, dict):
-        for k, v in expected.items():
-            compare(got[k], v, f"{path}.{k}")
-    elif isinstance(expected, list):
-        assert len(got) == len(expected), path
-        for i, (g, e) in enumerate(zip(got, expected)):
-            compare(g, e, f"{path}[{i}]")
-    elif isinstance(expected, float):
-        assert got == pytest.approx(expected, rel=1e-9), path
-    else:
-        assert got == expected, path
 
 
 def failure(call) -> list[str]:
@@ -111,7 +100,7 @@ def test_export_reproduces_expected_scores(tmp_path, name):
     result = run(root, DATA / name, **extra_args(name))
     assert (result.rows_read, result.kept) == (60, 60)
     assert result.tool == TOOLS[name] and result.detected
-    compare(scores(root), EXPECTED)
+    assert_matches(scores(root), EXPECTED)
     folder = root / "engagements" / EID
     quality = json.loads((folder / "import-quality.json").read_text())
     assert quality["rows_read"] == quality["kept"] + sum(quality["excluded"].values()) == 60
@@ -149,7 +138,7 @@ def test_limesurvey_needs_its_columns_map(tmp_path):
     assert mapping.startswith("columns:\n")  # the engagement's own shape
     root2 = make_project(tmp_path / "b", mapping)
     run(root2, DATA / "limesurvey.csv")
-    compare(scores(root2), EXPECTED)
+    assert_matches(scores(root2), EXPECTED)
 
 
 def test_columns_file_with_unknown_id_is_located(tmp_path):
@@ -349,7 +338,7 @@ def test_hostile_variant(tmp_path, variant, expected):
     if expected is None:
         result = run(root, source)
         assert result.rows_read == result.kept == 60
-        compare(scores(root), EXPECTED)
+        assert_matches(scores(root), EXPECTED)
         return
     errors = failure(lambda: run(root, source))
     shown = [e.replace(str(tmp_path) + "/", "") for e in errors]
@@ -410,7 +399,7 @@ def test_personal_values_never_reach_the_output(tmp_path):
     root = make_project(tmp_path)
     result = run(root, source)
     assert result.kept == 60 and result.dropped_personal == ["Email", "Name"]
-    compare(scores(root), EXPECTED)
+    assert_matches(scores(root), EXPECTED)
     for name, data in engagement_files(root).items():
         text = data.decode("utf-8")
         assert "jane.roe" not in text.casefold() and "@client.example" not in text, name

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import assert_matches
+
 from generator.load import load_project
 from generator.model import NA, Respondent
 from generator.score import (
@@ -154,18 +156,5 @@ def test_matches_independent_figures_for_shared_exports(pulse):
     """expected-scores.json was computed independently of this code."""
     expected = json.loads((pulse / "expected-scores.json").read_text())
     got = score_engagement(load_project(pulse).engagements["example-co-2026-oct"])
-    _compare(got, expected, "")
+    assert_matches(got, expected)
 
-
-def _compare(got, expected, path):
-    if isinstance(expected, dict):
-        for k, v in expected.items():
-            _compare(got[k], v, f"{path}.{k}")
-    elif isinstance(expected, list):
-        assert len(got) == len(expected), path
-        for i, (g, e) in enumerate(zip(got, expected)):
-            _compare(g, e, f"{path}[{i}]")
-    elif isinstance(expected, float):
-        assert got == approx(expected, rel=1e-9), path
-    else:
-        assert got == expected, path
