@@ -155,3 +155,34 @@ def test_dark_brand_colour_takes_white_text(tiny):
         f.write('brand: {color: "#0b2e59"}\n')
     overview = build_pages(load_project(tiny)).pages["engagements/tiny-2026/index.md"]
     assert "--md-primary-bg-color: #ffffff;" in overview
+
+
+def test_assessor_ratings_in_yaml_with_evidence_notes(tiny):
+    folder = tiny / "engagements" / "tiny-2026"
+    (folder / "ratings.yml").write_text(
+        "respondents:\n"
+        "  - {team: X, a: 4, b: Disagree, c: 5, d: 4, e: N/A, nps: 8}\n"
+        "  - {team: X, a: Strongly agree, b: 1, c: 4, d: 4, e: 3, nps: 9}\n"
+        "notes:\n"
+        "  a: Seen in three workshops; <b>the</b> team board shows it.\n")
+    _set(folder / "engagement.yml", "responses: responses.csv", "responses: ratings.yml")
+    site = build_pages(load_project(tiny))
+    d1 = site.pages["engagements/tiny-2026/dimensions/d1.md"]
+    assert "## Assessor's evidence" in d1
+    assert "Seen in three workshops; &lt;b&gt;the&lt;/b&gt; team board shows it." in d1
+    r = site.results["tiny-2026"]
+    assert r["respondents"]["rows"] == 2
+    a = r["dimensions"][0]["items"][0]
+    assert (a["n"], a["mean"]) == (2, 4.5)  # 4 and "Strongly agree"
+    b = r["dimensions"][0]["items"][1]
+    assert b["counts"]["4"] == 1 and b["counts"]["5"] == 1  # Disagree (2) and 1, reflected
+
+
+def test_assessor_ratings_errors_are_located(tiny, cli):
+    folder = tiny / "engagements" / "tiny-2026"
+    (folder / "ratings.yml").write_text("respondents:\n  - {team: X, a: 7, b: 2, c: 3, d: 3, e: 3, nps: 5, zz: 1}\n")
+    _set(folder / "engagement.yml", "responses: responses.csv", "responses: ratings.yml")
+    code, _, err = cli("--project", tiny, "validate")
+    assert code == 1
+    assert "engagements/tiny-2026/ratings.yml:2:18: column 'a': '7' is not a point on scale 'agree5'" in err
+    assert "ratings.yml:2:53: unknown column 'zz'" in err
