@@ -65,6 +65,7 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
             plugin.config.client = client
             plugin.config.engagements = list(engagements or [])
             plugin.config.pdf = pdf
+            plugin.preloaded = project  # validated above: the plugin need not read it again
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(cfg)

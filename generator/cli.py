@@ -60,9 +60,8 @@ def cmd_score(args) -> int:
     from .score import score_engagement
 
     root = _project_root(args)
-    probe = load_project(root, responses=False)
-    eid = select_engagement(probe, args.engagement, root)
-    project = load_project(root, only=[eid])
+    project = load_project(root, only=[args.engagement])
+    eid = select_engagement(project, args.engagement, root)
     result = score_engagement(project.engagements[eid])
     text = to_json(result) if args.format == "json" else to_csv(result)
     if args.output:

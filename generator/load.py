@@ -11,6 +11,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ErrorCollector, InputError, InputErrors, Location, did_you_mean, one_of
 from .model import (
@@ -19,6 +20,9 @@ from .model import (
 )
 from .schema import INVALID, SLUG_RE, check_document
 from .yamlsafe import Doc, load_yaml
+
+if TYPE_CHECKING:
+    from .cache import Cache
 
 NPS_POINTS = range(0, 11)
 RESERVED_COLUMNS = ("respondent_id",)

@@ -35,6 +35,10 @@ class CxsiteConfig(Config):
 
 
 class CxsitePlugin(BasePlugin[CxsiteConfig]):
+    # Set by cxsite build, which has loaded and validated the project already;
+    # under plain mkdocs build or serve the plugin loads it itself.
+    preloaded = None
+
     def on_config(self, config):
         root = Path(self.config.project_dir or Path(config.config_file_path).parent)
         self.root = root.resolve()
@@ -54,8 +58,8 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
     def on_files(self, files: Files, config) -> Files:
         try:
             cache = Cache(self.root / CACHE_DIR)
-            project = load_project(self.root, only=self.config.engagements or None,
-                                   client=self.config.client, cache=cache)
+            project = self.preloaded or load_project(
+                self.root, only=self.config.engagements or None, client=self.config.client, cache=cache)
             site = build_pages(project, self.templates, pdf=self.config.pdf, cache=cache)
         except (InputError, InputErrors) as exc:
             raise PluginError(f"cxsite: the project has errors:\n{exc}") from None

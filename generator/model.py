@@ -218,6 +218,13 @@ class Questionnaire:
     def key(self) -> tuple[str, tuple[int, ...]]:
         return self.id, tuple(int(p) for p in self.version.split("."))
 
+    def band_level(self, band_id: str | None) -> int:
+        """A band's colour step, 0 (lowest) to 3 (highest), whatever the number of bands."""
+        ids = [b.id for b in self.bands]
+        if band_id not in ids:
+            return 0
+        return ids.index(band_id) * 3 // max(len(ids) - 1, 1)
+
     def band_for(self, score: float | None) -> Band | None:
         """The last band whose ``min`` is at most ``score``."""
         if score is None:
@@ -267,6 +274,7 @@ class Respondent:
 
 
 NA = "NA"  # an answer given as not applicable
+NOT_STATED = "Not stated"  # the group of respondents who left a segment blank
 
 
 @dataclass

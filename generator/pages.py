@@ -8,7 +8,6 @@ directly.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from .cache import Cache
 from .comments import visible_comments
 from .load import Project
 from .model import Engagement, Questionnaire
-from .render import make_environment, render
+from .render import htmlattr, make_environment, render
 from .score import score_engagement
 
 
@@ -41,16 +40,15 @@ def questionnaire_page(q: Questionnaire) -> str:
 
 def nav_title(text: str) -> str:
     """A navigation title from data, HTML-escaped: MkDocs themes print nav titles unescaped."""
-    return html.escape(" ".join(text.split()), quote=True)
+    return str(htmlattr(text))
 
 
 def highlights(result: dict, count: int = 3) -> dict:
     """The strongest and weakest items by favourable share, and the weakest dimensions.
 
     Items without answers are left out. Ties break on the mean, then the id,
-    so the choice is stable. The weakest dimensions are the two lowest scores
-    (only those below the top band, so a uniformly strong result recommends
-    nothing it does not need).
+    so the choice is stable. The weakest dimensions are the two lowest scores;
+    every band, the top one included, has actions to recommend.
     """
     items = [dict(i, dimension=d["id"], dimension_title=d["title"])
              for d in result["dimensions"] for i in d["items"] if i["favorable"] is not None]
@@ -87,19 +85,11 @@ def trend(result: dict, previous: dict | None) -> dict | None:
     }
 
 
-def band_level(q: Questionnaire, band_id: str | None) -> int:
-    """A band's colour step, 0 (lowest) to 3 (highest), whatever the number of bands."""
-    ids = [b.id for b in q.bands]
-    if band_id not in ids:
-        return 0
-    return ids.index(band_id) * 3 // max(len(ids) - 1, 1)
-
-
 def engagement_charts(e: Engagement, r: dict, t: dict | None) -> dict:
     """Every chart of an engagement's pages, as SVG Markup."""
     q = e.questionnaire
     labels = {b.id: b.label for b in q.bands}
-    bars = [charts.Bar(d["title"], d["score"], band_level(q, d["band"]), labels.get(d["band"], ""),
+    bars = [charts.Bar(d["title"], d["score"], q.band_level(d["band"]), labels.get(d["band"], ""),
                        t["dimensions"].get(d["id"], {}).get("before") if t else None)
             for d in r["dimensions"]]
     out = {
@@ -120,9 +110,8 @@ def engagement_charts(e: Engagement, r: dict, t: dict | None) -> dict:
             if g["suppressed"]:
                 rows.append(charts.HeatRow(g["value"], None, f"fewer than {e.min_group_size} responses"))
                 continue
-            cells = tuple((g["dimensions"][d["id"]]["score"],
-                           band_level(q, b.id if (b := q.band_for(g["dimensions"][d["id"]]["score"])) else None))
-                          for d in r["dimensions"])
+            scores = [g["dimensions"][d["id"]]["score"] for d in r["dimensions"]]
+            cells = tuple((s, q.band_level(b.id if (b := q.band_for(s)) else None)) for s in scores)
             rows.append(charts.HeatRow(g["value"], cells))
         out["segments"][name] = charts.heatmap(columns, rows, f"Dimension scores by {name}", name)
     return out

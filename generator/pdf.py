@@ -9,6 +9,7 @@ Chromium on the machine (Debian's ``chromium``); no browser is downloaded.
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import os
 import shutil
@@ -94,7 +95,7 @@ def _print(site_dir: Path, engagements: list[tuple[str, str]]) -> list[Path]:
                     target = site_dir / "engagements" / eid / f"{eid}.pdf"
                     page.pdf(path=str(target), format="A4", print_background=True,
                              display_header_footer=True, header_template="<span></span>",
-                             footer_template=FOOTER.format(label=_html(label)),
+                             footer_template=FOOTER.format(label=html.escape(label, quote=True)),
                              margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
                     written.append(target)
             finally:
@@ -106,8 +107,3 @@ def _print(site_dir: Path, engagements: list[tuple[str, str]]) -> list[Path]:
         server.server_close()
     return written
 
-
-def _html(text: str) -> str:
-    import html
-
-    return html.escape(text, quote=True)

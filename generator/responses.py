@@ -12,13 +12,12 @@ import io
 import math
 from pathlib import Path
 
-from .errors import ErrorCollector, InputError, InputErrors, Location, did_you_mean, one_of
-from .model import ASSESSOR_RATINGS_FORMAT, NA, Engagement, Item, Respondent, Responses, Scale
+from .errors import ErrorCollector, InputError, Location, did_you_mean, one_of
+from .model import ASSESSOR_RATINGS_FORMAT, NA, NOT_STATED, Engagement, Item, Respondent, Responses, Scale
 from .schema import INVALID, check_document
 from .yamlsafe import load_yaml, read_text
 
 MAX_CSV_BYTES = 64 * 1024 * 1024
-NOT_STATED = "Not stated"
 
 
 def parse_answer(scale: Scale, raw: str) -> int | str | None:

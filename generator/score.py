@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from .model import NA, Dimension, Engagement, Item, Questionnaire, Respondent, Scale
+from .model import NA, NOT_STATED, Dimension, Engagement, Item, Questionnaire, Respondent, Scale
 
 SCHEMA_VERSION = 1
 Answer = int | str | None
@@ -233,7 +233,7 @@ def segment_groups(q: Questionnaire, segment: str, respondents: Sequence[Respond
     """
     by_value: dict[str, list[Respondent]] = {}
     for r in respondents:
-        by_value.setdefault(r.segments.get(segment) or "Not stated", []).append(r)
+        by_value.setdefault(r.segments.get(segment) or NOT_STATED, []).append(r)
     sizes = {v: len(rs) for v, rs in by_value.items()}
     hidden = {v for v, n in sizes.items() if n < min_group_size}
     if len(hidden) == 1:

@@ -1,7 +1,5 @@
 import json
 
-from generator.cli import main
-
 
 def test_validate_clean_project(tiny, cli):
     code, out, err = cli("--project", tiny, "validate")

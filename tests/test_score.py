@@ -5,7 +5,6 @@ five rows, r5 answers nothing. Reflected b: r1 1->5, r2 2->4, r3 N/A, r4 4->2.
 """
 
 import json
-from pathlib import Path
 
 import pytest
 

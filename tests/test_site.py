@@ -4,12 +4,10 @@ import re
 import subprocess
 from html.parser import HTMLParser
 import sys
-from pathlib import Path
 
 import pytest
 
 from generator.build import build_site
-from generator.errors import InputErrors
 
 
 def test_cxsite_build_strict(tiny, cli, tmp_path):
@@ -41,8 +39,7 @@ def test_failed_build_keeps_the_last_good_site(tiny, tmp_path, cli):
     code, _, err = cli("--project", tiny, "build", "--site-dir", out)
     assert code == 1 and "assessments/tiny.yml:5:8" in err
     assert (out / "index.html").read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["tiny", "site"] or sorted(
-        p.name for p in tmp_path.iterdir()) == ["site", "tiny"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "tiny"]  # no staging left behind
 
 
 def test_mkdocs_warning_fails_strict_build_and_keeps_site(tiny, tmp_path):
@@ -91,3 +88,22 @@ def test_hostile_text_reaches_html_inert(tiny, tmp_path):
         assert not re.search(r"\b49\b", visible_text(html)), page
     overview = (out / "engagements/tiny-2026/index.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in overview
+
+
+def test_build_reads_the_project_once(tiny, tmp_path, monkeypatch):
+    """cxsite build validates the project and hands it to the plugin, which does not read it again."""
+    import generator.build
+    import generator.mkdocs_plugin
+
+    calls = []
+    real = generator.build.load_project
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(generator.build, "load_project", counting)
+    monkeypatch.setattr(generator.mkdocs_plugin, "load_project", counting)
+    build_site(tiny, tmp_path / "site")
+    assert len(calls) == 1
+    assert (tmp_path / "site" / "engagements/tiny-2026/index.html").is_file()
