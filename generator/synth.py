@@ -39,7 +39,7 @@ class Spec:
     climate: dict[str, float] = field(default_factory=dict)  # department -> shift
     blank: float = 0.02
     not_applicable: float = 0.03
-    comment_rate: float = 0.35
+    comment_rate: float = 0.15
     unusable: int = 1                                # rows with no scored answer at all
 
 
@@ -83,6 +83,8 @@ def generate(q: Questionnaire, spec: Spec, comments: dict[str, list[str]] | None
     people = [dept for dept, n in spec.departments.items() for _ in range(n)]
     rng.shuffle(people)
     unusable = set(rng.sample(range(len(people)), min(spec.unusable, len(people))))
+    # Each comment is written by one person at most: real answers do not repeat word for word.
+    pools = {o.id: rng.sample(comments.get(o.id, []), len(comments.get(o.id, []))) for o in q.open_questions}
     for row, dept in enumerate(people):
         attitude = rng.gauss(0, 0.8)
         base = spec.level + spec.climate.get(dept, 0.0) + attitude
@@ -121,8 +123,8 @@ def generate(q: Questionnaire, spec: Spec, comments: dict[str, list[str]] | None
             else:
                 values.append(str(_point(overall + rng.gauss(0, 0.6), o.scale)))
         for o in q.open_questions:
-            bank = comments.get(o.id, [])
-            values.append(rng.choice(bank) if bank and rng.random() < spec.comment_rate else "")
+            pool = pools[o.id]
+            values.append(pool.pop() if pool and rng.random() < spec.comment_rate else "")
         writer.writerow(values)
     return out.getvalue()
 

@@ -110,3 +110,15 @@ def test_no_sentence_of_the_brief_is_copied():
     copied = {" ".join(words[i:i + 8]) for i in range(len(words) - 7)
               if f" {' '.join(words[i:i + 8])} " in ours}
     assert copied == set()
+
+
+def test_example_comments_do_not_repeat():
+    """Each example comment is written by one person: a report full of identical answers reads as fake."""
+    import csv
+
+    for folder in sorted((REPO / "engagements").iterdir()):
+        with (folder / "responses.csv").open(encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        for column in ("obstacles", "leaders", "praise", "hassle", "improve-one", "keep-doing"):
+            answers = [r[column] for r in rows if r.get(column)]
+            assert len(answers) == len(set(answers)), (folder.name, column)
