@@ -27,6 +27,6 @@ def visible_comments(e: Engagement, usable: int) -> dict[str, list[str]] | None:
         return None
     out: dict[str, list[str]] = {}
     for q in e.questionnaire.open_questions:
-        texts = [redact(r.comments[q.id]) for r in e.responses.respondents if q.id in r.comments]
+        texts = [redact(text) for text in e.responses.comments.get(q.id, [])]
         out[q.id] = sorted(texts, key=lambda t: (t.casefold(), t))
     return out

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .errors import ErrorCollector, InputError, InputErrors, Location, did_you_mean, one_of
 from .model import (
     LOGO_TYPES, ENGAGEMENT_FORMAT, QUALITY_FORMAT, QUESTIONNAIRE_FORMAT, Band, Dimension, Engagement, Item,
-    OpenQuestion, Questionnaire, Scale,
+    MAX_SCALE_SPAN, OpenQuestion, Questionnaire, Scale,
 )
 from .schema import INVALID, SLUG_RE, check_document
 from .yamlsafe import Doc, load_yaml
@@ -108,6 +108,12 @@ def _build_scale(sid: str, raw: dict, doc: Doc, errors: ErrorCollector) -> Scale
             errors.add(doc.at(at + ("points",)),
                        f"scale '{sid}' skips point {gaps[0]}; label every whole number "
                        f"from {lo} to {hi} (or use kind: nps for a 0-10 scale)")
+            return None
+        if hi - lo > MAX_SCALE_SPAN:
+            # Answers are stored one byte each (see model.Responses); no rating scale comes close.
+            errors.add(doc.at(at + ("points",)),
+                       f"scale '{sid}' runs from {lo} to {hi}, {hi - lo + 1} points; a scale has at most "
+                       f"{MAX_SCALE_SPAN + 1} (such as 0-100)")
             return None
         ordered = sorted(points)
         fav_default, unfav_default = ordered[-2:], ordered[:2]

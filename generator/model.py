@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .schema import (
     Bool, Choice, Date, Field, HexColor, ListOf, MapOf, Number, Record, Scalar, SemVer, Slug, Text,
 )
@@ -264,22 +266,53 @@ class Engagement:
     cached: dict | None = None   # a cache hit: results, comments and notes, no responses read
 
 
-@dataclass
-class Respondent:
-    row: int                            # line in the responses file, for messages
-    answers: dict[str, int | str | None]  # item id -> point, NA or None (missing)
-    segments: dict[str, str]
-    comments: dict[str, str]
-    respondent_id: str | None = None
-
-
 NA = "NA"  # an answer given as not applicable
 NOT_STATED = "Not stated"  # the group of respondents who left a segment blank
+
+# Answer codes: every answer is one byte, so 100,000 respondents x 60 items
+# take 6 MB. A point p of a scale is stored as p - scale.min + OFFSET.
+BLANK = 0       # no answer
+NA_CODE = 1     # not applicable
+OFFSET = 2
+MAX_SCALE_SPAN = 100  # points min..max with max - min <= 100 fit a byte with room to spare
+
+
+@dataclass
+class Segment:
+    """A segment column: each respondent's group as an index into ``values``."""
+
+    codes: np.ndarray        # intp, one per respondent
+    values: list[str]        # in order of first appearance; blank is NOT_STATED
 
 
 @dataclass
 class Responses:
+    """One engagement's responses, held column-wise.
+
+    ``answers[item_id][r]`` is respondent ``r``'s answer to an item or
+    outcome as an answer code (``BLANK``, ``NA_CODE``, or a point offset by
+    ``OFFSET``), as given: reverse-keyed items are reflected when scored, not
+    here. Each column is one contiguous array, so scoring reads it at memory speed.
+    """
+
     path: str
-    respondents: list[Respondent]
+    answers: dict[str, np.ndarray]        # item or outcome id -> uint8 codes, questionnaire order
+    rows: np.ndarray                      # intp: each respondent's line in the file, for messages
+    segments: dict[str, Segment]
+    comments: dict[str, list[str]]        # open question id -> the non-blank answers, in file order
     notes: dict[str, str] = field(default_factory=dict)
     quality: list[dict] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, item_id: str) -> np.ndarray:
+        return self.answers[item_id]
+
+    def subset(self, keep: np.ndarray) -> "Responses":
+        """The respondents where ``keep`` is true (comments and notes are not per respondent)."""
+        if keep.all():
+            return self
+        return Responses(self.path, {k: c[keep] for k, c in self.answers.items()}, self.rows[keep],
+                         {k: Segment(s.codes[keep], s.values) for k, s in self.segments.items()},
+                         self.comments, self.notes, self.quality)

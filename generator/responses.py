@@ -1,19 +1,29 @@
-"""Read an engagement's responses (CSV, or YAML assessor ratings) into respondents.
+"""Read an engagement's responses (CSV, or YAML assessor ratings) into a column-wise table.
 
 Values are checked against the questionnaire: a scale point (``4``) or its
 label (``Agree``, any case), a not-applicable answer, or blank for missing.
 Anything else is an error naming row and column, never a guess.
+
+A CSV is read as a stream, a row at a time, straight into one byte per answer
+(:class:`generator.model.Responses`): 100,000 respondents x 60 items need a
+few times the file's size at most, never an object per answer.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import math
+import operator
+from array import array
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from .errors import ErrorCollector, InputError, Location, did_you_mean, one_of
-from .model import ASSESSOR_RATINGS_FORMAT, NA, NOT_STATED, Engagement, Item, Respondent, Responses, Scale
+from .model import (
+    ASSESSOR_RATINGS_FORMAT, BLANK, NA, NA_CODE, NOT_STATED, OFFSET, Engagement, Item, Responses, Scale, Segment,
+)
 from .schema import INVALID, check_document
 from .yamlsafe import load_yaml, read_text
 
@@ -48,6 +58,41 @@ def parse_answer(scale: Scale, raw: str) -> int | str | None:
                      f"expected {scale.min}-{scale.max}, one of {one_of(choices)}, or blank")
 
 
+def encode(scale: Scale, value: int | str | None) -> int:
+    """An answer as its one-byte code (see :class:`generator.model.Responses`)."""
+    if value is None:
+        return BLANK
+    if value == NA:
+        return NA_CODE
+    return value - scale.min + OFFSET
+
+
+class _Decoder(dict):
+    """Raw answer text -> answer code for one scale.
+
+    Seeded with the spellings a file normally holds; any other spelling goes
+    through :func:`parse_answer` once and is remembered, so the codes always
+    agree with it and a file of 6 million answers costs a dict lookup each.
+    """
+
+    LIMIT = 4096  # remembered spellings; a hostile file cannot grow it without bound
+
+    def __init__(self, scale: Scale):
+        super().__init__()
+        self.scale = scale
+        for raw in ["", *map(str, scale.points), *scale.points.values(), *scale.not_applicable]:
+            try:
+                self.__missing__(raw)
+            except ValueError:
+                pass  # a label that reads as a number off the scale: parse_answer decides
+
+    def __missing__(self, raw: str) -> int:
+        code = encode(self.scale, parse_answer(self.scale, raw))  # ValueError: not an answer
+        if len(self) < self.LIMIT:
+            self[raw] = code
+        return code
+
+
 def load_responses(engagement: Engagement, root: Path) -> Responses:
     path = engagement.folder / engagement.responses_file
     try:
@@ -62,17 +107,26 @@ def load_responses(engagement: Engagement, root: Path) -> Responses:
     return _load_csv(engagement, path, display)
 
 
-class _Columns:
-    """What each response column means for one engagement."""
+class _Table:
+    """What each response column means for one engagement, and the rows read so far."""
 
-    def __init__(self, engagement: Engagement):
+    def __init__(self, engagement: Engagement, display: str):
         q = engagement.questionnaire
-        self.scored: dict[str, Item] = {i.id: i for i in q.items}
-        self.scored.update({o.id: o for o in q.outcomes})
-        self.open = {o.id for o in q.open_questions}
-        self.segments = set(engagement.segments)
-        self.known = set(self.scored) | self.open | self.segments | {"respondent_id"}
+        self.display = display
+        self.order: list[Item] = [*q.items, *q.outcomes]  # the matrix's columns
+        self.scored: dict[str, Item] = {i.id: i for i in self.order}
+        self.open = [o.id for o in q.open_questions]
+        self.segment_names = list(engagement.segments)
+        self.known = set(self.scored) | set(self.open) | set(self.segment_names) | {"respondent_id"}
         self.questionnaire = q
+        self.decoders = {s.id: _Decoder(s) for s in {i.scale.id: i.scale for i in self.order}.values()}
+        self.codes = bytearray()
+        self.rows = array("l")
+        self.segment_codes = {s: array("l") for s in self.segment_names}
+        self.segment_index: dict[str, dict[str, int]] = {s: {} for s in self.segment_names}
+        self.comments: dict[str, list[str]] = {o: [] for o in self.open}
+        self.ids: dict[str, int] = {}
+        self.perm: list[int] | None = None  # matrix column j was read as column perm[j]
 
     def unknown_message(self, column: str) -> str:
         return (f"unknown column '{column}'{did_you_mean(column, self.known)}: not an item, outcome "
@@ -80,83 +134,169 @@ class _Columns:
                 "respondent_id; add it to 'segments' in engagement.yml, or remove it "
                 "(survey-tool exports go through 'cxsite import')")
 
-    def respondent(self, row: int, values: dict[str, str], at, errors: ErrorCollector) -> Respondent:
-        answers: dict[str, int | str | None] = {}
-        segments: dict[str, str] = {}
-        comments: dict[str, str] = {}
-        for column, raw in values.items():
-            raw = "" if raw is None else str(raw)
-            if column in self.scored:
-                try:
-                    answers[column] = parse_answer(self.scored[column].scale, raw)
-                except ValueError as exc:
-                    errors.add(at(column), f"column '{column}': {exc}")
-            elif column in self.segments:
-                segments[column] = raw.strip() or NOT_STATED
-            elif column in self.open:
-                if raw.strip():
-                    comments[column] = raw.strip()
-        for column in self.segments:
-            segments.setdefault(column, NOT_STATED)
-        rid = (values.get("respondent_id") or "").strip() or None
-        return Respondent(row, answers, segments, comments, rid)
+    def bad_answers(self, cells: dict[str, str], at, errors: ErrorCollector) -> None:
+        """Report every answer of one row that is not on its scale."""
+        for column, raw in cells.items():
+            try:
+                parse_answer(self.scored[column].scale, raw)
+            except ValueError as exc:
+                errors.add(at(column), f"column '{column}': {exc}")
+
+    @property
+    def other(self) -> list[str]:
+        """The columns besides answers, in the order :meth:`add_other` takes their values."""
+        return [*self.segment_names, *self.open, "respondent_id"]
+
+    def add_other(self, row: int, values: Sequence[str], at, errors: ErrorCollector) -> None:
+        """One respondent's line, segments, open answers and id (``values`` in :attr:`other` order)."""
+        self.rows.append(row)
+        k = len(self.segment_names)
+        for s, value in zip(self.segment_names, values):
+            value = value.strip() or NOT_STATED
+            index = self.segment_index[s]
+            code = index.get(value)
+            if code is None:
+                code = index[value] = len(index)
+            self.segment_codes[s].append(code)
+        for o, text in zip(self.open, values[k:]):
+            if text and not text.isspace():
+                self.comments[o].append(text.strip())
+        rid = values[-1].strip()
+        if rid:
+            first = self.ids.setdefault(rid, row)
+            if first != row:
+                errors.add(at("respondent_id"), f"respondent_id '{rid}' repeats line {first}; "
+                                                "each respondent must appear once")
+
+    def add_values(self, row: int, values: dict[str, object], at, errors: ErrorCollector) -> None:
+        """One respondent given as column -> raw value (assessor ratings)."""
+        cells = {c: "" if v is None else str(v) for c, v in values.items()}
+        try:
+            self.codes.extend(self.decoders[i.scale.id][cells.get(i.id, "")] for i in self.order)
+        except ValueError:
+            self.codes.extend(bytes(len(self.order)))
+            self.bad_answers({c: v for c, v in cells.items() if c in self.scored}, at, errors)
+        self.add_other(row, [cells.get(c, "") for c in self.other], at, errors)
+
+    def result(self, **extra) -> Responses:
+        n, k = len(self.rows), len(self.order)
+        matrix = np.frombuffer(self.codes, dtype=np.uint8).reshape(n, k) if k else np.zeros((n, 0), np.uint8)
+        read_as = self.perm or list(range(k))
+        # One contiguous array per column (a copy of the row-major bytes, column by column).
+        answers = {i.id: np.ascontiguousarray(matrix[:, read_as[j]]) for j, i in enumerate(self.order)}
+        del matrix
+        self.codes = bytearray()
+        return Responses(
+            self.display, answers, np.asarray(self.rows, dtype=np.intp),
+            {s: Segment(np.asarray(self.segment_codes[s], dtype=np.intp), list(self.segment_index[s]))
+             for s in self.segment_names},
+            self.comments, **extra)
+
+
+def _check_size(path: Path, display: str) -> None:
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        read_text(path, display, MAX_CSV_BYTES)  # raises the size message
 
 
 def _load_csv(engagement: Engagement, path: Path, display: str) -> Responses:
-    text = read_text(path, display, MAX_CSV_BYTES)
-    if not text.strip():
-        raise InputError(Location(display, 1, 1), "file is empty; expected a header row of "
-                                                   "column names and one row per respondent")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = next(reader)
-    except csv.Error as exc:
-        raise InputError(Location(display, 1, 1), f"CSV error: {exc}") from None
-    header = [h.strip() for h in header]
-    cols = _Columns(engagement)
-    errors = ErrorCollector()
-    seen: dict[str, int] = {}
-    for ci, name in enumerate(header, start=1):
-        if not name:
-            errors.add(Location(display, 1, ci), f"column {ci} has no name in the header row")
-        elif name in seen:
-            errors.add(Location(display, 1, ci), f"column '{name}' appears twice (also column {seen[name]})")
-        elif name not in cols.known:
-            errors.add(Location(display, 1, ci), cols.unknown_message(name))
-        seen.setdefault(name, ci)
-    for required in sorted(set(cols.scored) | cols.segments):
-        if required not in seen:
-            kind = "segment" if required in cols.segments else "question"
-            errors.add(Location(display, 1, 1), f"missing {kind} column '{required}'; every item "
-                                                 "and outcome of the questionnaire and every segment needs a column")
+        return _read_csv(engagement, path, display)
+    except UnicodeDecodeError:
+        read_text(path, display, MAX_CSV_BYTES)  # raises the message naming the line and column
+        raise
+
+
+def _read_csv(engagement: Engagement, path: Path, display: str) -> Responses:
+    _check_size(path, display)
+    with open(path, encoding="utf-8-sig", newline="") as stream:
+        first = stream.read(65536)
+        if "\x00" in first:
+            raise InputError(display, "file contains NUL bytes; it is binary, not text")
+        if not first.strip():
+            raise InputError(Location(display, 1, 1), "file is empty; expected a header row of "
+                                                       "column names and one row per respondent")
+        stream.seek(0)
+        reader = csv.reader(stream, strict=True)
+        try:
+            header = next(reader)
+        except csv.Error as exc:
+            raise InputError(Location(display, 1, 1), f"CSV error: {exc}") from None
+        header = [h.strip() for h in header]
+        table = _Table(engagement, display)
+        errors = ErrorCollector()
+        seen: dict[str, int] = {}
+        for ci, name in enumerate(header, start=1):
+            if not name:
+                errors.add(Location(display, 1, ci), f"column {ci} has no name in the header row")
+            elif name in seen:
+                errors.add(Location(display, 1, ci), f"column '{name}' appears twice (also column {seen[name]})")
+            elif name not in table.known:
+                errors.add(Location(display, 1, ci), table.unknown_message(name))
+            seen.setdefault(name, ci)
+        for required in sorted(set(table.scored) | set(table.segment_names)):
+            if required not in seen:
+                kind = "segment" if required in table.segment_names else "question"
+                errors.add(Location(display, 1, 1), f"missing {kind} column '{required}'; every item "
+                                                     "and outcome of the questionnaire and every segment needs a column")
+        errors.raise_if_any()
+        _read_rows(reader, header, seen, table, errors)
+    if not len(table.rows) and not errors:
+        errors.add(Location(display, 1, 1), "the file has a header but no responses")
     errors.raise_if_any()
-    respondents = []
-    ids: dict[str, int] = {}
+    return table.result()
+
+
+def _picker(positions: list[int]):
+    """fields -> the tuple of the fields at ``positions`` (itemgetter, but a tuple even for one)."""
+    if len(positions) == 1:
+        return lambda fields, j=positions[0]: (fields[j],)
+    return operator.itemgetter(*positions)
+
+
+def _read_rows(reader, header: list[str], seen: dict[str, int], table: _Table, errors: ErrorCollector) -> None:
+    display, width = table.display, len(header)
+    position = {name: ci - 1 for name, ci in seen.items()}
+    # Columns sharing a scale are decoded in one C-level pass per row: an
+    # itemgetter picks their fields and the scale's decoder maps them to codes.
+    groups, order = [], []
+    for scale_id, decoder in table.decoders.items():
+        ids = [i.id for i in table.order if i.scale.id == scale_id]
+        idx = [position[i] for i in ids]
+        groups.append((_picker(idx), decoder.__getitem__))
+        order += ids
+    # The matrix holds columns in questionnaire order; result() puts the grouped ones back.
+    perm = [order.index(i.id) for i in table.order]
+    table.perm = None if perm == list(range(len(perm))) else perm
+    in_header = [h for h in header if h in table.scored]
+    pick_other = _picker([position.get(c, -1) for c in table.other])
+    codes = table.codes
     try:
         for fields in reader:
             line = reader.line_num
-            if not any(f.strip() for f in fields):
+            if len(fields) != width:
+                if any(f.strip() for f in fields):
+                    errors.add(Location(display, line, 1),
+                               f"row has {len(fields)} fields but the header has {width}; "
+                               "check for a missing or extra separator or an unquoted comma")
                 continue
-            if len(fields) != len(header):
-                errors.add(Location(display, line, 1),
-                           f"row has {len(fields)} fields but the header has {len(header)}; "
-                           "check for a missing or extra separator or an unquoted comma")
-                continue
-            values = dict(zip(header, fields))
-            r = cols.respondent(line, values, lambda c, line=line: Location(display, line, seen[c]), errors)
-            if r.respondent_id:
-                if r.respondent_id in ids:
-                    errors.add(Location(display, line, seen["respondent_id"]),
-                               f"respondent_id '{r.respondent_id}' repeats line {ids[r.respondent_id]}; "
-                               "each respondent must appear once")
-                ids.setdefault(r.respondent_id, line)
-            respondents.append(r)
+            at = (lambda c, line=line: Location(display, line, seen[c]))
+            start = len(codes)
+            try:
+                for pick, decode in groups:
+                    codes.extend(map(decode, pick(fields)))
+            except ValueError:
+                del codes[start:]
+                table.bad_answers({c: fields[position[c]] for c in in_header}, at, errors)
+                codes.extend(bytes(len(table.order)))
+            else:
+                if codes.count(BLANK, start) == len(table.order) and not any(f.strip() for f in fields):
+                    del codes[start:]
+                    continue  # a blank line of separators only
+            fields.append("")  # what a column the file lacks (an open question) reads as
+            table.add_other(line, pick_other(fields), at, errors)
     except csv.Error as exc:
         errors.add(Location(display, reader.line_num, 1), f"CSV error: {exc}; check the quoting")
-    if not respondents and not errors:
-        errors.add(Location(display, 1, 1), "the file has a header but no responses")
-    errors.raise_if_any()
-    return Responses(display, respondents)
 
 
 def _load_yaml_ratings(engagement: Engagement, path: Path, display: str) -> Responses:
@@ -164,26 +304,23 @@ def _load_yaml_ratings(engagement: Engagement, path: Path, display: str) -> Resp
     errors = ErrorCollector()
     raw = check_document(ASSESSOR_RATINGS_FORMAT, doc, errors)
     errors.raise_if_any()
-    cols = _Columns(engagement)
-    respondents = []
+    table = _Table(engagement, display)
     for ri, entry in enumerate(raw["respondents"]):
         if entry is INVALID:
             continue
         at_row = ("respondents", ri)
         for key in entry:
-            if key not in cols.known:
-                errors.add(doc.at(at_row + (key,), key=True), cols.unknown_message(key))
-        for required in sorted(cols.scored):
+            if key not in table.known:
+                errors.add(doc.at(at_row + (key,), key=True), table.unknown_message(key))
+        for required in sorted(table.scored):
             if required not in entry:
                 errors.add(doc.at(at_row), f"rating is missing item '{required}'; "
                                            "give it a value, or 'N/A' where the scale allows")
-        line = doc.at(at_row).line
-        values = {k: v for k, v in entry.items() if k in cols.known}
-        respondents.append(cols.respondent(line, values, lambda c, p=at_row: doc.at(p + (c,)), errors))
+        values = {k: v for k, v in entry.items() if k in table.known}
+        table.add_values(doc.at(at_row).line, values, lambda c, p=at_row: doc.at(p + (c,)), errors)
     for key in raw["notes"]:
-        if key not in cols.scored:
+        if key not in table.scored:
             errors.add(doc.at(("notes", key), key=True),
-                       f"note for unknown item '{key}'{did_you_mean(key, cols.scored)}")
+                       f"note for unknown item '{key}'{did_you_mean(key, table.scored)}")
     errors.raise_if_any()
-    return Responses(display, respondents, notes=dict(raw["notes"]))
-
+    return table.result(notes=dict(raw["notes"]))

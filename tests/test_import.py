@@ -362,7 +362,7 @@ def test_line_breaks_in_open_answers_survive(tmp_path):
     rows[1][9], rows[2][9], rows[3][9] = "one\rtwo", "three\r\nfour", "five\nsix"
     root = make_project(tmp_path)
     run(root, write_rows(tmp_path / "t.csv", rows, newline="\r\n"))  # CRLF: the csv module quotes a CR
-    comments = [r.comments.get("improve") for r in load_project(root).engagements[EID].responses.respondents]
+    comments = load_project(root).engagements[EID].responses.comments["improve"]
     assert comments[:3] == ["one\ntwo", "three\nfour", "five\nsix"]
 
 

@@ -6,12 +6,13 @@ five rows, r5 answers nothing. Reflected b: r1 1->5, r2 2->4, r3 N/A, r4 4->2.
 
 import json
 
+import numpy as np
 import pytest
 
 from conftest import assert_matches
 
 from generator.load import load_project
-from generator.model import NA, Respondent
+from generator.model import Responses, Segment
 from generator.score import (
     cronbach_alpha, reflect, respondent_dimension_means, score_engagement, segment_groups,
 )
@@ -76,14 +77,20 @@ def test_cronbach_alpha_listwise(result):
     assert dim(result, "d2")["alpha"] is None  # only two complete rows
 
 
+def _table(*columns):
+    """Item columns (None for no valid answer) as the arrays of values scoring takes."""
+    return [np.array([np.nan if v is None else v for v in col], dtype=float) for col in columns]
+
+
 def test_cronbach_alpha_edge_cases():
-    assert cronbach_alpha([[1, 2, 3]]) is None  # one item
-    assert cronbach_alpha([[3, 3, 3], [3, 3, 3]]) is None  # no variance
+    assert cronbach_alpha(_table([1, 2, 3])) is None  # one item
+    assert cronbach_alpha(_table([3, 3, 3], [3, 3, 3])) is None  # no variance
+    assert cronbach_alpha(_table([1, 2, None], [2, 2, None], [1, 3, 3])) is None  # two complete rows
     # Checked against pingouin.cronbach_alpha on the same table: 0.8
     cols = [[1, 2, 3, 4], [2, 2, 4, 4], [1, 3, 3, 5]]
     items_var = sum(_var(c) for c in cols)
     total = _var([sum(r) for r in zip(*cols)])
-    assert cronbach_alpha(cols) == approx(1.5 * (1 - items_var / total))
+    assert cronbach_alpha(_table(*cols)) == approx(1.5 * (1 - items_var / total))
 
 
 def _var(xs):
@@ -91,12 +98,18 @@ def _var(xs):
     return sum((x - m) ** 2 for x in xs) / (len(xs) - 1)
 
 
+def _counted(means):
+    return [m for m in means.tolist() if m == m]
+
+
 def test_half_rule_rounds_up():
     # Columns are items. k = 3 needs 2 answers: the first person gave 1, the second 2.
-    assert respondent_dimension_means([[5, 4], [None, 2], [None, None]]) == [3]
+    assert _counted(respondent_dimension_means(_table([5, 4], [None, 2], [None, None]))) == [3]
     # k = 4 needs 2.
-    assert respondent_dimension_means([[5], [3], [None], [None]]) == [4]
-    assert respondent_dimension_means([[NA], [NA]]) == []
+    assert _counted(respondent_dimension_means(_table([5], [3], [None], [None]))) == [4]
+    assert _counted(respondent_dimension_means(_table([None], [None]))) == []
+    # k = 1 needs 1.
+    assert _counted(respondent_dimension_means(_table([2, None, 4]))) == [2, 4]
 
 
 def test_nps_outcome(result):
@@ -119,11 +132,13 @@ def test_segments_scored_like_the_whole(result):
     assert y["value"] == "Y"
 
 
-def _people(groups: dict[str, int]) -> list[Respondent]:
-    rows = []
-    for value, n in groups.items():
-        rows += [Respondent(len(rows) + 2, {"a": 4, "b": 2}, {"team": value}, {}) for _ in range(n)]
-    return rows
+def _people(groups: dict[str, int]) -> Responses:
+    """Everyone answering a=4, b=2 (codes: point - 1 + 2), in teams of the given sizes."""
+    n = sum(groups.values())
+    team = np.repeat(np.arange(len(groups)), list(groups.values()))
+    answers = {i: np.full(n, code, dtype=np.uint8) for i, code in zip("abcde", (5, 3, 0, 0, 0))}
+    answers["nps"] = np.zeros(n, dtype=np.uint8)
+    return Responses("r.csv", answers, np.arange(n) + 2, {"team": Segment(team, list(groups))}, {})
 
 
 @pytest.mark.parametrize("sizes, hidden", [
@@ -135,7 +150,7 @@ def _people(groups: dict[str, int]) -> list[Respondent]:
 ])
 def test_segment_suppression(tiny, sizes, hidden):
     q = load_project(tiny).engagements["tiny-2026"].questionnaire
-    groups = segment_groups(q, "team", _people(sizes), min_group_size=5)
+    groups = segment_groups(q, _people(sizes), "team", min_group_size=5)
     assert {g["value"] for g in groups if g["suppressed"]} == hidden
     for g in groups:
         if g["suppressed"]:

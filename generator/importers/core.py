@@ -280,10 +280,10 @@ def _import_ratings(source: Path, display: str, engagement: Engagement, eng_doc,
                          f"'{engagement.responses_file}'; set responses: ratings.yml in engagement.yml")
     probe = dataclasses.replace(engagement, folder=source.parent, responses_file=source.name)
     responses = load_responses(probe, root)
-    n = len(responses.respondents)
+    n = len(responses)
     zero = {rule: 0 for rule in RULES}
     totals = {"rows_read": n, "kept": n, "excluded": dict(zero), "flagged": dict(zero)}
-    decisions = [Decision(Record(r.row, {}, {}), None, []) for r in responses.respondents]
+    decisions = [Decision(Record(int(row), {}, {}), None, []) for row in responses.rows]
     report = output.report_md(
         engagement_id=engagement.id, source_name=source.name,
         facts=[("kind", "assessor ratings (YAML), checked and copied unchanged"),
