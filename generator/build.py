@@ -30,12 +30,16 @@ class _Collect(logging.Handler):
 def build_site(root: Path, site_dir: Path, client: str | None = None,
                engagements: list[str] | None = None, strict: bool = True,
                config_file: Path | None = None, pdf: bool = False,
-               offline: bool = False) -> None:
-    """Validate the project, then build it with MkDocs into ``site_dir`` (and print PDFs)."""
+               offline: bool = False, folders: list[Path] | None = None) -> None:
+    """Validate the project, then build it with MkDocs into ``site_dir`` (and print PDFs).
+
+    ``folders``: only these engagement folders (see :func:`load_project`).
+    """
     # Fail on bad input before MkDocs starts, with the project's own messages.
     from .cache import CACHE_DIR, Cache
 
-    project = load_project(root, only=engagements, client=client, cache=Cache(root / CACHE_DIR))
+    project = load_project(root, only=engagements, client=client, cache=Cache(root / CACHE_DIR),
+                           folders=folders)
 
     from mkdocs.config import load_config
     from mkdocs.commands.build import build

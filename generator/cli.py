@@ -128,13 +128,14 @@ def cmd_build(args) -> int:
         if not args.out:
             raise InputError("--all-clients", "needs --out DIR for the client sites")
         shard = parse_shard(args.shard) if args.shard else None
-        built = build_all_clients(root, Path(args.out), jobs=args.jobs, shard=shard, pdf=args.pdf,
-                                  offline=args.zip)
-        for client, folder in built.items():
-            print(f"built {folder}  ({client})")
+        sites = build_all_clients(root, Path(args.out), jobs=args.jobs, shard=shard, pdf=args.pdf,
+                                  offline=args.zip, force=args.force)
+        for site in sites:
+            print(f"{'built' if site.built else 'unchanged'} {site.folder}  ({site.client})")
         return 0
-    if args.shard or args.out:
-        raise InputError("--shard" if args.shard else "--out", "goes with --all-clients")
+    if args.shard or args.out or args.force:
+        flag = "--shard" if args.shard else "--out" if args.out else "--force"
+        raise InputError(flag, "goes with --all-clients")
     site_dir = Path(args.site_dir) if args.site_dir else root / "site"
     build_site(root, site_dir, client=args.client, engagements=args.engagement or None,
                strict=not args.no_strict, pdf=args.pdf, offline=args.zip)
@@ -203,6 +204,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", metavar="DIR", help="with --all-clients: where the client sites go")
     b.add_argument("--jobs", type=int, default=1, metavar="N", help="with --all-clients: build N clients at once")
     b.add_argument("--shard", metavar="I/N", help="with --all-clients: build only slice I of N (1-based)")
+    b.add_argument("--force", action="store_true",
+                   help="with --all-clients: rebuild every client, even those whose inputs did not change")
     b.add_argument("--zip", action="store_true",
                    help="build for opening from disk (file://) and write SITE_DIR.zip beside the site")
     b.set_defaults(func=cmd_build)

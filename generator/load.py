@@ -410,9 +410,14 @@ def slugify(text: str) -> str:
 
 
 def load_project(root: Path, only: list[str] | None = None, responses: bool = True,
-                 client: str | None = None, cache: "Cache | None" = None) -> Project:
+                 client: str | None = None, cache: "Cache | None" = None,
+                 folders: list[Path] | None = None) -> Project:
     """Load every questionnaire and engagement (or the engagements in ``only``,
-    or those of one ``client``, given by name or slug).
+    or those of one ``client``, given by name or slug, or in ``folders``).
+
+    ``folders`` spares a portfolio build from reading every engagement of the
+    practice for each client: the caller has validated the whole once, and
+    names the folders of one client (previous waves included).
 
     With a ``cache``, an engagement whose inputs were scored before is not
     read again: its cached results are attached instead (``e.cached``).
@@ -438,7 +443,10 @@ def load_project(root: Path, only: list[str] | None = None, responses: bool = Tr
                        f"questionnaire '{q.id}' version {q.version} is also defined in {other.path}")
             continue
         project.questionnaires[(q.id, q.version)] = q
-    folders = find_engagement_folders(root)
+    if folders is None:
+        folders = find_engagement_folders(root)
+    else:
+        project.filtered = True
     for folder in folders:
         e = load_engagement(folder, project, errors)
         if e:

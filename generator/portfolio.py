@@ -2,19 +2,27 @@
 
 Building each client's site on its own keeps the cost of a site flat however
 large the practice grows: MkDocs renders the whole navigation into every
-page, so one big site costs more per page as it grows.
+page, so one big site costs more per page as it grows. The portfolio is
+validated once; each client's build then reads only that client's folders,
+and a client whose inputs are byte for byte those of its last build is not
+built again (its stamp, in ``OUT/.cxsite-stamps/``, says so).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from .errors import InputError, InputErrors
 from .load import load_project, slugify
+
+STAMPS = ".cxsite-stamps"
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -65,17 +73,72 @@ class Progress:
         self.stream.flush()
 
 
-def _build_one(root: str, out: str, client: str, pdf: bool, offline: bool) -> str:
+@dataclass
+class ClientSite:
+    client: str
+    folder: Path
+    built: bool  # False: unchanged since its last build, left as it was
+
+
+def _hash_files(h, base: Path, paths) -> None:
+    for path in sorted(paths):
+        if path.is_file():
+            h.update(str(path.relative_to(base)).encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def shared_inputs(root: Path, pdf: bool, offline: bool) -> bytes:
+    """A digest of what every client's site is built from besides its own engagements.
+
+    The site's configuration, hand-written pages, templates and questionnaires,
+    the generator's code and packaged templates, the versions of MkDocs and
+    Material, and the build options. Conservative: a change to any of them
+    rebuilds every client.
+    """
+    from .render import DEFAULT_TEMPLATES
+
+    h = hashlib.sha256(f"pdf={pdf} offline={offline}\0".encode())
+    for dist in ("mkdocs", "mkdocs-material", "numpy", "jinja2"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=none\0".encode())
+    _hash_files(h, root, [root / "mkdocs.yml"])
+    for folder in ("docs", "site_templates", "assessments"):
+        _hash_files(h, root, (root / folder).rglob("*"))
+    package = Path(__file__).parent
+    _hash_files(h, package.parent, package.rglob("*.py"))
+    _hash_files(h, DEFAULT_TEMPLATES.parent, DEFAULT_TEMPLATES.rglob("*"))
+    return h.digest()
+
+
+def client_stamp(shared: bytes, folders: list[Path]) -> str:
+    """The stamp of one client's site: the shared inputs and every file of its engagement folders."""
+    h = hashlib.sha256(shared)
+    for folder in sorted(folders):
+        h.update(folder.name.encode() + b"\0")
+        _hash_files(h, folder, folder.rglob("*"))
+    return h.hexdigest()
+
+
+def _build_one(root: str, out: str, client: str, pdf: bool, offline: bool, folders: list[str]) -> str:
     from .build import build_site
 
-    build_site(Path(root), Path(out), client=client, pdf=pdf, offline=offline)
+    build_site(Path(root), Path(out), client=client, pdf=pdf, offline=offline,
+               folders=[Path(f) for f in folders])
     return client
 
 
 def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, int] | None = None,
-                      pdf: bool = False, offline: bool = False) -> dict[str, Path]:
-    """Build ``out/<client-slug>/`` for every client (of the shard); returns client -> folder."""
-    project = load_project(root)  # every problem up front, before any site is touched
+                      pdf: bool = False, offline: bool = False, force: bool = False) -> list[ClientSite]:
+    """Build ``out/<client-slug>/`` for every client (of the shard) whose inputs changed.
+
+    Every problem of the whole portfolio is reported before any site is
+    touched. ``force`` builds every client, changed or not.
+    """
+    from .cache import CACHE_DIR, Cache
+
+    project = load_project(root, cache=Cache(root / CACHE_DIR))
     clients = pick_shard(project.clients(), shard)
     slugs: dict[str, str] = {}
     for c in clients:
@@ -85,26 +148,43 @@ def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, in
             raise InputError("--all-clients", f"clients '{other}' and '{c}' share the folder name '{slug}'; "
                                               "rename one in its engagement.yml")
         slugs[c] = slug
+    folders = {c: sorted(str(e.folder) for e in project.engagements.values() if e.client == c) for c in clients}
     out.mkdir(parents=True, exist_ok=True)
-    progress = Progress(len(clients), "building client sites")
+    (out / STAMPS).mkdir(exist_ok=True)
+    shared = shared_inputs(project.root, pdf, offline)
+    stamps = {c: client_stamp(shared, [Path(f) for f in folders[c]]) for c in clients}
+    todo = []
+    for c in clients:
+        stamp_file = out / STAMPS / slugs[c]
+        unchanged = (stamp_file.is_file() and stamp_file.read_text() == stamps[c]
+                     and (out / slugs[c] / "index.html").is_file())
+        if force or not unchanged:
+            stamp_file.unlink(missing_ok=True)  # a build that fails or is killed leaves no stamp
+            todo.append(c)
+    progress = Progress(len(todo), "building client sites")
     errors = []
-    if jobs <= 1:
-        for c in clients:
+
+    def done(c: str) -> None:
+        (out / STAMPS / slugs[c]).write_text(stamps[c])
+        progress.step(c)
+
+    args = {c: (str(project.root), str(out / slugs[c]), c, pdf, offline, folders[c]) for c in todo}
+    if jobs <= 1 or len(todo) <= 1:
+        for c in todo:
             try:
-                _build_one(str(root), str(out / slugs[c]), c, pdf, offline)
+                _build_one(*args[c])
+                done(c)
             except (InputError, InputErrors) as exc:
                 errors.append((c, exc))
-            progress.step(c)
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_build_one, str(root), str(out / slugs[c]), c, pdf, offline): c
-                       for c in clients}
+            futures = {pool.submit(_build_one, *args[c]): c for c in todo}
             for f in as_completed(futures):
                 try:
                     f.result()
+                    done(futures[f])
                 except (InputError, InputErrors) as exc:
                     errors.append((futures[f], exc))
-                progress.step(futures[f])
     if errors:
         raise InputErrors([InputError(f"client '{c}'", str(exc)) for c, exc in sorted(errors, key=lambda x: x[0])])
-    return {c: out / slugs[c] for c in clients}
+    return [ClientSite(c, out / slugs[c], c in todo) for c in clients]

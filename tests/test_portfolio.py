@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 import pytest
 
@@ -13,9 +14,50 @@ def test_all_clients_one_site_each(tmp_path, cli):
     out = tmp_path / "sites"
     code, stdout, err = cli("--project", root, "build", "--all-clients", "--out", out, "--jobs", "2")
     assert code == 0, err
-    assert sorted(p.name for p in out.iterdir()) == ["tiny-co", "zebracorn-holdings"]
+    assert sorted(p.name for p in out.iterdir()) == [".cxsite-stamps", "tiny-co", "zebracorn-holdings"]
     assert "Zebracorn" not in (out / "tiny-co" / "index.html").read_text()
     assert (out / "zebracorn-holdings" / "engagements" / "zebra-2026" / "index.html").is_file()
+
+
+def _states(stdout):
+    return sorted(line.split()[0] + " " + Path(line.split()[1]).name for line in stdout.splitlines())
+
+
+def test_only_clients_whose_inputs_changed_are_rebuilt(tmp_path, cli):
+    from conftest import copy_project
+
+    root = copy_project("twoclients", tmp_path)
+    out = tmp_path / "sites"
+    run = ("--project", root, "build", "--all-clients", "--out", out)
+    assert cli(*run)[0] == 0
+    code, stdout, _ = cli(*run)
+    assert code == 0 and _states(stdout) == ["unchanged tiny-co", "unchanged zebracorn-holdings"]
+    responses = root / "engagements" / "zebra-2026" / "responses.csv"
+    responses.write_text(responses.read_text().replace(",4,", ",3,", 1))
+    code, stdout, _ = cli(*run)
+    assert _states(stdout) == ["built zebracorn-holdings", "unchanged tiny-co"]
+    (root / "docs" / "reading.md").write_text("# How to read\n\nChanged.\n")  # shared by every client
+    assert _states(cli(*run)[1]) == ["built tiny-co", "built zebracorn-holdings"]
+    import shutil
+
+    shutil.rmtree(out / "tiny-co")  # a site that is gone is built again, whatever its stamp
+    assert _states(cli(*run)[1]) == ["built tiny-co", "unchanged zebracorn-holdings"]
+    assert _states(cli(*run, "--force")[1]) == ["built tiny-co", "built zebracorn-holdings"]
+
+
+def test_each_client_reads_only_its_own_engagements(tmp_path, monkeypatch):
+    from conftest import copy_project
+
+    import generator.load as load
+    from generator.portfolio import build_all_clients
+
+    root = copy_project("twoclients", tmp_path)
+    read = []
+    real = load.load_engagement
+    monkeypatch.setattr(load, "load_engagement", lambda folder, *a: read.append(folder.name) or real(folder, *a))
+    build_all_clients(root, tmp_path / "sites", jobs=1)
+    # Once each to validate the portfolio, then once each for its own client's site.
+    assert sorted(read) == ["tiny-2026", "tiny-2026", "zebra-2026", "zebra-2026"]
 
 
 def test_shards_partition_the_clients():
