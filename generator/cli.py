@@ -151,7 +151,11 @@ def cmd_build(args) -> int:
 def cmd_serve(args) -> int:
     from mkdocs.commands.serve import serve
 
+    from .mkdocs_plugin import CxsitePlugin
+
     root = _project_root(args)
+    # A preview of one client (or engagement) renders only its pages on every reload.
+    CxsitePlugin.selection = {"client": args.client, "engagements": args.engagement}
     serve(str(root / "mkdocs.yml"), open_in_browser=False, livereload=True,
           dev_addr=args.dev_addr)
     return 0
@@ -212,6 +216,8 @@ def parser() -> argparse.ArgumentParser:
 
     sv = sub.add_parser("serve", help="live preview; rebuilds when a questionnaire or response changes")
     sv.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
+    sv.add_argument("--client", metavar="NAME", help="preview only this client's engagements")
+    sv.add_argument("--engagement", action="append", metavar="ID", help="preview only this engagement (repeatable)")
     sv.set_defaults(func=cmd_serve)
 
     sc = sub.add_parser("schema", help="print the JSON Schema of a file format")

@@ -38,8 +38,14 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
     # Set by cxsite build, which has loaded and validated the project already;
     # under plain mkdocs build or serve the plugin loads it itself.
     preloaded = None
+    # Set by cxsite serve --client/--engagement, in the same process: mkdocs
+    # serve takes no plugin options from its caller.
+    selection: dict | None = None
 
     def on_config(self, config):
+        if self.selection:
+            self.config.client = self.selection.get("client") or self.config.client
+            self.config.engagements = list(self.selection.get("engagements") or self.config.engagements)
         root = Path(self.config.project_dir or Path(config.config_file_path).parent)
         self.root = root.resolve()
         self.templates = Path(self.config.templates_dir or self.root / "site_templates")

@@ -53,3 +53,16 @@ def test_client_option_limits_the_pages(tiny):
     plugin.config.client = "Someone Else"
     with pytest.raises(PluginError, match="no engagement has client 'Someone Else'"):
         plugin.on_files(Files([]), cfg)
+
+
+def test_serve_selection_limits_the_pages(tmp_path, monkeypatch):
+    from conftest import copy_project
+
+    from generator.mkdocs_plugin import CxsitePlugin
+
+    root = copy_project("twoclients", tmp_path)
+    monkeypatch.setattr(CxsitePlugin, "selection", {"client": "Zebracorn Holdings", "engagements": None})
+    cfg, plugin = _config(root)
+    paths = {f.src_uri for f in plugin.on_files(Files([]), cfg)}
+    assert "engagements/zebra-2026/index.md" in paths
+    assert not any(p.startswith("engagements/tiny-2026/") for p in paths)
