@@ -9,6 +9,7 @@ values the templates build themselves are marked safe (:class:`Markup`).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -117,8 +118,17 @@ def make_environment(project_templates: Path | None = None) -> Environment:
     if project_templates and project_templates.is_dir() and project_templates.resolve() != DEFAULT_TEMPLATES:
         paths.append(str(project_templates))
     paths.append(str(DEFAULT_TEMPLATES))
+    return _environment(tuple(paths))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(paths: tuple[str, ...]) -> Environment:
+    # One environment per process and template folders: compiling the
+    # templates costs a third of a second, paid once rather than for every
+    # client a portfolio worker builds. Jinja still reloads a template whose
+    # file changed (auto_reload), so a live preview sees edits.
     env = Environment(
-        loader=FileSystemLoader(paths),
+        loader=FileSystemLoader(list(paths)),
         finalize=_finalize,
         autoescape=False,
         undefined=StrictUndefined,
