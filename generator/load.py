@@ -8,6 +8,7 @@ validate`` lists all problems of all files in one run.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,9 +66,22 @@ def questionnaire_id_of(path: Path) -> str | None:
     return None
 
 
+# Questionnaires that loaded without a problem, by path and content: a
+# portfolio worker builds many clients from the same few questionnaires, and
+# parsing one costs more than a client's engagement files. Frozen objects, so
+# sharing them is safe; a changed file has another key.
+_LOADED: dict[tuple[str, str, bytes], Questionnaire] = {}
+
+
 def load_questionnaire(path: Path, root: Path, errors: ErrorCollector) -> Questionnaire | None:
     """Load one questionnaire file; problems go to ``errors``, ``None`` if unusable."""
     display = display_path(path, root)
+    try:
+        key = (str(path.resolve()), display, hashlib.sha256(path.read_bytes()).digest())
+    except OSError:
+        key = None
+    if key in _LOADED:
+        return _LOADED[key]
     try:
         doc = load_yaml(path, display)
     except InputError as exc:
@@ -80,7 +94,10 @@ def load_questionnaire(path: Path, root: Path, errors: ErrorCollector) -> Questi
     q = _build_questionnaire(raw, doc, errors)
     if len(errors.errors) > before or q is None:
         return None
-    return dataclasses.replace(q, path_abs=str(path.resolve()))
+    q = dataclasses.replace(q, path_abs=str(path.resolve()))
+    if key is not None and len(_LOADED) < 64:
+        _LOADED[key] = q
+    return q
 
 
 def _ok(*values) -> bool:

@@ -121,3 +121,15 @@ def test_import_error_is_located_and_changes_nothing(pulse, cli, tmp_path):
     assert code == 1 and "Traceback" not in err
     assert "bad.csv:1:3" in err or "bad.csv:2:2" in err
     assert (pulse / "engagements" / "example-co-2026-oct" / "responses.csv").read_bytes() == before
+
+
+def test_an_edited_questionnaire_is_read_again_in_the_same_process(tiny, cli):
+    q = tiny / "assessments" / "tiny.yml"
+    assert cli("--project", tiny, "validate")[0] == 0
+    q.write_text(q.read_text().replace("audience: staff", "audience: nobody"))
+    for _ in range(2):  # a broken questionnaire is never remembered as good
+        code, _, err = cli("--project", tiny, "validate")
+        assert code == 1 and "assessments/tiny.yml:6:11" in err
+    q.write_text(q.read_text().replace("audience: nobody", "audience: staff").replace("title: Tiny", "title: Tinier"))
+    code, out, _ = cli("--project", tiny, "score", "tiny-2026")
+    assert code == 0 and '"title": "Tinier"' in out

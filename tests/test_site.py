@@ -107,3 +107,20 @@ def test_build_reads_the_project_once(tiny, tmp_path, monkeypatch):
     build_site(tiny, tmp_path / "site")
     assert len(calls) == 1
     assert (tmp_path / "site" / "engagements/tiny-2026/index.html").is_file()
+
+
+def test_theme_templates_compiled_once_yet_edits_show(tiny, tmp_path, cli):
+    """Builds in one process share compiled templates; an edited template is compiled again."""
+    from generator.mkdocs_plugin import COMPILED
+
+    overrides = tiny / "overrides"
+    overrides.mkdir()
+    cfg = tiny / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace("  font: false\n", "  font: false\n  custom_dir: overrides\n"))
+    page = overrides / "main.html"
+    for mark in ("FOOTER-ONE", "FOOTER-TWO"):
+        page.write_text('{% extends "base.html" %}{% block footer %}' + mark + "{% endblock %}")
+        code, _, err = cli("--project", tiny, "build", "--site-dir", tmp_path / "site")
+        assert code == 0, err
+        assert mark in (tmp_path / "site" / "index.html").read_text()
+    assert COMPILED.store  # the second build read them from here
