@@ -80,17 +80,22 @@ def read_text(path: Path, display: str, limit: int) -> str:
     return text
 
 
+# libyaml's parser, where PyYAML was built with it: parsing questionnaires was
+# most of a small site's generation time. Both give the same nodes and marks.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(path: Path, display: str | None = None) -> Doc:
     """Parse one YAML file into a :class:`Doc`; every problem is an InputError."""
     display = display or str(path)
     text = read_text(path, display, MAX_YAML_BYTES)
     if not text.strip():
         raise InputError(Location(display, 1, 1), "file is empty; expected a YAML mapping")
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(display, exc) from None
+        raise _syntax_error(display, exc, text) from None
     except yaml.YAMLError as exc:
         raise InputError(display, f"YAML error: {exc}") from None
     except RecursionError:
@@ -105,11 +110,15 @@ def load_yaml(path: Path, display: str | None = None) -> Doc:
     return doc
 
 
-def _syntax_error(display: str, exc: yaml.MarkedYAMLError) -> InputError:
+def _syntax_error(display: str, exc: yaml.MarkedYAMLError, text: str) -> InputError:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     problem = exc.problem or "syntax error"
-    if "'\\t'" in problem or "\\t" in problem:
+    lines = text.splitlines()
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    indent = source[:len(source) - len(source.lstrip())]
+    # Judged from the text, not the parser's wording (libyaml and PyYAML word it differently).
+    if "\t" in indent or source[col - 1:col] == "\t" or "'\\t'" in problem:
         message = "tab character: YAML indents with spaces only; replace the tab with spaces"
     else:
         context = f" {exc.context}" if exc.context else ""
