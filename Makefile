@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site pdf zip test test-fast serve validate examples clean
+.PHONY: site pdf zip test test-fast bench serve validate examples clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ pdf: $(STAMP)   # the site plus one PDF per engagement (needs Debian's chromium)
 
 zip: $(STAMP)   # a site that opens from disk, and site.zip to hand over
 	$(BIN)/cxsite build --site-dir site --zip
+
+bench: $(STAMP)   # the performance benchmark (about ten minutes); writes bench/results.json and .md
+	$(BIN)/python -m bench.run
 
 examples: $(STAMP)   # regenerate the example engagements' responses (seeded)
 	$(BIN)/python -m generator.synth

@@ -1,0 +1,282 @@
+"""``make bench``: measure cxsite against plain MkDocs and bare NumPy, side by side in one run.
+
+Measures, on this machine, in this process unless said otherwise:
+
+1. **scoring**: ``score_engagement`` of 100,000 respondents x 60 items (plus
+   NPS and two segments) against :func:`bench.reference.score` on the same
+   answers, best of 3 each, interleaved; the two must agree to 1e-9. The CSV's
+   reading and validation (``load_responses``) is timed too, and reported apart.
+2. **memory**: in a fresh process, the peak of ``tracemalloc`` (NumPy's
+   buffers included) while reading and scoring that engagement, over the
+   CSV's size; the growth of the process's peak RSS is shown beside it.
+3. **generation**: loading, validating, scoring and rendering the Markdown
+   and charts of one client's site (two waves), from cold (no cache, no
+   compiled template), against a plain ``mkdocs build`` of exactly the
+   pages it generated (same theme and config, without the cxsite plugin).
+   The same for a 10-engagement portfolio in one site is shown beside it.
+4. **growth**: ``cxsite build --all-clients --jobs 2`` from cold for
+   portfolios of 10, 100 and 1,000 engagements (two waves a client).
+5. **incremental**: the 100-engagement portfolio built again after one
+   answer of one engagement changed, against its full build.
+
+Prints a table; writes ``bench/results.json`` and ``bench/results.md``
+(``--quick``: small sizes, ``bench/results-quick.*``, never the real ones).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+from bench import reference
+from bench.portfolio import BIG_ID, make_big, make_portfolio, new_project
+
+HERE = Path(__file__).resolve().parent
+TARGETS = {"generation_ratio": 0.15, "growth_1000_over_100": 11, "scoring_ratio": 3,
+           "peak_memory_over_csv": 3, "incremental_ratio": 0.2}
+
+
+def _cold() -> None:
+    """Forget what this process compiled or parsed, so every measure starts from cold."""
+    from generator import load, render
+
+    render._environment.cache_clear()
+    load._LOADED.clear()
+    try:
+        from generator.mkdocs_plugin import COMPILED
+        COMPILED.store.clear()
+    except ImportError:
+        pass
+
+
+def measure_scoring(root: Path, respondents: int, seed: int) -> dict:
+    from generator.load import load_project
+    from generator.responses import load_responses
+    from generator.score import score_engagement
+
+    big = make_big(root, respondents, seed)
+    project = load_project(root, responses=False)
+    e = project.engagements[BIG_ID]
+    start = time.perf_counter()
+    e.responses = load_responses(e, project.root)
+    load_time = time.perf_counter() - start
+    ours, ref = [], []
+    for _ in range(3):
+        start = time.perf_counter()
+        result = score_engagement(e)
+        ours.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        expected = reference.score(big["answers"], big["questionnaire"], big["segments"], e.min_group_size)
+        ref.append(time.perf_counter() - start)
+    wrong = reference.differences(expected, result)
+    if wrong:
+        raise SystemExit("cxsite and the NumPy reference disagree:\n" + "\n".join(wrong[:20]))
+    return {"respondents": len(big["answers"]), "items": len(big["questionnaire"].items),
+            "csv_bytes": big["csv"].stat().st_size, "load_s": load_time, "score_s": min(ours),
+            "reference_s": min(ref), "scoring_ratio": min(ours) / min(ref),
+            "load_over_reference": load_time / min(ref)}
+
+
+def _memory_child(root: str) -> None:
+    import tracemalloc
+
+    from generator.load import load_project
+    from generator.responses import load_responses
+    from generator.score import score_engagement
+
+    project = load_project(Path(root), responses=False)
+    e = project.engagements[BIG_ID]
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    tracemalloc.start()
+    e.responses = load_responses(e, project.root)
+    score_engagement(e)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - base_rss
+    print(json.dumps({"peak_traced_bytes": peak, "peak_rss_growth_bytes": rss}))
+
+
+def measure_memory(root: Path, csv_bytes: int) -> dict:
+    done = subprocess.run([sys.executable, "-m", "bench.run", "--memory-child", str(root)],
+                          capture_output=True, text=True, check=True, cwd=HERE.parent)
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    got["peak_memory_over_csv"] = got["peak_traced_bytes"] / csv_bytes
+    got["rss_growth_over_csv"] = got["peak_rss_growth_bytes"] / csv_bytes
+    return got
+
+
+def _generation_vs_mkdocs(root: Path, work: Path, client: str | None) -> dict:
+    """Generate one site's pages from cold, then build exactly those with plain MkDocs."""
+    import yaml
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.utils.yaml import yaml_load
+
+    from generator.load import load_project
+    from generator.pages import build_pages
+    from generator.render import DEFAULT_TEMPLATES
+
+    _cold()
+    start = time.perf_counter()
+    project = load_project(root, client=client)
+    site = build_pages(project, root / "site_templates")
+    generation = time.perf_counter() - start
+    plain = work / "plain"
+    shutil.rmtree(plain, ignore_errors=True)
+    docs = plain / "docs"
+    shutil.copytree(root / "docs", docs)
+    for path, text in site.pages.items():
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text(text, encoding="utf-8")
+    for path, source in [*site.assets.items(), *((a, DEFAULT_TEMPLATES / a) for a in
+                                                 ("assets/cxsite.css", "assets/cxsite.js"))]:
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, docs / path)
+    config = yaml_load((root / "mkdocs.yml").read_text(encoding="utf-8"))  # MkDocs tags (!ENV) resolved
+    config["plugins"] = ["search"]
+    config.update(nav=site.nav + sorted(p.name for p in (root / "docs").glob("*.md")),
+                  extra_css=["assets/cxsite.css"], extra_javascript=["assets/cxsite.js"])
+    (plain / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    _cold()
+    start = time.perf_counter()
+    cfg = load_config(str(plain / "mkdocs.yml"), site_dir=str(plain / "site"))
+    cfg.plugins.on_startup(command="build", dirty=False)
+    build(cfg)
+    mkdocs_time = time.perf_counter() - start
+    return {"pages": len(site.pages), "generation_s": generation, "mkdocs_s": mkdocs_time,
+            "ratio": generation / mkdocs_time}
+
+
+def _build_all(root: Path, out: Path, jobs: int) -> float:
+    from generator.portfolio import build_all_clients
+
+    start = time.perf_counter()
+    build_all_clients(root, out, jobs=jobs)
+    return time.perf_counter() - start
+
+
+def measure_portfolios(work: Path, sizes: tuple[int, ...], jobs: int, seed: int) -> dict:
+    out = {"jobs": jobs, "builds": {}}
+    for n in sizes:
+        root = make_portfolio(work / f"portfolio-{n}", n, seed)
+        if n == sizes[0]:
+            out["generation_one_client"] = _generation_vs_mkdocs(root, work, "Client 0000")
+            out["generation_portfolio_one_site"] = _generation_vs_mkdocs(root, work, None)
+        _cold()
+        full = _build_all(root, work / f"sites-{n}", jobs)
+        out["builds"][str(n)] = {"engagements": n, "clients": n // 2, "full_s": full}
+        if n == sizes[1]:
+            target = root / "engagements" / f"client-{n // 4:04d}-w2" / "responses.csv"
+            lines = target.read_text(encoding="utf-8").splitlines(keepends=True)
+            cells = lines[5].split(",")
+            cells[2] = "4" if cells[2] != "4" else "3"  # one answer of one respondent
+            lines[5] = ",".join(cells)
+            target.write_text("".join(lines), encoding="utf-8")
+            out["incremental_s"] = _build_all(root, work / f"sites-{n}", jobs)
+            out["incremental_full_s"] = full
+        shutil.rmtree(work / f"sites-{n}", ignore_errors=True)
+    return out
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    mem = next((int(line.split()[1]) * 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0) if Path("/proc/meminfo").exists() else 0
+    versions = {d: metadata.version(d) for d in ("mkdocs", "mkdocs-material", "numpy", "jinja2", "pyyaml")}
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem / 2**30, 1),
+            "python": platform.python_version(), "os": f"{platform.system()} {platform.release()}", **versions}
+
+
+def table(r: dict) -> str:
+    s, p = r["scoring"], r["portfolios"]
+    g1, gp = p["generation_one_client"], p["generation_portfolio_one_site"]
+    b = p["builds"]
+    small, mid, big = sorted(b, key=int)
+    rows = [
+        ("generation / plain mkdocs build, one client's site "
+         f"({g1['pages']} pages)", f"{g1['generation_s']:.2f} s / {g1['mkdocs_s']:.2f} s = {r['generation_ratio']:.3f}",
+         "generation_ratio"),
+        (f"the same, {small} engagements in one site ({gp['pages']} pages)",
+         f"{gp['generation_s']:.2f} s / {gp['mkdocs_s']:.2f} s = {gp['ratio']:.3f}", None),
+        (f"--all-clients --jobs {p['jobs']}: {small} / {mid} / {big} engagements",
+         f"{b[small]['full_s']:.1f} s / {b[mid]['full_s']:.1f} s / {b[big]['full_s']:.1f} s", None),
+        (f"growth, {big} over {mid} engagements", f"{r['growth_1000_over_100']:.2f}", "growth_1000_over_100"),
+        (f"scoring {s['respondents']:,} x {s['items']}: cxsite / bare NumPy",
+         f"{s['score_s']:.3f} s / {s['reference_s']:.3f} s = {r['scoring_ratio']:.2f}", "scoring_ratio"),
+        ("reading and validating that CSV", f"{s['load_s']:.2f} s ({s['csv_bytes'] / 1e6:.1f} MB)", None),
+        ("peak memory (traced) / CSV size",
+         f"{r['memory']['peak_traced_bytes'] / 1e6:.1f} MB / {s['csv_bytes'] / 1e6:.1f} MB = "
+         f"{r['peak_memory_over_csv']:.2f} (RSS grew {r['memory']['peak_rss_growth_bytes'] / 1e6:.0f} MB)",
+         "peak_memory_over_csv"),
+        (f"incremental rebuild / full build, {mid} engagements",
+         f"{p['incremental_s']:.2f} s / {p['incremental_full_s']:.1f} s = {r['incremental_ratio']:.3f}",
+         "incremental_ratio"),
+    ]
+    lines = ["| measure | result | target | |", "|---|---|---|---|"]
+    for what, value, key in rows:
+        if key:
+            met = r[key] <= TARGETS[key]
+            lines.append(f"| {what} | {value} | ≤ {TARGETS[key]} | {'met' if met else 'MISSED'} |")
+        else:
+            lines.append(f"| {what} | {value} | | |")
+    m = r["machine"]
+    lines += ["", f"{r['date'][:10]}, {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, "
+              f"{m['os']}; MkDocs {m['mkdocs']}, Material {m['mkdocs-material']}, NumPy {m['numpy']}."]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes, for trying the benchmark out")
+    ap.add_argument("--out", metavar="DIR", help="keep the generated projects and sites here")
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--memory-child", metavar="ROOT", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.memory_child:
+        _memory_child(args.memory_child)
+        return 0
+    from generator.clock import now
+
+    work = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="cxsite-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    sizes = (4, 10, 20) if args.quick else (10, 100, 1000)
+    started = time.perf_counter()
+    try:
+        big_root = new_project(work / "big")
+        scoring = measure_scoring(big_root, 10_000 if args.quick else 100_000, args.seed)
+        memory = measure_memory(big_root, scoring["csv_bytes"])
+        portfolios = measure_portfolios(work, sizes, args.jobs, args.seed)
+    finally:
+        if not args.out:
+            shutil.rmtree(work, ignore_errors=True)
+    b = portfolios["builds"]
+    r = {"date": now().isoformat(), "quick": args.quick, "seed": args.seed, "machine": machine(),
+         "generation_ratio": portfolios["generation_one_client"]["ratio"],
+         "growth_1000_over_100": b[str(sizes[2])]["full_s"] / b[str(sizes[1])]["full_s"],
+         "scoring_ratio": scoring["scoring_ratio"],
+         "peak_memory_over_csv": memory["peak_memory_over_csv"],
+         "incremental_ratio": portfolios["incremental_s"] / portfolios["incremental_full_s"],
+         "scoring": scoring, "memory": memory, "portfolios": portfolios,
+         "wall_s": time.perf_counter() - started}
+    name = "results-quick" if args.quick else "results"
+    (HERE / f"{name}.json").write_text(json.dumps(r, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    text = table(r)
+    (HERE / f"{name}.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
