@@ -46,3 +46,32 @@ def test_a_corrupt_entry_is_recomputed(tiny, tmp_path):
     project, site = build(tiny, cache)
     assert project.engagements["tiny-2026"].cached is None
     assert "Tiny Co scores" in site.pages["engagements/tiny-2026/index.md"]
+
+
+def test_compiled_templates_are_kept_and_an_edited_one_is_compiled_again(tiny, tmp_path):
+    """Each build is a fresh process: the second reads compiled templates from the cache."""
+    import shutil
+    import subprocess
+    import sys
+
+    from generator.render import DEFAULT_TEMPLATES
+
+    (tiny / "site_templates").mkdir()
+    override = tiny / "site_templates" / "methodology.md.j2"
+    original = (DEFAULT_TEMPLATES / "methodology.md.j2").read_text()
+
+    def build(mark):
+        override.write_text(original + f"\n{mark}\n")
+        done = subprocess.run([sys.executable, "-m", "generator", "--project", str(tiny), "build",
+                               "--site-dir", str(tmp_path / "site")], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return (tmp_path / "site" / "engagements" / "tiny-2026" / "methodology" / "index.html").read_text()
+
+    assert "FIRST-EDITION" in build("FIRST-EDITION")
+    compiled = sorted((tiny / ".cxsite-cache" / "templates").iterdir())
+    assert compiled  # the templates this build compiled
+    page = build("SECOND-EDITION")
+    assert "SECOND-EDITION" in page and "FIRST-EDITION" not in page
+    shutil.rmtree(tiny / ".cxsite-cache" / "templates")
+    (tiny / ".cxsite-cache" / "templates").write_text("not a folder")  # unwritable: only costs time
+    assert "THIRD" in build("THIRD")
