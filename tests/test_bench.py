@@ -1,0 +1,47 @@
+"""The benchmark's parts, small: its data is valid and its NumPy reference agrees with cxsite.
+
+The reference restates every scoring definition in whole-matrix NumPy,
+apart from generator.score, so agreement here is a second check of the
+scorer as much as of the benchmark.
+"""
+
+import numpy as np
+
+from bench import reference
+from bench.portfolio import BIG_ID, make_big, make_portfolio, new_project
+from generator.load import load_project
+from generator.score import score_engagement
+
+
+def test_reference_agrees_with_cxsite_on_the_big_engagement_shape(tmp_path):
+    root = new_project(tmp_path / "big")
+    big = make_big(root, respondents=3000, seed=7)
+    e = load_project(root).engagements[BIG_ID]
+    result = score_engagement(e)
+    expected = reference.score(big["answers"], big["questionnaire"], big["segments"], e.min_group_size)
+    assert reference.differences(expected, result) == []
+    assert result["respondents"]["usable"] == 3000 - 3  # three rows answer nothing
+    board = next(g for g in result["segments"]["department"] if g["value"] == "Board")
+    assert board["suppressed"]  # the group below the threshold
+
+
+def test_reference_notices_a_wrong_figure(tmp_path):
+    root = new_project(tmp_path / "big")
+    big = make_big(root, respondents=500, seed=3)
+    e = load_project(root).engagements[BIG_ID]
+    result = score_engagement(e)
+    result["dimensions"][2]["score"] += 1e-6
+    expected = reference.score(big["answers"], big["questionnaire"], big["segments"], e.min_group_size)
+    assert [d.split(":")[0] for d in reference.differences(expected, result)] == ["dim02.score"]
+
+
+def test_portfolio_is_seeded_and_valid(tmp_path):
+    a = make_portfolio(tmp_path / "a", 4, seed=11)
+    b = make_portfolio(tmp_path / "b", 4, seed=11)
+    project = load_project(a)
+    assert sorted(project.engagements) == ["client-0000-w1", "client-0000-w2", "client-0001-w1", "client-0001-w2"]
+    assert project.engagements["client-0000-w2"].previous == "client-0000-w1"
+    for eid in project.engagements:
+        same = [(x / "engagements" / eid / "responses.csv").read_bytes() for x in (a, b)]
+        assert same[0] == same[1]
+    assert np.unique([len(e.responses) for e in project.engagements.values()]).size > 1
