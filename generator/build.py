@@ -95,6 +95,7 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
             shutil.rmtree(staging, ignore_errors=True)
             raise
     _swap_in(staging, site_dir)
+    Cache(root / CACHE_DIR).prune()
 
 
 def write_zip(site_dir: Path, target: Path) -> Path:

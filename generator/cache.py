@@ -8,6 +8,10 @@ one engagement changed reads and scores only that one; anything else that
 changed (a questionnaire, the generator) changes the keys of the engagements
 it touches. An entry is only ever written after its inputs passed validation,
 so a hit needs no second validation.
+
+Entries are never read stale, only left behind when their inputs change:
+every hit refreshes an entry's time, and :meth:`Cache.prune` (run after each
+successful build) removes what no build has used for ``KEEP_DAYS`` days.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 
 from . import __version__
@@ -22,6 +27,7 @@ from .model import Engagement
 
 FORMAT = 1
 CACHE_DIR = ".cxsite-cache"
+KEEP_DAYS = 30
 _CODE = ("score.py", "comments.py", "responses.py", "model.py", "cache.py")
 
 
@@ -53,10 +59,30 @@ class Cache:
         return self.folder / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> dict | None:
+        path = self._path(key)
         try:
-            return json.loads(self._path(key).read_text(encoding="utf-8"))
+            entry = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        try:
+            os.utime(path)  # in use: not for pruning
+        except OSError:
+            pass
+        return entry
+
+    def prune(self, keep_days: float = KEEP_DAYS) -> int:
+        """Remove entries no build has read for ``keep_days`` days, and compiled templates
+        written longer ago than that (compiled again at their next use); returns how many."""
+        cutoff = time.time() - keep_days * 86400
+        removed = 0
+        for path in self.folder.glob("*/*"):
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                pass  # another build's, or already gone
+        return removed
 
     def put(self, key: str, bundle: dict) -> None:
         path = self._path(key)

@@ -75,3 +75,22 @@ def test_compiled_templates_are_kept_and_an_edited_one_is_compiled_again(tiny, t
     shutil.rmtree(tiny / ".cxsite-cache" / "templates")
     (tiny / ".cxsite-cache" / "templates").write_text("not a folder")  # unwritable: only costs time
     assert "THIRD" in build("THIRD")
+
+
+def test_entries_unused_for_a_month_are_pruned_after_a_build(tiny, tmp_path, cli):
+    import os
+    import time
+
+    from generator.cache import CACHE_DIR, KEEP_DAYS
+
+    assert cli("--project", tiny, "build", "--site-dir", tmp_path / "site")[0] == 0
+    cache = tiny / CACHE_DIR
+    used = next(p for p in cache.glob("*/*.json"))
+    stale = used.with_name("0" * 64 + ".json")
+    stale.write_text("{}")
+    long_ago = time.time() - (KEEP_DAYS + 1) * 86400
+    for path in (used, stale):
+        os.utime(path, (long_ago, long_ago))
+    # The build reads `used` (its inputs are unchanged), which keeps it; nothing reads `stale`.
+    assert cli("--project", tiny, "build", "--site-dir", tmp_path / "site")[0] == 0
+    assert used.is_file() and not stale.exists()
