@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -53,12 +54,30 @@ def assert_matches(got, expected, path: str = "") -> None:
         assert got == expected, path
 
 
+def missing(why: str) -> None:
+    """A tool the suite needs is absent: skip on a developer's machine, fail on CI.
+
+    ``.ci/run`` and ``make test`` install Chromium and axe-core, so on CI
+    (``CI=true``) their absence means an install broke, and a skip would pass
+    a run that never looked at a page.
+    """
+    if os.environ.get("CI") == "true":
+        pytest.fail(why)
+    pytest.skip(why)
+
+
 @pytest.fixture(scope="session")
-def browser():
+def chromium() -> str:
+    """The path of Debian's Chromium."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        missing("no Chromium on this machine (.ci/run installs Debian's chromium)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
     """Headless Debian Chromium driven by Playwright; one for the whole run."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        pytest.skip("no Chromium on this machine (CI installs Debian's chromium in .ci/run)")
     from playwright.sync_api import sync_playwright
 
     from generator.pdf import CHROMIUM_FLAGS

@@ -8,6 +8,8 @@ import pytest
 from generator.build import build_site
 from generator.pdf import serve
 
+from conftest import missing
+
 pytestmark = pytest.mark.slow
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -35,7 +37,7 @@ def built(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def need_axe():
     if not AXE.is_file():
-        pytest.skip("axe-core is not installed: run 'make test', which installs it with npm")
+        missing("axe-core is not installed: run 'make test', which installs it with npm")
 
 
 def audit(browser, url: str, scheme: str) -> tuple[list[str], list[str]]:

@@ -1,7 +1,6 @@
 """The PDF: printed by Chromium from the built site (slow; needs Debian's chromium)."""
 
 import re
-import shutil
 
 import pytest
 
@@ -10,17 +9,11 @@ from generator.build import build_site
 pytestmark = pytest.mark.slow
 
 
-def chromium_or_skip():
-    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
-        pytest.skip("no Chromium on this machine (make test installs it through .ci/run on CI)")
-
-
 def page_count(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
 
-def test_pdf_per_engagement_with_cover_and_pages(pulse, tmp_path):
-    chromium_or_skip()
+def test_pdf_per_engagement_with_cover_and_pages(pulse, tmp_path, chromium):
     out = tmp_path / "site"
     build_site(pulse, out, pdf=True)
     pdf = (out / "engagements/example-co-2026-oct/example-co-2026-oct.pdf").read_bytes()
