@@ -16,7 +16,7 @@ import numpy as np
 import yaml
 
 from generator.errors import ErrorCollector, InputErrors
-from generator.load import load_questionnaire
+from generator.questionnaires import load_questionnaire
 from generator.synth import COMMENTS, Spec, generate
 
 REPO = Path(__file__).resolve().parent.parent

@@ -50,10 +50,10 @@ TARGETS = {"generation_ratio": 0.15, "growth_1000_over_100": 11, "scoring_ratio"
 
 def _cold() -> None:
     """Forget what this process compiled or parsed, so every measure starts from cold."""
-    from generator import load, render
+    from generator import questionnaires, render
 
     render._environment.cache_clear()
-    load._LOADED.clear()
+    questionnaires._LOADED.clear()
     try:
         from generator.mkdocs_plugin import COMPILED
         COMPILED.store.clear()
@@ -139,7 +139,7 @@ def _generation_vs_mkdocs(root: Path, work: Path, client: str | None) -> dict:
     from generator.pages import build_pages
     from generator.render import DEFAULT_TEMPLATES
 
-    from generator import load
+    from generator import questionnaires
 
     _cold()
     start = time.perf_counter()
@@ -149,7 +149,7 @@ def _generation_vs_mkdocs(root: Path, work: Path, client: str | None) -> dict:
     # Again with every input read, validated and scored anew, the templates
     # compiled already: as every build after a process's first, and every
     # build in a project whose .cxsite-cache keeps compiled templates.
-    load._LOADED.clear()
+    questionnaires._LOADED.clear()
     start = time.perf_counter()
     project = load_project(root, client=client)
     site = build_pages(project, root / "site_templates")

@@ -1,32 +1,30 @@
 """Load and validate a project: questionnaires, engagements and their responses.
 
-Every check that can fail on user input lives here or in :mod:`responses`, and
-reports through an :class:`~generator.errors.ErrorCollector`, so ``cxsite
-validate`` lists all problems of all files in one run.
+Every check that can fail on user input lives here, in :mod:`questionnaires` or
+in :mod:`responses`, and reports through an
+:class:`~generator.errors.ErrorCollector`, so ``cxsite validate`` lists all
+problems of all files in one run.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ErrorCollector, InputError, InputErrors, Location, did_you_mean, one_of
-from .model import (
-    LOGO_TYPES, ENGAGEMENT_FORMAT, QUALITY_FORMAT, QUESTIONNAIRE_FORMAT, Band, Dimension, Engagement, Item,
-    MAX_SCALE_SPAN, OpenQuestion, Questionnaire, Scale,
+from .errors import (
+    ErrorCollector, InputError, InputErrors, Location, did_you_mean, display_path, one_of,
 )
+from .model import (
+    ENGAGEMENT_FORMAT, LOGO_TYPES, QUALITY_FORMAT, RESERVED_COLUMNS, Engagement, Questionnaire,
+)
+from .questionnaires import load_questionnaire, questionnaire_id_of
 from .schema import INVALID, SLUG_RE, check_document
-from .yamlsafe import Doc, load_yaml
+from .yamlsafe import load_yaml
 
 if TYPE_CHECKING:
     from .cache import Cache
-
-NPS_POINTS = range(0, 11)
-RESERVED_COLUMNS = ("respondent_id",)
 
 
 @dataclass
@@ -43,233 +41,6 @@ class Project:
 
     def clients(self) -> list[str]:
         return sorted({e.client for e in self.engagements.values()})
-
-
-def display_path(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
-# --------------------------------------------------------------------------- questionnaires
-
-def questionnaire_id_of(path: Path) -> str | None:
-    """The id a questionnaire file declares, read leniently, for follow-up messages."""
-    try:
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            match = re.match(r"^id:\s*['\"]?([a-z0-9][a-z0-9_-]*)", line)
-            if match:
-                return match.group(1)
-    except OSError:
-        pass
-    return None
-
-
-# Questionnaires that loaded without a problem, by path and content: a
-# portfolio worker builds many clients from the same few questionnaires, and
-# parsing one costs more than a client's engagement files. Frozen objects, so
-# sharing them is safe; a changed file has another key.
-_LOADED: dict[tuple[str, str, bytes], Questionnaire] = {}
-
-
-def load_questionnaire(path: Path, root: Path, errors: ErrorCollector) -> Questionnaire | None:
-    """Load one questionnaire file; problems go to ``errors``, ``None`` if unusable."""
-    display = display_path(path, root)
-    try:
-        key = (str(path.resolve()), display, hashlib.sha256(path.read_bytes()).digest())
-    except OSError:
-        key = None
-    if key in _LOADED:
-        return _LOADED[key]
-    try:
-        doc = load_yaml(path, display)
-    except InputError as exc:
-        errors.extend([exc])
-        return None
-    before = len(errors.errors)
-    raw = check_document(QUESTIONNAIRE_FORMAT, doc, errors)
-    if raw is INVALID:
-        return None
-    q = _build_questionnaire(raw, doc, errors)
-    if len(errors.errors) > before or q is None:
-        return None
-    q = dataclasses.replace(q, path_abs=str(path.resolve()))
-    if key is not None and len(_LOADED) < 64:
-        _LOADED[key] = q
-    return q
-
-
-def _ok(*values) -> bool:
-    return all(v is not INVALID for v in values)
-
-
-def _build_scale(sid: str, raw: dict, doc: Doc, errors: ErrorCollector) -> Scale | None:
-    if not isinstance(raw, dict) or not _ok(*raw.values()):
-        return None
-    at = ("scales", sid)
-    points = dict(sorted(raw["points"].items()))
-    kind = raw["kind"]
-    if kind == "nps":
-        off = [p for p in points if p not in NPS_POINTS]
-        if off:
-            errors.add(doc.at(at + ("points", off[0]), key=True),
-                       f"an nps scale runs from 0 to 10; point {off[0]} is outside it")
-            return None
-        points = {p: points.get(p, str(p)) for p in NPS_POINTS}
-        fav_default, unfav_default = [9, 10], list(range(0, 7))
-    else:
-        lo, hi = min(points), max(points)
-        gaps = [p for p in range(lo, hi + 1) if p not in points]
-        if gaps:
-            errors.add(doc.at(at + ("points",)),
-                       f"scale '{sid}' skips point {gaps[0]}; label every whole number "
-                       f"from {lo} to {hi} (or use kind: nps for a 0-10 scale)")
-            return None
-        if hi - lo > MAX_SCALE_SPAN:
-            # Answers are stored one byte each (see model.Responses); no rating scale comes close.
-            errors.add(doc.at(at + ("points",)),
-                       f"scale '{sid}' runs from {lo} to {hi}, {hi - lo + 1} points; a scale has at most "
-                       f"{MAX_SCALE_SPAN + 1} (such as 0-100)")
-            return None
-        ordered = sorted(points)
-        fav_default, unfav_default = ordered[-2:], ordered[:2]
-    fav = raw["favorable"] if raw["favorable"] is not None else fav_default
-    unfav = raw["unfavorable"] if raw["unfavorable"] is not None else unfav_default
-    ok = True
-    for key, chosen in (("favorable", fav), ("unfavorable", unfav)):
-        for i, p in enumerate(chosen):
-            if p not in points:
-                errors.add(doc.at(at + (key, i)),
-                           f"{key} point {p} is not on scale '{sid}' "
-                           f"(points {min(points)} to {max(points)})")
-                ok = False
-    both = sorted(set(fav) & set(unfav))
-    if both:
-        errors.add(doc.at(at + ("unfavorable",)),
-                   f"point {both[0]} is both favorable and unfavorable on scale '{sid}'")
-        ok = False
-    labels = {v.casefold() for v in points.values()}
-    for i, na in enumerate(raw["not_applicable"]):
-        if na.casefold() in labels:
-            errors.add(doc.at(at + ("not_applicable", i)),
-                       f"not-applicable answer '{na}' is also a point label on scale '{sid}'")
-            ok = False
-    if not ok:
-        return None
-    return Scale(sid, kind, points, frozenset(fav), frozenset(unfav), tuple(raw["not_applicable"]))
-
-
-def _build_questionnaire(raw: dict, doc: Doc, errors: ErrorCollector) -> Questionnaire | None:
-    scales = {}
-    for sid, sraw in (raw["scales"] or {}).items() if isinstance(raw["scales"], dict) else []:
-        scale = _build_scale(sid, sraw, doc, errors)
-        if scale:
-            scales[sid] = scale
-
-    bands: list[Band] = []
-    band_raw = raw["bands"] if isinstance(raw["bands"], list) else []
-    for i, b in enumerate(band_raw):
-        if not isinstance(b, dict) or not _ok(*b.values()):
-            continue
-        if i == 0 and b["min"] != 0:
-            errors.add(doc.at(("bands", 0, "min")), f"the first band must start at 0, not {b['min']}")
-        if bands and b["min"] <= bands[-1].min:
-            errors.add(doc.at(("bands", i, "min")),
-                       f"bands must be in ascending order of min: {b['min']:g} follows {bands[-1].min:g}; "
-                       "list bands from the lowest score up")
-        if any(x.id == b["id"] for x in bands):
-            errors.add(doc.at(("bands", i, "id")), f"duplicate band id '{b['id']}'")
-        bands.append(Band(b["id"], b["min"], b["label"], b["summary"]))
-    band_ids = [b.id for b in bands]
-
-    seen: dict[str, tuple] = {}
-
-    def claim(kind: str, ident: str, path: tuple) -> None:
-        if ident in seen:
-            first = doc.at(seen[ident])
-            errors.add(doc.at(path), f"duplicate {kind} id '{ident}' (first used at line {first.line}); "
-                                     "ids must be unique in a questionnaire")
-        else:
-            seen[ident] = path
-
-    def scale_of(ref, path: tuple) -> Scale | None:
-        if ref is INVALID:
-            return None
-        if ref not in scales:
-            if isinstance(raw["scales"], dict) and ref in raw["scales"]:
-                return None  # the scale itself is broken and already reported
-            errors.add(doc.at(path), f"unknown scale '{ref}'{did_you_mean(ref, scales)}; "
-                                     f"expected one of {one_of(sorted(scales))}")
-            return None
-        return scales[ref]
-
-    def item_of(r: dict, path: tuple) -> Item | None:
-        if not isinstance(r, dict):
-            return None
-        if r["id"] is not INVALID:
-            claim("item", r["id"], path + ("id",))
-        scale = scale_of(r["scale"], path + ("scale",))
-        if scale is None or not _ok(*r.values()):
-            return None
-        return Item(r["id"], r["text"], scale, bool(r.get("reverse")), r.get("customer_text"))
-
-    dimensions = []
-    dim_raw = raw["dimensions"] if isinstance(raw["dimensions"], list) else []
-    dim_ids: dict[str, int] = {}
-    for di, d in enumerate(dim_raw):
-        if not isinstance(d, dict):
-            continue
-        at = ("dimensions", di)
-        if d["id"] is not INVALID:
-            if d["id"] in dim_ids:
-                errors.add(doc.at(at + ("id",)), f"duplicate dimension id '{d['id']}'")
-            dim_ids[d["id"]] = di
-        items = [item_of(r, at + ("items", ii)) for ii, r in enumerate(d["items"] or [])
-                 ] if isinstance(d["items"], list) else []
-        good = [i for i in items if i]
-        scale_ids = sorted({i.scale.id for i in good})
-        if len(scale_ids) > 1:
-            errors.add(doc.at(at + ("items",)),
-                       f"dimension '{d['id']}' mixes scales {one_of(scale_ids)}; all items of a "
-                       "dimension must share one scale so their answers can be averaged")
-        for key in ("narratives", "actions"):
-            if isinstance(d[key], dict):
-                for band_id in d[key]:
-                    if band_id not in band_ids and bands:
-                        errors.add(doc.at(at + (key, band_id), key=True),
-                                   f"'{band_id}' is not a band id{did_you_mean(band_id, band_ids)}; "
-                                   f"expected one of {one_of(band_ids)}")
-        if _ok(*d.values()) and len(good) == len(items):
-            dimensions.append(Dimension(
-                d["id"], d["title"], d["description"], d["weight"], tuple(good),
-                dict(d["narratives"]), {k: tuple(v) for k, v in d["actions"].items()},
-            ))
-    if dimensions and sum(d.weight for d in dimensions) <= 0:
-        errors.add(doc.at(("dimensions",)), "dimension weights add up to 0; give at least one a weight above 0")
-
-    outcomes = []
-    for oi, o in enumerate(raw["outcomes"] if isinstance(raw["outcomes"], list) else []):
-        item = item_of(o, ("outcomes", oi))
-        if item:
-            outcomes.append(item)
-    opens = []
-    for oi, o in enumerate(raw["open_questions"] if isinstance(raw["open_questions"], list) else []):
-        if not isinstance(o, dict):
-            continue
-        if o["id"] is not INVALID:
-            claim("open question", o["id"], ("open_questions", oi, "id"))
-        if _ok(*o.values()):
-            opens.append(OpenQuestion(o["id"], o["text"], o.get("customer_text")))
-    for column in RESERVED_COLUMNS:
-        if column in seen:
-            errors.add(doc.at(seen[column]), f"'{column}' is reserved for the respondent column; rename it")
-    if not _ok(raw["id"], raw["version"], raw["title"], raw["summary"], raw["audience"]):
-        return None
-    return Questionnaire(
-        raw["id"], raw["version"], raw["title"], raw["summary"], raw["audience"], scales,
-        tuple(bands), tuple(dimensions), tuple(outcomes), tuple(opens), path=doc.file,
-    )
 
 
 # --------------------------------------------------------------------------- engagements

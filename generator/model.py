@@ -275,6 +275,8 @@ BLANK = 0       # no answer
 NA_CODE = 1     # not applicable
 OFFSET = 2
 MAX_SCALE_SPAN = 100  # points min..max with max - min <= 100 fit a byte with room to spare
+# Response-file columns with a meaning of their own: no item, segment or open question may take their id.
+RESERVED_COLUMNS = ("respondent_id",)
 
 
 @dataclass

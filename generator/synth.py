@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from .load import load_questionnaire
+from .questionnaires import load_questionnaire
 from .errors import ErrorCollector, InputErrors
 from .model import Questionnaire, Scale
 

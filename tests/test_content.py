@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 from generator.errors import ErrorCollector
-from generator.load import load_project, load_questionnaire
+from generator.load import load_project
+from generator.questionnaires import load_questionnaire
 
 REPO = Path(__file__).parent.parent
 FILES = sorted((REPO / "assessments").glob("*.yml"))

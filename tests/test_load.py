@@ -9,7 +9,8 @@ import pytest
 
 from conftest import REPO
 from generator.errors import ErrorCollector
-from generator.load import load_project, load_questionnaire
+from generator.load import load_project
+from generator.questionnaires import load_questionnaire
 from generator.pages import build_pages
 from generator.synth import Spec, generate
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ErrorCollector, InputError, InputErrors, Location, did_you_mean, one_of
-from ..load import display_path, load_project
+from ..errors import display_path
+from ..load import load_project
 from ..model import Engagement
 from ..responses import load_responses
 from ..yamlsafe import load_yaml
