@@ -30,10 +30,13 @@ class _Collect(logging.Handler):
 def build_site(root: Path, site_dir: Path, client: str | None = None,
                engagements: list[str] | None = None, strict: bool = True,
                config_file: Path | None = None, pdf: bool = False,
-               offline: bool = False, folders: list[Path] | None = None) -> None:
+               offline: bool = False, folders: list[Path] | None = None,
+               progress: bool = False) -> None:
     """Validate the project, then build it with MkDocs into ``site_dir`` (and print PDFs).
 
     ``folders``: only these engagement folders (see :func:`load_project`).
+    ``progress``: a bar over the pages MkDocs renders, on a terminal, for
+    builds of more than a few engagements.
     """
     # Fail on bad input before MkDocs starts, with the project's own messages.
     from .cache import CACHE_DIR, Cache
@@ -70,6 +73,10 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
             plugin.config.engagements = list(engagements or [])
             plugin.config.pdf = pdf
             plugin.preloaded = project  # validated above: the plugin need not read it again
+            if progress:
+                from .progress import A_FEW, Progress
+
+                plugin.progress = Progress(0, "rendering pages", show=len(project.engagements) > A_FEW)
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(cfg)

@@ -138,7 +138,7 @@ def cmd_build(args) -> int:
         raise InputError(flag, "goes with --all-clients")
     site_dir = Path(args.site_dir) if args.site_dir else root / "site"
     build_site(root, site_dir, client=args.client, engagements=args.engagement or None,
-               strict=not args.no_strict, pdf=args.pdf, offline=args.zip)
+               strict=not args.no_strict, pdf=args.pdf, offline=args.zip, progress=True)
     print(f"built {site_dir}")
     if args.zip:
         from .build import write_zip

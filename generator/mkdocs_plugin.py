@@ -66,6 +66,8 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
     # Set by cxsite serve --client/--engagement, in the same process: mkdocs
     # serve takes no plugin options from its caller.
     selection: dict | None = None
+    # Set by cxsite build: a progress bar stepped once per rendered page.
+    progress = None
 
     def on_config(self, config):
         if self.selection:
@@ -109,6 +111,8 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
         if config.nav is None:
             # The report pages only exist from here on, so the navigation is ours to give.
             config.nav = site.nav + hand_written
+        if self.progress is not None:
+            self.progress.restart(len(files.documentation_pages()))
         return files
 
     def on_env(self, env, config, files):
@@ -116,6 +120,8 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
         return env
 
     def on_post_page(self, output: str, page, config) -> str:
+        if self.progress is not None:
+            self.progress.step(page.file.src_uri)
         # Material's search dialog has no accessible name (axe: aria-dialog-name).
         return output.replace('<div class="md-search" data-md-component="search" role="dialog">',
                               '<div class="md-search" data-md-component="search" role="dialog" '

@@ -11,9 +11,6 @@ built again (its stamp, in ``OUT/.cxsite-stamps/``, says so).
 from __future__ import annotations
 
 import hashlib
-import os
-import sys
-import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from importlib import metadata
@@ -21,6 +18,7 @@ from pathlib import Path
 
 from .errors import InputError, InputErrors
 from .load import load_project, slugify
+from .progress import A_FEW, Progress
 
 STAMPS = ".cxsite-stamps"
 
@@ -43,34 +41,6 @@ def pick_shard(clients: list[str], shard: tuple[int, int] | None) -> list[str]:
         return ordered
     i, n = shard
     return [c for k, c in enumerate(ordered) if k % n == i - 1]
-
-
-class Progress:
-    """A one-line progress bar on stderr, with counts and an ETA.
-
-    Quiet when stderr is not a terminal or CI is set, so logs stay clean.
-    """
-
-    def __init__(self, total: int, label: str, stream=None):
-        self.total, self.label, self.done = total, label, 0
-        self.stream = stream or sys.stderr
-        self.start = time.monotonic()
-        self.enabled = total > 3 and self.stream.isatty() and not os.environ.get("CI")
-
-    def step(self, note: str = "") -> None:
-        self.done += 1
-        if not self.enabled:
-            return
-        elapsed = time.monotonic() - self.start
-        eta = elapsed / self.done * (self.total - self.done)
-        width = 24
-        filled = width * self.done // self.total
-        bar = "█" * filled + "·" * (width - filled)
-        self.stream.write(f"\r{self.label} {bar} {self.done}/{self.total}  ETA {int(eta) // 60}:{int(eta) % 60:02d} "
-                          f"{note[:30]:<30}")
-        if self.done == self.total:
-            self.stream.write("\n")
-        self.stream.flush()
 
 
 @dataclass
@@ -161,7 +131,7 @@ def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, in
         if force or not unchanged:
             stamp_file.unlink(missing_ok=True)  # a build that fails or is killed leaves no stamp
             todo.append(c)
-    progress = Progress(len(todo), "building client sites")
+    progress = Progress(len(todo), "building client sites", show=len(todo) > A_FEW)
     errors = []
 
     def done(c: str) -> None:

@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import InputError
-from generator.portfolio import Progress, parse_shard, pick_shard
+from generator.portfolio import parse_shard, pick_shard
+from generator.progress import Progress
 
 
 def test_all_clients_one_site_each(tmp_path, cli):
@@ -87,19 +88,22 @@ class FakeTTY(io.StringIO):
 def test_progress_bar_on_a_terminal_only(monkeypatch):
     monkeypatch.delenv("CI", raising=False)
     tty = FakeTTY()
-    p = Progress(4, "building", tty)
+    p = Progress(4, "building", stream=tty)
     for _ in range(4):
         p.step("x")
     assert "4/4" in tty.getvalue() and "ETA" in tty.getvalue()
     monkeypatch.setenv("CI", "true")
     quiet = FakeTTY()
-    q = Progress(4, "building", quiet)
+    q = Progress(4, "building", stream=quiet)
     q.step()
     assert quiet.getvalue() == ""
     plain = io.StringIO()
     monkeypatch.delenv("CI")
-    Progress(10, "building", plain).step()
+    Progress(10, "building", stream=plain).step()
     assert plain.getvalue() == ""
+    small = FakeTTY()
+    Progress(10, "building", show=False, stream=small).step()
+    assert small.getvalue() == ""
 
 
 def test_validate_and_score_import_no_mkdocs_or_charts(tiny):
@@ -113,3 +117,24 @@ def test_validate_and_score_import_no_mkdocs_or_charts(tiny):
     done = subprocess.run([sys.executable, "-c", code, str(tiny), str(tiny / "out.json")],
                           capture_output=True, text=True)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
+
+
+def test_single_site_build_shows_page_progress_beyond_a_few_engagements(tmp_path, cli, monkeypatch):
+    import shutil
+
+    from conftest import copy_project
+
+    monkeypatch.delenv("CI", raising=False)
+    root = copy_project("twoclients", tmp_path)
+    tty = FakeTTY()
+    monkeypatch.setattr("sys.stderr", tty)
+    assert cli("--project", root, "build", "--site-dir", tmp_path / "two")[0] == 0
+    assert tty.getvalue() == ""  # two engagements: done before a bar would help
+    for wave in ("2027", "2028"):
+        shutil.copytree(root / "engagements" / "tiny-2026", root / "engagements" / f"tiny-{wave}")
+        yml = root / "engagements" / f"tiny-{wave}" / "engagement.yml"
+        yml.write_text(yml.read_text().replace("wave: 2026", f"wave: {wave}"))
+    assert cli("--project", root, "build", "--site-dir", tmp_path / "four")[0] == 0
+    pages = len(list((tmp_path / "four").rglob("*.html"))) - 1  # 404.html is not a page of the nav
+    bar = tty.getvalue()
+    assert "rendering pages" in bar and f"{pages}/{pages}" in bar and bar.endswith("\n"), bar[-200:]
