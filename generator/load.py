@@ -20,8 +20,7 @@ from .model import (
     ENGAGEMENT_FORMAT, LOGO_TYPES, QUALITY_FORMAT, RESERVED_COLUMNS, Engagement, Questionnaire,
 )
 from .questionnaires import load_questionnaire, questionnaire_id_of
-from .schema import INVALID, SLUG_RE, check_document
-from .yamlsafe import load_yaml
+from .schema import SLUG_RE, read_document
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -64,15 +63,11 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         errors.add(Location(display_path(folder, root)),
                    "engagement folder is a link to a place outside the project; copy the data in instead")
         return None
-    try:
-        doc = load_yaml(path, display)
-    except InputError as exc:
-        errors.extend([exc])
-        return None
     before = len(errors.errors)
-    raw = check_document(ENGAGEMENT_FORMAT, doc, errors)
-    if raw is INVALID or len(errors.errors) > before:
+    read = read_document(path, display, ENGAGEMENT_FORMAT, errors)
+    if read is None or len(errors.errors) > before:
         return None
+    doc, raw = read
     name, version = parse_assessment_ref(raw["assessment"])
     available = sorted({i for i, _ in project.questionnaires})
     questionnaire = None

@@ -11,13 +11,13 @@ import hashlib
 import re
 from pathlib import Path
 
-from .errors import ErrorCollector, InputError, did_you_mean, display_path, one_of
+from .errors import ErrorCollector, did_you_mean, display_path, one_of
 from .model import (
     MAX_SCALE_SPAN, QUESTIONNAIRE_FORMAT, RESERVED_COLUMNS, Band, Dimension, Item, OpenQuestion,
     Questionnaire, Scale,
 )
-from .schema import INVALID, check_document
-from .yamlsafe import Doc, load_yaml
+from .schema import INVALID, read_document
+from .yamlsafe import Doc
 
 NPS_POINTS = range(0, 11)
 
@@ -50,15 +50,11 @@ def load_questionnaire(path: Path, root: Path, errors: ErrorCollector) -> Questi
         key = None
     if key in _LOADED:
         return _LOADED[key]
-    try:
-        doc = load_yaml(path, display)
-    except InputError as exc:
-        errors.extend([exc])
-        return None
     before = len(errors.errors)
-    raw = check_document(QUESTIONNAIRE_FORMAT, doc, errors)
-    if raw is INVALID:
+    read = read_document(path, display, QUESTIONNAIRE_FORMAT, errors)
+    if read is None:
         return None
+    doc, raw = read
     q = _build_questionnaire(raw, doc, errors)
     if len(errors.errors) > before or q is None:
         return None

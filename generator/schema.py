@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ErrorCollector, did_you_mean, one_of
-from .yamlsafe import Doc
+from .errors import ErrorCollector, InputError, did_you_mean, one_of
+from .yamlsafe import Doc, load_yaml
 
 INVALID: Any = type("Invalid", (), {"__repr__": lambda self: "INVALID"})()
 _MISSING: Any = object()
@@ -354,3 +354,19 @@ class Record(Type):
 def check_document(record: Record, doc: Doc, errors: ErrorCollector) -> dict | Any:
     """Check a whole document against a record declaration."""
     return record.check(doc.value, (), Context(doc, errors))
+
+
+def read_document(path, display: str, record: Record, errors: ErrorCollector) -> tuple[Doc, dict] | None:
+    """Parse a YAML file and check it against ``record``: ``(doc, values)``.
+
+    ``None`` when the file cannot be parsed or the document as a whole is
+    unusable; every problem found goes to ``errors`` either way. Values that
+    failed their own check are :data:`INVALID` inside ``values``.
+    """
+    try:
+        doc = load_yaml(path, display)
+    except InputError as exc:
+        errors.extend([exc])
+        return None
+    raw = check_document(record, doc, errors)
+    return None if raw is INVALID else (doc, raw)
