@@ -138,3 +138,25 @@ def test_single_site_build_shows_page_progress_beyond_a_few_engagements(tmp_path
     pages = len(list((tmp_path / "four").rglob("*.html"))) - 1  # 404.html is not a page of the nav
     bar = tty.getvalue()
     assert "rendering pages" in bar and f"{pages}/{pages}" in bar and bar.endswith("\n"), bar[-200:]
+
+
+def test_portfolio_prunes_the_cache_once_at_its_end(tmp_path, cli, monkeypatch):
+    import os
+    import time
+
+    from conftest import copy_project
+
+    from generator.cache import CACHE_DIR, KEEP_DAYS, Cache
+
+    root = copy_project("twoclients", tmp_path)
+    stale = root / CACHE_DIR / "00" / ("0" * 64 + ".json")
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}")
+    long_ago = time.time() - (KEEP_DAYS + 1) * 86400
+    os.utime(stale, (long_ago, long_ago))
+    calls = []
+    real = Cache.prune
+    monkeypatch.setattr(Cache, "prune", lambda self, *a: calls.append(self.folder) or real(self, *a))
+    # Each client's build listing the whole cache again would grow with the square of the portfolio.
+    assert cli("--project", root, "build", "--all-clients", "--out", tmp_path / "sites")[0] == 0
+    assert len(calls) == 1 and not stale.exists()
