@@ -33,7 +33,7 @@ pdf: $(STAMP)   # the site plus one PDF per engagement (needs Debian's chromium)
 zip: $(STAMP)   # a site that opens from disk, and site.zip to hand over
 	$(BIN)/cxsite build --site-dir site --zip
 
-bench: $(STAMP)   # the performance benchmark (five to ten minutes); writes bench/results.json and .md
+bench: $(STAMP)   # the performance benchmark (four to ten minutes); writes bench/results.json and .md
 	$(BIN)/python -m bench.run
 
 examples: $(STAMP)   # regenerate the example engagements' responses (seeded)
