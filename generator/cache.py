@@ -11,7 +11,8 @@ so a hit needs no second validation.
 
 Entries are never read stale, only left behind when their inputs change:
 every hit refreshes an entry's time, and :meth:`Cache.prune` (run after each
-successful build) removes what no build has used for ``KEEP_DAYS`` days.
+successful build, once for a whole portfolio) removes what no build has used
+for ``KEEP_DAYS`` days.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ from .model import Engagement
 FORMAT = 1
 CACHE_DIR = ".cxsite-cache"
 KEEP_DAYS = 30
-_CODE = ("score.py", "comments.py", "responses.py", "model.py", "cache.py")
+# The code whose change can change an entry: what reads, validates and scores
+# an engagement. Templates and charts are not here: entries hold results, not pages.
+_CODE = ("cache.py", "comments.py", "load.py", "model.py", "questionnaires.py", "responses.py",
+         "schema.py", "score.py", "yamlsafe.py")
 
 
 def _code_hash() -> str:

@@ -94,3 +94,18 @@ def test_entries_unused_for_a_month_are_pruned_after_a_build(tiny, tmp_path, cli
     # The build reads `used` (its inputs are unchanged), which keeps it; nothing reads `stale`.
     assert cli("--project", tiny, "build", "--site-dir", tmp_path / "site")[0] == 0
     assert used.is_file() and not stale.exists()
+
+
+def test_the_key_covers_all_code_that_reads_and_scores_an_engagement():
+    import subprocess
+    import sys
+
+    from generator.cache import _CODE
+
+    # A fresh interpreter: which generator modules loading and scoring pull in.
+    code = ("import sys, generator.load, generator.score, generator.comments, generator.responses, "
+            "generator.cache; print(' '.join(m for m in sys.modules if m.startswith('generator.')))")
+    used = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    # errors only words messages: no result depends on it.
+    needed = {m.split(".", 1)[1] + ".py" for m in used} - {"errors.py"}
+    assert needed <= set(_CODE), sorted(needed - set(_CODE))
