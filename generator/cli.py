@@ -11,6 +11,7 @@ import argparse
 import csv
 import io
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -156,8 +157,21 @@ def cmd_serve(args) -> int:
     root = _project_root(args)
     # A preview of one client (or engagement) renders only its pages on every reload.
     CxsitePlugin.selection = {"client": args.client, "engagements": args.engagement}
-    serve(str(root / "mkdocs.yml"), open_in_browser=False, livereload=True,
-          dev_addr=args.dev_addr)
+    # MkDocs' own command line sets up its log; called as a library it prints
+    # nothing below a warning, so the address, each rebuild and its time would
+    # go unseen.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    log = logging.getLogger("mkdocs")
+    level = log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        serve(str(root / "mkdocs.yml"), open_in_browser=False, livereload=True,
+              dev_addr=args.dev_addr)
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
     return 0
 
 

@@ -133,3 +133,20 @@ def test_an_edited_questionnaire_is_read_again_in_the_same_process(tiny, cli):
     q.write_text(q.read_text().replace("audience: nobody", "audience: staff").replace("title: Tiny", "title: Tinier"))
     code, out, _ = cli("--project", tiny, "score", "tiny-2026")
     assert code == 0 and '"title": "Tinier"' in out
+
+
+def test_serve_shows_where_it_serves_and_each_rebuild(tiny, cli, monkeypatch):
+    import logging
+
+    import mkdocs.commands.serve
+
+    def fake_serve(config_file, **options):
+        # What MkDocs logs while serving: it must reach the user's terminal.
+        logging.getLogger("mkdocs.commands.serve").info("Serving on http://%s/", options["dev_addr"])
+        logging.getLogger("mkdocs.commands.build").info("Documentation built in 0.42 seconds")
+
+    monkeypatch.setattr(mkdocs.commands.serve, "serve", fake_serve)
+    code, _, err = cli("--project", tiny, "serve", "--dev-addr", "127.0.0.1:8123")
+    assert code == 0
+    assert "Serving on http://127.0.0.1:8123/" in err and "built in 0.42 seconds" in err
+    assert not logging.getLogger("mkdocs").handlers  # nothing left behind for later commands
