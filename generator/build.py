@@ -31,14 +31,12 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
                engagements: list[str] | None = None, strict: bool = True,
                config_file: Path | None = None, pdf: bool = False,
                offline: bool = False, folders: list[Path] | None = None,
-               progress: bool = False, prune_cache: bool = True) -> None:
+               progress: bool = False) -> None:
     """Validate the project, then build it with MkDocs into ``site_dir`` (and print PDFs).
 
     ``folders``: only these engagement folders (see :func:`load_project`).
     ``progress``: a bar over the pages MkDocs renders, on a terminal, for
-    builds of more than a few engagements. ``prune_cache``: drop cache entries
-    unread for a month once the build has succeeded (a portfolio build does
-    it once, at its end).
+    builds of more than a few engagements.
     """
     # Fail on bad input before MkDocs starts, with the project's own messages.
     from .cache import CACHE_DIR, Cache
@@ -104,8 +102,7 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
             shutil.rmtree(staging, ignore_errors=True)
             raise
     _swap_in(staging, site_dir)
-    if prune_cache:
-        Cache(root / CACHE_DIR).prune()
+    Cache(root / CACHE_DIR).prune()
 
 
 def write_zip(site_dir: Path, target: Path) -> Path:

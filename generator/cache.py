@@ -10,9 +10,9 @@ it touches. An entry is only ever written after its inputs passed validation,
 so a hit needs no second validation.
 
 Entries are never read stale, only left behind when their inputs change:
-every hit refreshes an entry's time, and :meth:`Cache.prune` (run after each
-successful build, once for a whole portfolio) removes what no build has used
-for ``KEEP_DAYS`` days.
+every hit refreshes an entry's time, and :meth:`Cache.prune` (called after
+each successful build, acting at most once a day) removes what no build has
+used for ``KEEP_DAYS`` days.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from .model import Engagement
 FORMAT = 1
 CACHE_DIR = ".cxsite-cache"
 KEEP_DAYS = 30
+PRUNE_EVERY = 86400  # seconds between two listings of the cache
+PRUNED = ".pruned"  # its time is the last listing's
 # The code whose change can change an entry: what reads, validates and scores
 # an engagement. Templates and charts are not here: entries hold results, not pages.
 _CODE = ("cache.py", "comments.py", "load.py", "model.py", "questionnaires.py", "responses.py",
@@ -76,8 +78,27 @@ class Cache:
 
     def prune(self, keep_days: float = KEEP_DAYS) -> int:
         """Remove entries no build has read for ``keep_days`` days, and compiled templates
-        written longer ago than that (compiled again at their next use); returns how many."""
-        cutoff = time.time() - keep_days * 86400
+        written longer ago than that (compiled again at their next use); returns how many.
+
+        Lists the cache at most once every :data:`PRUNE_EVERY` seconds: every
+        build calls this, and a portfolio build's clients listing a cache that
+        grows with the portfolio would cost the square of its size.
+        """
+        marker = self.folder / PRUNED
+        now = time.time()
+        try:
+            if now - marker.stat().st_mtime < PRUNE_EVERY:
+                return 0
+        except OSError:
+            pass  # never pruned yet
+        removed = self._remove_older(now - keep_days * 86400)
+        try:
+            marker.touch()
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+        return removed
+
+    def _remove_older(self, cutoff: float) -> int:
         removed = 0
         for path in self.folder.glob("*/*"):
             try:

@@ -95,7 +95,7 @@ def _build_one(root: str, out: str, client: str, pdf: bool, offline: bool, folde
     from .build import build_site
 
     build_site(Path(root), Path(out), client=client, pdf=pdf, offline=offline,
-               folders=[Path(f) for f in folders], prune_cache=False)
+               folders=[Path(f) for f in folders])
     return client
 
 
@@ -157,7 +157,4 @@ def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, in
                     errors.append((futures[f], exc))
     if errors:
         raise InputErrors([InputError(f"client '{c}'", str(exc)) for c, exc in sorted(errors, key=lambda x: x[0])])
-    # Once for the portfolio: pruning after each client would list the whole
-    # cache once per client, a cost that grows with the square of the portfolio.
-    Cache(project.root / CACHE_DIR).prune()
     return [ClientSite(c, out / slugs[c], c in todo) for c in clients]

@@ -81,7 +81,7 @@ def test_entries_unused_for_a_month_are_pruned_after_a_build(tiny, tmp_path, cli
     import os
     import time
 
-    from generator.cache import CACHE_DIR, KEEP_DAYS
+    from generator.cache import CACHE_DIR, KEEP_DAYS, PRUNED
 
     assert cli("--project", tiny, "build", "--site-dir", tmp_path / "site")[0] == 0
     cache = tiny / CACHE_DIR
@@ -91,7 +91,12 @@ def test_entries_unused_for_a_month_are_pruned_after_a_build(tiny, tmp_path, cli
     long_ago = time.time() - (KEEP_DAYS + 1) * 86400
     for path in (used, stale):
         os.utime(path, (long_ago, long_ago))
-    # The build reads `used` (its inputs are unchanged), which keeps it; nothing reads `stale`.
+    # The cache was listed by the first build: not again the same day.
+    assert cli("--project", tiny, "build", "--site-dir", tmp_path / "site")[0] == 0
+    assert stale.exists()
+    os.utime(used, (long_ago, long_ago))
+    os.utime(cache / PRUNED, (long_ago, long_ago))
+    # A day later: the build reads `used` (its inputs are unchanged), which keeps it; nothing reads `stale`.
     assert cli("--project", tiny, "build", "--site-dir", tmp_path / "site")[0] == 0
     assert used.is_file() and not stale.exists()
 

@@ -140,7 +140,7 @@ def test_single_site_build_shows_page_progress_beyond_a_few_engagements(tmp_path
     assert "rendering pages" in bar and f"{pages}/{pages}" in bar and bar.endswith("\n"), bar[-200:]
 
 
-def test_portfolio_prunes_the_cache_once_at_its_end(tmp_path, cli, monkeypatch):
+def test_portfolio_lists_the_cache_once_to_prune_it(tmp_path, cli, monkeypatch):
     import os
     import time
 
@@ -154,9 +154,9 @@ def test_portfolio_prunes_the_cache_once_at_its_end(tmp_path, cli, monkeypatch):
     stale.write_text("{}")
     long_ago = time.time() - (KEEP_DAYS + 1) * 86400
     os.utime(stale, (long_ago, long_ago))
-    calls = []
-    real = Cache.prune
-    monkeypatch.setattr(Cache, "prune", lambda self, *a: calls.append(self.folder) or real(self, *a))
+    listings = []
+    real = Cache._remove_older
+    monkeypatch.setattr(Cache, "_remove_older", lambda self, *a: listings.append(self.folder) or real(self, *a))
     # Each client's build listing the whole cache again would grow with the square of the portfolio.
     assert cli("--project", root, "build", "--all-clients", "--out", tmp_path / "sites")[0] == 0
-    assert len(calls) == 1 and not stale.exists()
+    assert len(listings) == 1 and not stale.exists()
