@@ -10,7 +10,8 @@ import time
 A_FEW = 3
 
 
-def _on_ci() -> bool:
+def on_ci() -> bool:
+    """CI is set (``CI=true`` on every common CI service; ``false``, ``0`` or empty is not)."""
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
@@ -25,7 +26,7 @@ class Progress:
     def __init__(self, total: int, label: str, show: bool = True, stream=None):
         self.label = label
         self.stream = stream or sys.stderr
-        self.enabled = show and self.stream.isatty() and not _on_ci()
+        self.enabled = show and self.stream.isatty() and not on_ci()
         self.restart(total)
 
     def restart(self, total: int) -> None:

@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .errors import ErrorCollector, InputError, did_you_mean, one_of
@@ -356,7 +357,7 @@ def check_document(record: Record, doc: Doc, errors: ErrorCollector) -> dict | A
     return record.check(doc.value, (), Context(doc, errors))
 
 
-def read_document(path, display: str, record: Record, errors: ErrorCollector) -> tuple[Doc, dict] | None:
+def read_document(path: Path, display: str, record: Record, errors: ErrorCollector) -> tuple[Doc, dict] | None:
     """Parse a YAML file and check it against ``record``: ``(doc, values)``.
 
     ``None`` when the file cannot be parsed or the document as a whole is

@@ -1,10 +1,10 @@
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.cli import main
+from generator.progress import on_ci
 
 TESTS = Path(__file__).parent
 PROJECTS = TESTS / "projects"
@@ -61,7 +61,7 @@ def missing(why: str) -> None:
     (``CI=true``) their absence means an install broke, and a skip would pass
     a run that never looked at a page.
     """
-    if os.environ.get("CI") == "true":
+    if on_ci():
         pytest.fail(why)
     pytest.skip(why)
 

@@ -17,8 +17,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ErrorCollector, InputError, InputErrors, Location, did_you_mean, one_of
-from ..errors import display_path
+from ..errors import ErrorCollector, InputError, InputErrors, Location, did_you_mean, display_path, one_of
 from ..load import load_project
 from ..model import Engagement
 from ..responses import load_responses
