@@ -46,8 +46,12 @@ class Bar:
 
 def score_bars(bars: Sequence[Bar], thresholds: Sequence[float], title: str, uid: str) -> Markup:
     """Horizontal 0-100 bars, one per dimension, band-coloured, previous wave marked."""
-    label_w, chart_w, row_h, top = 210.0, 420.0, 30.0, 22.0
-    width = label_w + chart_w + 90
+    chart_w, row_h, top = 420.0, 30.0, 22.0
+    # Room for the longest label and value text: a fixed margin clipped
+    # "67 Responsive" at the chart's right edge.
+    label_w = max(150.0, min(_width(max((b.label for b in bars), key=len, default=""), LABEL_PX), 260.0)) + 12
+    values = [f"{b.value:.0f} {b.band}".strip() for b in bars if b.value is not None]
+    width = label_w + chart_w + max(90.0, _width(max(values, key=len, default=""), VALUE_PX) + 16)
     height = top + row_h * len(bars) + 24
     body = []
     for t in thresholds:
@@ -61,7 +65,8 @@ def score_bars(bars: Sequence[Bar], thresholds: Sequence[float], title: str, uid
     parts = []
     for i, b in enumerate(bars):
         y = top + i * row_h
-        body.append(_text(label_w - 8, y + row_h / 2 + 4, _clip(b.label, 32), "cx-label", "end"))
+        body.append(_text(label_w - 8, y + row_h / 2 + 4, _clip(b.label, int((label_w - 12) / LABEL_PX)),
+                          "cx-label", "end"))
         body.append(f'<rect class="cx-track" x="{_f(label_w)}" y="{_f(y + 7)}" width="{_f(chart_w)}" '
                     f'height="{_f(row_h - 14)}"/>')
         if b.value is None:
@@ -149,6 +154,17 @@ def nps_bar(promoters: int, passives: int, detractors: int, nps: float | None, t
     desc = (f"{detractors} detractors, {passives} passives, {promoters} promoters of {n}; "
             f"net score {net}.")
     return _svg(width, 44, title, desc, body, f"cx-nps-{uid}")
+
+
+# Average advance of a character at the charts' 12px sans-serif, regular and
+# bold (the stylesheet's .cx-label and .cx-value): generous, as text outside
+# the viewBox is cut off.
+LABEL_PX = 6.4
+VALUE_PX = 7.6
+
+
+def _width(text: str, px: float) -> float:
+    return len(" ".join(text.split())) * px
 
 
 def _clip(text: str, limit: int) -> str:

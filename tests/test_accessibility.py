@@ -68,6 +68,28 @@ def test_every_page_accessible_and_private(built, browser, scheme):
     assert third_party == set()
 
 
+CLIPPED = """() => [...document.querySelectorAll('svg.cx-chart')].flatMap(svg => {
+    const box = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('text')].filter(t => {
+        const r = t.getBoundingClientRect();
+        return r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1;
+    }).map(t => svg.classList[1] + ': ' + t.textContent);
+})"""
+
+
+def test_no_chart_text_is_cut_off_on_any_page(built, browser):
+    """Text outside a chart's viewBox is not drawn: a band name or label would be cut short."""
+    base, pages = built
+    clipped = {}
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for path in pages:
+        page.goto(base + path)
+        if found := page.evaluate(CLIPPED):
+            clipped[path] = found
+    page.close()
+    assert clipped == {}
+
+
 def test_the_audit_catches_a_low_contrast_colour_and_an_external_font(built, browser, tmp_path):
     """The check can fail: a page with a grey-on-grey paragraph and a CDN font."""
     base, _ = built
