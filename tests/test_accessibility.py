@@ -75,19 +75,28 @@ CLIPPED = """() => [...document.querySelectorAll('svg.cx-chart')].flatMap(svg =>
         return r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1;
     }).map(t => svg.classList[1] + ': ' + t.textContent);
 })"""
+# Tables of up to eight columns (every report table but the groups' one
+# column per dimension) must fit the text column of a laptop screen.
+SCROLLING = """() => [...document.querySelectorAll('.md-typeset__scrollwrap')]
+    .filter(w => w.querySelectorAll('thead th').length <= 8 && w.scrollWidth > w.clientWidth + 1)
+    .map(w => w.querySelector('th').textContent + ': ' + w.scrollWidth + ' > ' + w.clientWidth)"""
 
 
-def test_no_chart_text_is_cut_off_on_any_page(built, browser):
-    """Text outside a chart's viewBox is not drawn: a band name or label would be cut short."""
+def test_no_chart_text_cut_off_and_no_table_scrolling_sideways(built, browser):
+    """Text outside a chart's viewBox is not drawn: a band name or label would be cut short.
+    A table wider than the page hides its last columns behind a scroll bar."""
     base, pages = built
-    clipped = {}
+    clipped, scrolling = {}, {}
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     for path in pages:
         page.goto(base + path)
         if found := page.evaluate(CLIPPED):
             clipped[path] = found
+        if found := page.evaluate(SCROLLING):
+            scrolling[path] = found
     page.close()
     assert clipped == {}
+    assert scrolling == {}
 
 
 def test_the_audit_catches_a_low_contrast_colour_and_an_external_font(built, browser, tmp_path):

@@ -186,3 +186,14 @@ def test_assessor_ratings_errors_are_located(tiny, cli):
     assert code == 1
     assert "engagements/tiny-2026/ratings.yml:2:18: column 'a': '7' is not a point on scale 'agree5'" in err
     assert "ratings.yml:2:53: unknown column 'zz'" in err
+
+
+def test_a_dimension_page_states_its_change_since_the_last_wave():
+    import re
+
+    from conftest import REPO
+
+    site = build_pages(load_project(REPO, client="Northwind Utilities"))
+    page = site.pages["engagements/northwind-2026-q3/dimensions/alignment.md"]
+    # One sentence: "... 187 people counted · ▲ +11 points since 2025 Q4."
+    assert re.search(r"\d+ people counted ·\s+[▲▼–] [+−-]?\d+ points since 2025 Q4\.", page), page[:800]
