@@ -182,8 +182,8 @@ class HeatRow:
 def heatmap(columns: Sequence[str], rows: Sequence[HeatRow], title: str, uid: str) -> Markup:
     """Groups × dimensions, each cell coloured by band and showing its score.
 
-    A suppressed group is one grey row with its note ("fewer than 5
-    responses") and no figure at all, in the picture or in its description.
+    A suppressed group is one grey row with its note ("not shown") and no
+    figure at all, in the picture or in its description.
     """
     label_w, cell_w, cell_h, head = 190.0, 64.0, 30.0, 118.0
     width = label_w + cell_w * len(columns) + 90  # room for the last rotated heading

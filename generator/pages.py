@@ -71,9 +71,14 @@ def trend(result: dict, previous: dict | None) -> dict | None:
         return None if now is None or then is None else now - then
 
     items_before = {i["id"]: i for d in previous["dimensions"] for i in d["items"]}
+    # An index left without a withheld dimension in one wave is not the same
+    # measure as the other wave's: no change is computed between them.
+    def withheld(r):
+        return {d["id"] for d in r["dimensions"] if d.get("withheld")}
+    same_index = withheld(result) == withheld(previous)
     return {
         "previous": previous["engagement"],
-        "index": delta(result["index"]["score"], previous["index"]["score"]),
+        "index": delta(result["index"]["score"], previous["index"]["score"]) if same_index else None,
         "index_before": previous["index"]["score"],
         "dimensions": {d["id"]: {"delta": delta(d["score"], before[d["id"]]["score"]),
                                  "before": before[d["id"]]["score"]}
@@ -108,7 +113,7 @@ def engagement_charts(e: Engagement, r: dict, t: dict | None) -> dict:
         rows = []
         for g in groups:
             if g["suppressed"]:
-                rows.append(charts.HeatRow(g["value"], None, f"fewer than {e.min_group_size} responses"))
+                rows.append(charts.HeatRow(g["value"], None, "not shown (anonymity)"))
                 continue
             scores = [g["dimensions"][d["id"]]["score"] for d in r["dimensions"]]
             cells = tuple((s, q.band_level(b.id if (b := q.band_for(s)) else None)) for s in scores)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import disclosure
+from .disclosure import Decision, Universe
 from .model import NA_CODE, OFFSET, Dimension, Engagement, Item, Questionnaire, Responses, Scale
 
 SCHEMA_VERSION = 1
@@ -173,6 +175,7 @@ class DimensionRows:
     favorable: np.ndarray    # of which favourable
     unfavorable: np.ndarray  # of which unfavourable
     alpha: float | None      # over these respondents
+    complete: int            # respondents with a valid answer to every item: alpha's cases
 
 
 def dimension_rows(dim: Dimension, responses: Responses) -> DimensionRows:
@@ -184,7 +187,9 @@ def dimension_rows(dim: Dimension, responses: Responses) -> DimensionRows:
         answered += ~np.isnan(col)
         fav += np.isin(col, sorted(dim.scale.favorable))
         unfav += np.isin(col, sorted(dim.scale.unfavorable))
-    return DimensionRows(respondent_dimension_means(columns), answered, fav, unfav, cronbach_alpha(columns))
+    complete = int(np.count_nonzero(answered == len(columns)))
+    return DimensionRows(respondent_dimension_means(columns), answered, fav, unfav, cronbach_alpha(columns),
+                         complete)
 
 
 def group_dimension_stats(dim: Dimension, rows: DimensionRows, groups: np.ndarray, count: int) -> list[dict]:
@@ -266,16 +271,19 @@ def usable_rows(responses: Responses) -> np.ndarray:
 
 
 def _index_and_bands(q: Questionnaire, dims: list[dict]) -> dict:
+    """Bands of ``dims`` and the weighted index over them (weights by dimension id)."""
     for d in dims:
         band = q.band_for(d["score"])
         d["band"] = band.id if band else None
-    index = weighted_index(dims, [d.weight for d in q.dimensions])
+    weights = {dm.id: dm.weight for dm in q.dimensions}
+    index = weighted_index(dims, [weights[d["id"]] for d in dims])
     band = q.band_for(index)
     return {"score": index, "band": band.id if band else None}
 
 
-def score_dimensions(q: Questionnaire, responses: Responses, segments: Sequence[str] = ()
-                     ) -> tuple[list[dict], dict[str, list[list[dict]]]]:
+def score_dimensions(q: Questionnaire, responses: Responses, segments: Sequence[str] = (),
+                     u: Universe | None = None
+                     ) -> tuple[list[dict], dict[str, list[list[dict]]], dict[str, tuple[np.ndarray, ...]]]:
     """Every dimension over the respondents of ``responses``, and over each group of ``segments``.
 
     One dimension at a time: its per-respondent figures (:func:`dimension_rows`)
@@ -285,61 +293,69 @@ def score_dimensions(q: Questionnaire, responses: Responses, segments: Sequence[
     Returns
     -------
     whole : list of dict
-        Per dimension: :func:`group_dimension_stats` of everyone, with ``alpha``
-        and ``items`` (:func:`item_stats`).
+        Per dimension: :func:`group_dimension_stats` of everyone, with ``alpha``,
+        ``complete`` (alpha's cases) and ``items`` (:func:`item_stats`).
     by_segment : dict
         Segment -> per dimension, the list of its groups' statistics (group
         ``g`` is ``responses.segments[segment].values[g]``).
+    contributors : dict
+        Dimension id -> per-atom counts of ``u`` (:meth:`Universe.counts`) of
+        its counted respondents and of those with any valid answer, for
+        disclosure control; empty without ``u``.
     """
     everyone = np.zeros(len(responses), dtype=np.intp)
-    whole, by_segment = [], {s: [] for s in segments}
+    whole, by_segment, contributors = [], {s: [] for s in segments}, {}
     for dim in q.dimensions:
         rows = dimension_rows(dim, responses)
         d = group_dimension_stats(dim, rows, everyone, 1)[0]
         d["alpha"] = rows.alpha
+        d["complete"] = rows.complete
         d["items"] = [item_stats(i, responses.column(i.id)) for i in dim.items]
         whole.append(d)
         for s in segments:
             seg = responses.segments[s]
             by_segment[s].append(group_dimension_stats(dim, rows, seg.codes, len(seg.values)))
-    return whole, by_segment
+        if u is not None:
+            contributors[dim.id] = (u.counts(~np.isnan(rows.means)), u.counts(rows.answered > 0))
+    return whole, by_segment, contributors
 
 
-def segment_groups(q: Questionnaire, responses: Responses, segment: str, min_group_size: int,
-                   per_dim: list[list[dict]] | None = None) -> list[dict]:
-    """Score each value of a segment, suppressing groups too small to report.
+def engagement_universe(responses: Responses, segments: Sequence[str]) -> Universe:
+    """The whole and the groups of ``segments`` over ``responses``, for :mod:`disclosure`."""
+    return disclosure.universe({s: responses.segments[s].codes for s in segments},
+                               {s: responses.segments[s].values for s in segments}, len(responses))
 
-    A group with fewer than ``min_group_size`` respondents (of ``responses``,
-    the usable ones) is suppressed: it keeps its name and nothing else (no
-    count, no score). When exactly one group is suppressed, the next smallest
-    is suppressed with it, so the hidden group cannot be recovered by
-    subtracting the others from the whole. ``per_dim``: the segment's part of
-    :func:`score_dimensions`, computed here when not given.
+
+def segment_groups(q: Questionnaire, responses: Responses, segment: str, decision: Decision,
+                   per_dim: list[list[dict]], index_dims: Sequence[str]) -> list[dict]:
+    """Each value of a segment, with what ``decision`` allows of it.
+
+    A group the decision withholds keeps its name and nothing else (no
+    count, no score); in a group it shows, a dimension it withholds has null
+    figures and ``withheld`` true. A group's index is the weighted mean of its
+    scores on ``index_dims`` (the dimensions in the whole's index), shown only
+    when every one of them is shown for the group: with one missing, the
+    others and the index would give it away.
     """
     seg = responses.segments[segment]
     sizes = np.bincount(seg.codes, minlength=len(seg.values))
-    present = {v: int(sizes[g]) for g, v in enumerate(seg.values) if sizes[g]}
-    hidden = {v for v, n in present.items() if n < min_group_size}
-    if len(hidden) == 1:
-        shown = sorted((n, v) for v, n in present.items() if v not in hidden)
-        if shown:
-            hidden.add(shown[0][1])
-    if per_dim is None:
-        per_dim = score_dimensions(q, responses, [segment])[1][segment]
     groups = []
-    for value in sorted(present):
-        if value in hidden:
+    for value in sorted(v for g, v in enumerate(seg.values) if sizes[g]):
+        key = (segment, value)
+        if not decision.group(key):
             groups.append({"value": value, "n": None, "suppressed": True, "index": None, "dimensions": {}})
             continue
         g = seg.values.index(value)
-        dims = [stats[g] for stats in per_dim]
-        groups.append({
-            "value": value,
-            "n": present[value],
-            "suppressed": False,
-            "index": _index_and_bands(q, dims)["score"],
-            "dimensions": {d["id"]: {k: d[k] for k in ("n", "mean", "score", "favorable")} for d in dims},
-        })
+        dims = {}
+        for stats in per_dim:
+            d = {k: stats[g][k] for k in ("n", "mean", "score", "favorable")}
+            shown = decision.dimension(key, stats[g]["id"])
+            dims[stats[g]["id"]] = dict(d, withheld=False) if shown else disclosure.withhold(d, d)
+        complete = all(not dims[i]["withheld"] for i in index_dims)
+        index = _index_and_bands(q, [dict(stats[g]) for stats in per_dim if stats[g]["id"] in index_dims]
+                                 )["score"] if complete else None
+        groups.append({"value": value, "n": int(sizes[g]), "suppressed": False, "index": index,
+                       "dimensions": dims})
     return groups
 
 
@@ -354,16 +370,14 @@ def data_quality(q: Questionnaire, responses: Responses, usable: np.ndarray) -> 
         for i in items[1:]:
             col = responses.column(i.id)
             straight &= (col >= OFFSET) & (col.astype(np.int16) + i.scale.min == first)
+    # Row numbers and what was found, never the answers themselves: the
+    # results are published, and one respondent's answer is not a figure.
     problems = []
     for r in np.flatnonzero(~usable | straight):
-        row = int(responses.rows[r])
-        if not usable[r]:
-            problems.append({"row": row, "column": None, "value": None,
-                             "problem": "no valid answer to any scored question: not counted"})
-        else:
-            value = int(first[r]) - OFFSET
-            problems.append({"row": row, "column": None, "value": str(value),
-                             "problem": "straight-lining: the same answer to every item (kept)"})
+        problem = ("no valid answer to any scored question: not counted" if not usable[r]
+                   else "straight-lining: the same answer to every item (kept)")
+        # 'column' and 'value' stay in the contract (schema 1), always null.
+        problems.append({"row": int(responses.rows[r]), "column": None, "value": None, "problem": problem})
     return problems
 
 
@@ -390,17 +404,47 @@ def score_engagement(e: Engagement) -> dict:
         )
         return result
     usable = responses.subset(usable_mask)
-    dims, by_segment = score_dimensions(q, usable, e.segments)
     result.update(
         withheld=False,
         respondents={
             "rows": len(responses), "usable": n_usable, "invited": e.invited,
             "response_rate": n_usable / e.invited if e.invited else None,
         },
-        index=_index_and_bands(q, dims),
-        dimensions=dims,
-        outcomes=[outcome_stats(o, usable.column(o.id)) for o in q.outcomes],
-        segments={s: segment_groups(q, usable, s, e.min_group_size, by_segment[s]) for s in e.segments},
+        **published_figures(q, usable, e.segments, e.min_group_size),
         data_quality=data_quality(q, responses, usable_mask),
     )
     return result
+
+
+def published_figures(q: Questionnaire, usable: Responses, segments: Sequence[str], k: int) -> dict:
+    """``index``, ``dimensions``, ``outcomes`` and ``segments`` of the usable respondents,
+    as disclosure control (:func:`generator.disclosure.decide_engagement`, threshold ``k``) allows."""
+    u = engagement_universe(usable, segments)
+    dims, by_segment, contributors = score_dimensions(q, usable, segments, u)
+    decision = disclosure.decide_engagement(u, k, contributors)
+    dims = [_published_dimension(d, decision) for d in dims]
+    index_dims = [d["id"] for d in dims if not d["withheld"]]
+    return {
+        "index": _index_and_bands(q, [d for d in dims if not d["withheld"]]),
+        "dimensions": dims,
+        "outcomes": [_published(outcome_stats(o, usable.column(o.id)), decision, disclosure.OUTCOME_FIGURES)
+                     for o in q.outcomes],
+        "segments": {s: segment_groups(q, usable, s, decision, by_segment[s], index_dims) for s in segments},
+    }
+
+
+def _published(stats: dict, decision: Decision, figures: Sequence[str]) -> dict:
+    """An item or outcome of the whole, withheld when fewer than the threshold answered it."""
+    if decision.enough(stats["n"]):
+        return dict(stats, withheld=False)
+    return disclosure.withhold(stats, figures)
+
+
+def _published_dimension(d: dict, decision: Decision) -> dict:
+    """A dimension of the whole as the decision allows: its figures, alpha and items each on their own n."""
+    complete = d.pop("complete")
+    items = [_published(i, decision, disclosure.ITEM_FIGURES) for i in d["items"]]
+    if not decision.dimension(disclosure.WHOLE, d["id"]):
+        return dict(disclosure.withhold(d, disclosure.DIMENSION_FIGURES), items=items)
+    alpha = d["alpha"] if decision.enough(complete) else None
+    return dict(d, alpha=alpha, items=items, withheld=False)

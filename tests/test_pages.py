@@ -118,10 +118,10 @@ def test_suppressed_group_shows_no_figure_anywhere(tiny):
     _set(tiny / "engagements" / "tiny-2026" / "responses.csv", "r5,Z,,,,,,,", "r5,Z,1,5,1,1,1,0,")
     site = build_pages(load_project(tiny))
     page = site.pages["engagements/tiny-2026/segments.md"]
-    assert page.count("fewer than 2 responses") == 2 * 3  # table row, chart label, chart description
+    assert page.count("not shown (anonymity)") == 2 * 2  # chart label, chart description
     z_row = next(line for line in page.splitlines() if line.startswith("| Z |"))
-    assert z_row == "| Z | fewer than 2 responses | – | – | – |"
-    assert "<desc" in page and "Z: fewer than 2 responses" in page
+    assert z_row == "| Z | not shown | – | – | – |"
+    assert "<desc" in page and "Z: not shown (anonymity)" in page
     y_row = next(line for line in page.splitlines() if line.startswith("| Y |"))
     assert y_row.startswith("| Y | 2 |")
 

@@ -112,7 +112,7 @@ def test_suppressed_group_has_no_figure_in_search_index_or_json(tmp_path, cli):
     build_site(root, out)
     index = json.loads((out / "search" / "search_index.json").read_text())
     seg = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("engagements/tiny-2026/segments/"))
-    assert "fewer than 2 responses" in seg
+    assert "not shown" in seg
     assert "78" not in seg
     code, score_json, _ = cli("--project", root, "score", "tiny-2026")
     groups = {g["value"]: g for g in json.loads(score_json)["segments"]["team"]}

@@ -14,7 +14,7 @@ from conftest import assert_matches
 from generator.load import load_project
 from generator.model import Responses, Segment
 from generator.score import (
-    cronbach_alpha, reflect, respondent_dimension_means, score_engagement, segment_groups,
+    cronbach_alpha, reflect, published_figures, respondent_dimension_means, score_dimensions, score_engagement, usable_rows,
 )
 
 approx = pytest.approx
@@ -123,12 +123,25 @@ def test_response_rate_counts_usable_respondents(result):
     assert result["data_quality"][0]["row"] == 6
 
 
-def test_segments_scored_like_the_whole(result):
+def test_segments_scored_like_the_whole(tiny):
+    """The unpublished group figures, before disclosure control: computed as for the whole."""
+    e = load_project(tiny).engagements["tiny-2026"]
+    usable = e.responses.subset(usable_rows(e.responses))
+    _, by_segment, _ = score_dimensions(e.questionnaire, usable, ["team"])
+    x = usable.segments["team"].values.index("X")
+    d1, d2 = (stats[x] for stats in by_segment["team"])
+    assert d1["score"] == approx(87.5)  # r1 5, r2 4
+    assert (d2["n"], d2["mean"], d2["score"], d2["favorable"]) == (1, approx(4), approx(75), approx(2 / 3))
+
+
+def test_a_group_figure_resting_on_one_person_is_withheld(result):
+    """X passes the threshold (2) on its head count, but d2 counts one of them: d2 and X's index go."""
     x, y = result["segments"]["team"]
     assert (x["value"], x["n"], x["suppressed"]) == ("X", 2, False)
-    assert x["dimensions"]["d1"]["score"] == approx(87.5)  # r1 5, r2 4
-    assert x["dimensions"]["d2"] == {"n": 1, "mean": approx(4), "score": approx(75), "favorable": approx(2 / 3)}
-    assert x["index"] == approx((87.5 + 3 * 75) / 4)
+    assert x["dimensions"]["d1"] == {"n": 2, "mean": approx(4.5), "score": approx(87.5),
+                                     "favorable": approx(1.0), "withheld": False}
+    assert x["dimensions"]["d2"] == {"n": None, "mean": None, "score": None, "favorable": None, "withheld": True}
+    assert x["index"] is None  # with d2 withheld, the index and d1 would give d2 away
     assert y["value"] == "Y"
 
 
@@ -150,7 +163,7 @@ def _people(groups: dict[str, int]) -> Responses:
 ])
 def test_segment_suppression(tiny, sizes, hidden):
     q = load_project(tiny).engagements["tiny-2026"].questionnaire
-    groups = segment_groups(q, _people(sizes), "team", min_group_size=5)
+    groups = published_figures(q, _people(sizes), ["team"], 5)["segments"]["team"]
     assert {g["value"] for g in groups if g["suppressed"]} == hidden
     for g in groups:
         if g["suppressed"]:
