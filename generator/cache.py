@@ -77,8 +77,10 @@ class Cache:
         return entry
 
     def prune(self, keep_days: float = KEEP_DAYS) -> int:
-        """Remove entries no build has read for ``keep_days`` days, and compiled templates
-        written longer ago than that (compiled again at their next use); returns how many.
+        """Remove entries no build has read for ``keep_days`` days; returns how many.
+
+        Files an older cxsite left in ``templates/`` (compiled templates, no
+        longer read) go the same way.
 
         Lists the cache at most once every :data:`PRUNE_EVERY` seconds: every
         build calls this, and a portfolio build's clients listing a cache that
