@@ -6,6 +6,8 @@ a spreadsheet would evaluate. Each test here plants such a thing and shows it
 stays inert.
 """
 
+import csv
+import io
 import sys
 from pathlib import Path
 
@@ -76,3 +78,46 @@ def test_a_build_leaves_no_compiled_code_in_the_project(tiny, tmp_path, cli):
                                                                  or p.name.startswith("__jinja2_"))]
     assert leftovers == []
 
+
+# --------------------------------------------------------------------------- CSV for spreadsheets
+
+FORMULAS = ['=HYPERLINK("https://evil.example","click")', "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A9)",
+            "+1+1", "\tTAB", "\r=1+1"]
+
+
+@pytest.mark.parametrize("hostile", FORMULAS)
+def test_score_csv_has_no_live_formula(tiny, cli, hostile):
+    responses = tiny / "engagements" / "tiny-2026" / "responses.csv"
+    rows = list(csv.reader(io.StringIO(responses.read_text())))
+    for row in rows[1:]:
+        if row[1] == "X":
+            row[1] = hostile  # a segment value: free text from the responses
+        if row[0] == "r1":
+            row[7] = "1"  # a detractor more than promoters: a negative NPS
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)
+    responses.write_text(out.getvalue())
+    code, text, err = cli("--project", tiny, "score", "tiny-2026", "--format", "csv")
+    assert code == 0, err
+    table = list(csv.reader(io.StringIO(text)))
+    groups = {row[3] for row in table[1:] if row[0] == "segment"}
+    read = hostile.strip()  # as the responses reader keeps it
+    assert ("'" + read if read[:1] in "=+-@" else read) in groups, groups
+    nps = [row[5] for row in table if row[2:5] == ["", "", "nps"]]
+    assert nps == ["-25.0"]  # a computed negative stays a plain number
+    for row in table:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
+            if cell.startswith("-"):
+                float(cell)  # only numbers may start with a minus
+
+
+def test_spreadsheet_cell_touches_only_strings():
+    from generator.cli import spreadsheet_cell
+
+    assert spreadsheet_cell("-3.5") == "'-3.5"  # text from the data, however it looks
+    assert spreadsheet_cell(-3.5) == -3.5
+    assert spreadsheet_cell(None) is None and spreadsheet_cell(True) is True
+    assert spreadsheet_cell("a=b") == "a=b" and spreadsheet_cell("") == ""
+    for start in ("=", "+", "-", "@", "\t", "\r"):
+        assert spreadsheet_cell(start + "1") == "'" + start + "1"
