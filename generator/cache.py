@@ -33,7 +33,7 @@ PRUNE_EVERY = 86400  # seconds between two listings of the cache
 PRUNED = ".pruned"  # its time is the last listing's
 # The code whose change can change an entry: what reads, validates and scores
 # an engagement. Templates and charts are not here: entries hold results, not pages.
-_CODE = ("cache.py", "comments.py", "load.py", "model.py", "questionnaires.py", "responses.py",
+_CODE = ("cache.py", "comments.py", "images.py", "load.py", "model.py", "questionnaires.py", "responses.py",
          "schema.py", "score.py", "yamlsafe.py")
 
 
