@@ -154,6 +154,7 @@ HOSTILE_SVGS = {  # name: (content, line the problem is on, words of its message
                       "processing instruction"),
     "doctype": ('<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
                 '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n' + SVG + "</svg>", 2, "<!DOCTYPE>"),
+    "bare-doctype": ("<!DOCTYPE svg>\n" + SVG + "</svg>", 1, "<!DOCTYPE>"),
     "entity-bomb": ('<!DOCTYPE s [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;">]>\n'
                     + SVG + "<text>&b;</text></svg>", 1, "<!ENTITY>"),
     "external-entity": ('<!DOCTYPE s [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + SVG + "&x;</svg>", 1,

@@ -124,7 +124,8 @@ SITE_NAME = "Tiny test project"
 # on a page says which field it came from.
 ALL_ATTACKS = ('</title><script>alert(1)</script> "><img src=x onerror=alert(1)> {{ 7*7 }} {% raw %} '
                "&lt;b&gt; [x](javascript:alert(1)) <svg/onload=alert(1)>")
-FIELDS = ("client", "engagement", "wave", "questionnaire", "dimension", "item", "band", "comment", "segment")
+FIELDS = ("client", "engagement", "wave", "questionnaire", "dimension", "item", "band", "comment", "segment",
+          "note")
 
 
 def hostile(field: str) -> str:
@@ -156,6 +157,14 @@ def write_hostile_site_project(root: Path) -> Path:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     (eng / "responses.csv").write_text(out.getvalue())
+    # Assessor ratings carry notes, shown beside their items: a second engagement, rated.
+    rated = root / "engagements" / "hostile-rated-2026"
+    rated.mkdir()
+    e.update(responses="ratings.yml")
+    (rated / "engagement.yml").write_text(yaml.safe_dump(e, allow_unicode=True))
+    ratings = {"respondents": [{"team": hostile("segment"), "a": 1 + i % 5, "b": 5 - i % 5, "o": i}
+                               for i in range(6)], "notes": {"a": hostile("note")}}
+    (rated / "ratings.yml").write_text(yaml.safe_dump(ratings, allow_unicode=True))
     return root
 
 
@@ -219,6 +228,7 @@ def test_hostile_strings_in_every_field_stay_text_in_the_built_site(hostile_site
 
 def test_page_titles_read_as_written_and_open_no_element(hostile_site):
     expect = {"engagements/hostile-2026/dimensions/d1/index.html": hostile("dimension"),
+              "engagements/hostile-rated-2026/dimensions/d1/index.html": hostile("dimension"),
               "questionnaires/hostile/index.html": hostile("questionnaire")}
     for path, title in expect.items():
         html = (hostile_site / path).read_text(encoding="utf-8")
