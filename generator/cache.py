@@ -33,8 +33,8 @@ PRUNE_EVERY = 86400  # seconds between two listings of the cache
 PRUNED = ".pruned"  # its time is the last listing's
 # The code whose change can change an entry: what reads, validates and scores
 # an engagement. Templates and charts are not here: entries hold results, not pages.
-_CODE = ("cache.py", "comments.py", "disclosure.py", "load.py", "model.py", "questionnaires.py", "responses.py",
-         "schema.py", "score.py", "yamlsafe.py")
+_CODE = ("cache.py", "comments.py", "disclosure.py", "images.py", "load.py", "model.py", "questionnaires.py",
+         "responses.py", "schema.py", "score.py", "yamlsafe.py")
 
 
 def _code_hash() -> str:
@@ -77,8 +77,10 @@ class Cache:
         return entry
 
     def prune(self, keep_days: float = KEEP_DAYS) -> int:
-        """Remove entries no build has read for ``keep_days`` days, and compiled templates
-        written longer ago than that (compiled again at their next use); returns how many.
+        """Remove entries no build has read for ``keep_days`` days; returns how many.
+
+        Files an older cxsite left in ``templates/`` (compiled templates, no
+        longer read) go the same way.
 
         Lists the cache at most once every :data:`PRUNE_EVERY` seconds: every
         build calls this, and a portfolio build's clients listing a cache that

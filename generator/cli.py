@@ -76,10 +76,36 @@ def to_json(result: dict) -> str:
     return json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value):
+    """A cell a spreadsheet shows as text: a string that would start a formula gets a leading ``'``.
+
+    Only strings are touched: they come from the data (ids, segment values)
+    and ``=HYPERLINK(…)`` in a segment would otherwise run when the file is
+    opened. Numbers cxsite computed stay numbers, so ``-3.5`` is still ``-3.5``.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class _SpreadsheetWriter:
+    """A ``csv.writer`` whose every string cell passes :func:`spreadsheet_cell`."""
+
+    def __init__(self, out):
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row) -> None:
+        self._writer.writerow([spreadsheet_cell(v) for v in row])
+
+
 def to_csv(result: dict) -> str:
     """One row per figure: level, id, measure, value — easy to pivot in a spreadsheet."""
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = _SpreadsheetWriter(out)
     w.writerow(["level", "id", "segment", "group", "measure", "value"])
     w.writerow(["index", "index", "", "", "score", result["index"]["score"]])
     w.writerow(["index", "index", "", "", "band", result["index"]["band"]])

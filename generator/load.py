@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from .errors import (
     ErrorCollector, InputError, InputErrors, Location, did_you_mean, display_path, one_of,
 )
+from .images import check_logo
 from .model import (
     ENGAGEMENT_FORMAT, LOGO_TYPES, QUALITY_FORMAT, RESERVED_COLUMNS, Engagement, Questionnaire,
 )
@@ -131,6 +132,8 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         elif logo.stat().st_size > 2 * 1024 * 1024:
             errors.add(where, "logo is over 2 MB; use a smaller image")
             logo = None
+        elif not check_logo(logo, where, display_path(logo, root), errors):
+            logo = None  # it could run code or is not what its name says (see images.py)
     if raw["previous"] == eid:
         errors.add(doc.at(("previous",)), "an engagement cannot be its own previous wave")
     return Engagement(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from jinja2 import BytecodeCache
+from markupsafe import Markup, escape
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -57,6 +58,19 @@ class _CompiledTemplates(BytecodeCache):
 
 
 COMPILED = _CompiledTemplates()
+
+
+def striptags_escaped(value) -> Markup:
+    """Jinja's ``striptags`` whose result is still escaped HTML text.
+
+    MkDocs' titles are HTML (entities kept), and Material prints
+    ``page.title | striptags`` in ``<title>``; Jinja's filter unescapes as it
+    strips, so a title cxsite escaped (``&lt;/title&gt;&lt;script&gt;``) came
+    out of it as live markup in the page head. The result is Markup, so a
+    ``| e`` after it does not escape it twice.
+    """
+    text = value.__html__() if hasattr(value, "__html__") else str(value)
+    return escape(Markup(text).striptags())
 
 
 class CxsitePlugin(BasePlugin[CxsiteConfig]):
@@ -117,7 +131,16 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
 
     def on_env(self, env, config, files):
         env.bytecode_cache = COMPILED
+        env.filters["striptags"] = striptags_escaped
         return env
+
+    def on_page_content(self, html: str, page, config, files) -> str:
+        # A page title is HTML text already (cxsite escaped the data it holds):
+        # marked so, Material's `page.title | e` (the footer's aria-label) does
+        # not escape it a second time, which made "&lt;b&gt;" read "&amp;lt;b&amp;gt;".
+        if isinstance(page.title, str) and not isinstance(page.title, Markup):
+            page.title = Markup(page.title)
+        return html
 
     def on_post_page(self, output: str, page, config) -> str:
         if self.progress is not None:

@@ -189,7 +189,7 @@ def engagement_bundle(e: Engagement, cache: "Cache | None" = None) -> dict:
 def build_pages(project: Project, templates: Path | None = None, pdf: bool = False,
                 cache: "Cache | None" = None) -> Site:
     """Render every page of the site for the engagements loaded in ``project``."""
-    env = make_environment(templates, cache.folder / "templates" if cache is not None else None)
+    env = make_environment(templates)
     site = Site()
     generated = clock.now().date()
     engagements = sorted(project.engagements.values(), key=lambda e: (e.client, e.date, e.id))

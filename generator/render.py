@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
@@ -112,43 +112,30 @@ def htmlattr(value: Any) -> Markup:
     return Markup(html.escape(" ".join(str(value).split()), quote=True))
 
 
-def make_environment(project_templates: Path | None = None, compiled: Path | None = None) -> Environment:
+def make_environment(project_templates: Path | None = None) -> Environment:
     """The Jinja2 environment; a project's own ``site_templates/`` overrides the defaults.
 
-    ``compiled``: a folder to keep compiled templates in across processes
-    (the project's cache), so only the first build pays for compiling them.
+    Compiled templates live only in this process's memory (see
+    :func:`_environment`), never in a file: Jinja's bytecode cache loads
+    entries with :func:`marshal.loads` and runs them, so a cache kept in the
+    project folder (which is handed from consultant to consultant) would run
+    whatever code a crafted entry holds.
     """
     paths = []
     if project_templates and project_templates.is_dir() and project_templates.resolve() != DEFAULT_TEMPLATES:
         paths.append(str(project_templates))
     paths.append(str(DEFAULT_TEMPLATES))
-    return _environment(tuple(paths), str(compiled) if compiled else None)
-
-
-class _CompiledOnDisk(FileSystemBytecodeCache):
-    """Jinja's own on-disk cache (atomic writes, entries checked against the
-    template's source), except that a cache it cannot write only costs time."""
-
-    def dump_bytecode(self, bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
+    return _environment(tuple(paths))
 
 
 @functools.lru_cache(maxsize=8)
-def _environment(paths: tuple[str, ...], compiled: str | None) -> Environment:
+def _environment(paths: tuple[str, ...]) -> Environment:
     # One environment per process and template folders: compiling the
-    # templates costs a fifth of a second, paid once rather than for every
-    # client a portfolio worker builds. Jinja still reloads a template whose
+    # templates costs about a fifth of a second, paid once per process rather
+    # than for every client a portfolio worker builds. A new process compiles
+    # them again; that is all an on-disk cache saved, and it is not worth
+    # executing bytes read from disk. Jinja still reloads a template whose
     # file changed (auto_reload), so a live preview sees edits.
-    cache = None
-    if compiled:
-        try:
-            Path(compiled).mkdir(parents=True, exist_ok=True)
-            cache = _CompiledOnDisk(compiled)
-        except OSError:
-            cache = None
     env = Environment(
         loader=FileSystemLoader(list(paths)),
         finalize=_finalize,
@@ -157,7 +144,6 @@ def _environment(paths: tuple[str, ...], compiled: str | None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=cache,
     )
     env.filters.update(pct=pct, score=score, num=num, plus=plus, signed=signed, code=code, htmlattr=htmlattr)
     env.globals["safe"] = Markup

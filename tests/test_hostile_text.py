@@ -109,3 +109,153 @@ def test_hostile_text_never_becomes_markup(tmp_path_factory, s):
         if "{{ 7*7 }}" in s:
             assert "{{ 7*7 }}" in text, path
         assert "49" not in text, path
+
+
+# --------------------------------------------------------------------------- the built site
+
+import json
+import re
+import shutil
+
+import pytest
+
+SITE_NAME = "Tiny test project"
+# Each attack once; a field's string is its name and all of them, so a title
+# on a page says which field it came from.
+ALL_ATTACKS = ('</title><script>alert(1)</script> "><img src=x onerror=alert(1)> {{ 7*7 }} {% raw %} '
+               "&lt;b&gt; [x](javascript:alert(1)) <svg/onload=alert(1)>")
+FIELDS = ("client", "engagement", "wave", "questionnaire", "dimension", "item", "band", "comment", "segment",
+          "note")
+
+
+def hostile(field: str) -> str:
+    return f"{field.capitalize()} {ALL_ATTACKS}"
+
+
+def write_hostile_site_project(root: Path) -> Path:
+    """A buildable project (the tiny project's mkdocs.yml) whose every text field is hostile."""
+    write_project(root, ALL_ATTACKS)
+    config = (REPO / "tests" / "projects" / "tiny" / "mkdocs.yml").read_text()
+    # The footer prints the previous and next pages' titles, in text and in an aria-label.
+    config = config.replace("  font: false\n", "  font: false\n  features: [navigation.footer]\n")
+    (root / "mkdocs.yml").write_text(config)
+    (root / "docs").mkdir()
+    qfile = root / "assessments" / "hostile.yml"
+    q = yaml.safe_load(qfile.read_text())
+    q["title"] = hostile("questionnaire")
+    q["dimensions"][0]["title"] = hostile("dimension")
+    q["dimensions"][0]["items"][0]["text"] = hostile("item")
+    q["bands"][0]["label"], q["bands"][1]["label"] = hostile("band") + " low", hostile("band")
+    qfile.write_text(yaml.safe_dump(q, allow_unicode=True))
+    eng = root / "engagements" / "hostile-2026"
+    e = yaml.safe_load((eng / "engagement.yml").read_text())
+    e.update(client=hostile("client"), title=hostile("engagement"), wave=hostile("wave"))
+    (eng / "engagement.yml").write_text(yaml.safe_dump(e, allow_unicode=True))
+    rows = list(csv.reader(io.StringIO((eng / "responses.csv").read_text())))
+    for row in rows[1:]:
+        row[0], row[4] = hostile("segment"), hostile("comment")
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    (eng / "responses.csv").write_text(out.getvalue())
+    # Assessor ratings carry notes, shown beside their items: a second engagement, rated.
+    rated = root / "engagements" / "hostile-rated-2026"
+    rated.mkdir()
+    e.update(responses="ratings.yml")
+    (rated / "engagement.yml").write_text(yaml.safe_dump(e, allow_unicode=True))
+    ratings = {"respondents": [{"team": hostile("segment"), "a": 1 + i % 5, "b": 5 - i % 5, "o": i}
+                               for i in range(6)], "notes": {"a": hostile("note")}}
+    (rated / "ratings.yml").write_text(yaml.safe_dump(ratings, allow_unicode=True))
+    return root
+
+
+class Page(HTMLParser):
+    """Elements, attributes and text of a built page, as a browser would see them."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.attrs, self.text, self.titles = [], [], [], []
+        self._in_title = self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.extend((tag, n, v or "") for n, v in attrs)
+        self._in_title, self._in_script = tag == "title", tag == "script"
+        if tag == "title":
+            self.titles.append("")  # the page's, then those of the charts' SVGs
+
+    def handle_endtag(self, tag):
+        self._in_title = self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.titles[-1] += data
+        elif self._in_script:
+            assert "alert(1)" not in data, "a script from data"
+        else:
+            self.text.append(data)
+
+
+def _no_markup_from_data(html: str, where: str) -> Page:
+    page = Page()
+    page.feed(html)
+    for tag, name, value in page.attrs:
+        assert not name.startswith("on"), (where, tag, name, value)
+        assert not (tag in ("img", "image") and value == "x"), (where, tag, name)
+        assert not re.sub(r"\s", "", value).lower().startswith("javascript:"), (where, tag, name, value)
+    return page
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    from generator.cli import main
+
+    root = write_hostile_site_project(tmp_path_factory.mktemp("hostile-site") / "p")
+    site = root.parent / "site"
+    assert main(["--project", str(root), "build", "--site-dir", str(site)]) == 0
+    return site
+
+
+def test_hostile_strings_in_every_field_stay_text_in_the_built_site(hostile_site):
+    pages = sorted(hostile_site.rglob("*.html"))
+    assert len(pages) > 5
+    seen = " ".join(" ".join(_no_markup_from_data(p.read_text(encoding="utf-8"), str(p)).text) for p in pages)
+    seen = " ".join(seen.split())
+    for field in FIELDS:
+        assert hostile(field) in seen, field  # reads as the user wrote it
+    # No template evaluated: "{{ 7*7 }}" is still there (above) and nothing printed 49 in its place.
+    assert not re.search(r"onerror=alert\(1\)> 49 ", seen)
+
+
+def test_page_titles_read_as_written_and_open_no_element(hostile_site):
+    expect = {"engagements/hostile-2026/dimensions/d1/index.html": hostile("dimension"),
+              "engagements/hostile-rated-2026/dimensions/d1/index.html": hostile("dimension"),
+              "questionnaires/hostile/index.html": hostile("questionnaire")}
+    for path, title in expect.items():
+        html = (hostile_site / path).read_text(encoding="utf-8")
+        page = _no_markup_from_data(html, path)
+        assert page.titles[0] == f"{title} - {SITE_NAME}", path
+        head = html[:html.index("</head>")]
+        assert head.count("<title>") == 1 and "<script>alert" not in head, path
+
+
+def test_footer_links_name_the_pages_as_written(hostile_site):
+    labels = set()
+    for path in hostile_site.rglob("*.html"):
+        page = _no_markup_from_data(path.read_text(encoding="utf-8"), str(path))
+        labels |= {v for _, n, v in page.attrs if n == "aria-label" and v.startswith(("Previous: ", "Next: "))}
+    assert f"Next: {hostile('dimension')}" in labels or f"Previous: {hostile('dimension')}" in labels, labels
+
+
+def test_search_index_holds_only_escaped_text(hostile_site):
+    index = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    kept = {"p", "code", "pre", "li", "ol", "ul", "sub", "sup"}  # the tags Material's index keeps
+    found = set()
+    for doc in index["docs"]:
+        for key in ("title", "text"):
+            # The search dialog sets these as innerHTML: parse them as the browser would.
+            page = _no_markup_from_data(doc[key], doc["location"])
+            assert set(page.tags) <= kept, (doc["location"], page.tags)
+            assert not page.attrs, doc["location"]
+            text = " ".join(" ".join(page.text).split())
+            found |= {f for f in FIELDS if hostile(f) in text}
+    assert {"dimension", "questionnaire", "item"} <= found
