@@ -73,7 +73,9 @@ def cmd_score(args) -> int:
 
 
 def to_json(result: dict) -> str:
-    return json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # NaN and Infinity are not JSON: a reader would choke on them or take them as text.
+    # Validation bounds every number they could come from, so this refuses only a bug.
+    return json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 # What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection").

@@ -143,7 +143,7 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         min_group_size=raw["min_group_size"],
         min_group_size_comments=raw["min_group_size_comments"] or raw["min_group_size"],
         previous=raw["previous"], questionnaire=questionnaire,
-        previous_at=doc.at(("previous",)), logo=logo, color=brand.get("color"),
+        previous_at=doc.at(("previous",)), invited_at=doc.at(("invited",)), logo=logo, color=brand.get("color"),
         columns=dict(raw["columns"]), quality=raw["quality"] or QUALITY_FORMAT.check({}, (), None),
     )
 
@@ -163,6 +163,12 @@ def check_previous_links(project: Project, errors: ErrorCollector) -> None:
         if prev.client != e.client:
             errors.add(where, f"previous engagement '{e.previous}' belongs to client "
                               f"'{prev.client}', not '{e.client}'")
+        if prev.date >= e.date:
+            # Trends read "since the previous wave": one that closed the same day or
+            # later is not earlier, and every change would point the wrong way.
+            errors.add(where, f"previous engagement '{e.previous}' closed on {prev.date.isoformat()}, "
+                              f"{'the same day as' if prev.date == e.date else 'after'} this one "
+                              f"({e.date.isoformat()}); 'previous' must name an earlier wave")
         seen, cur = {eid}, prev
         while cur is not None and cur.previous:
             if cur.previous in seen or cur.previous == eid:
@@ -171,6 +177,20 @@ def check_previous_links(project: Project, errors: ErrorCollector) -> None:
                 break
             seen.add(cur.id)
             cur = project.engagements.get(cur.previous)
+
+
+def check_invited(e: Engagement, errors: ErrorCollector) -> None:
+    """``invited`` must be at least the usable respondents, or the response rate is over 100 %."""
+    from .score import usable_rows
+
+    if e.invited is None or e.responses is None:
+        return
+    usable = int(usable_rows(e.responses).sum())
+    if usable > e.invited:
+        errors.add(e.invited_at or Location(e.path),
+                   f"invited: {e.invited} is fewer than the {usable} usable respondents in "
+                   f"{e.responses.path} (a response rate of {100 * usable / e.invited:.0f}%); "
+                   f"give the number of people invited, at least {usable}, or leave 'invited' out")
 
 
 # --------------------------------------------------------------------------- project
@@ -266,6 +286,8 @@ def load_project(root: Path, only: list[str] | None = None, responses: bool = Tr
                 errors.extend(exc.errors)
             except InputError as exc:
                 errors.extend([exc])
+            else:
+                check_invited(e, errors)
     errors.raise_if_any()
     return project
 

@@ -19,16 +19,28 @@ from .schema import (
 )
 
 AUDIENCES = ("staff", "customers", "assessor")
+
+# Sane bounds of every number in the formats (schema.Number needs both): far
+# beyond any real questionnaire or engagement, and small enough that no sum,
+# product or allocation made from them can overflow or exhaust memory.
+POINT_LIMIT = 1000              # a scale point; a scale spans at most MAX_SCALE_SPAN of them
+MAX_WEIGHT = 1000               # a dimension's weight in the index
+MAX_INVITED = 1_000_000_000     # people invited to one survey
+MAX_GROUP_SIZE = 10_000         # an anonymity threshold
+MAX_SPEEDER_SECONDS = 86_400    # a day
+EARLIEST_DATE = dt.date(1990, 1, 1)  # before any survey tool cxsite imports from
+LATEST_DATE = dt.date(2100, 12, 31)
+POINT = Number(minimum=-POINT_LIMIT, maximum=POINT_LIMIT, integer=True)
 SCALE_KINDS = ("likert", "nps")
 
 SCALE_FORMAT = Record("scale", {
     "kind": Field(Choice(SCALE_KINDS), default="likert",
                   doc="likert: labelled consecutive points; nps: 0-10 likelihood, only end labels needed"),
-    "points": Field(MapOf(Number(integer=True), Text(), min_items=2), required=True,
+    "points": Field(MapOf(POINT, Text(), min_items=2), required=True,
                     doc="point value -> label"),
-    "favorable": Field(ListOf(Number(integer=True), min_items=1),
+    "favorable": Field(ListOf(POINT, min_items=1),
                        doc="points counted as favourable; default the top two (nps: 9-10)"),
-    "unfavorable": Field(ListOf(Number(integer=True), min_items=1),
+    "unfavorable": Field(ListOf(POINT, min_items=1),
                          doc="points counted as unfavourable; default the bottom two (nps: 0-6)"),
     "not_applicable": Field(ListOf(Text()), default=[],
                             doc="answers that count as no answer and are reported separately"),
@@ -66,7 +78,7 @@ DIMENSION_FORMAT = Record("dimension", {
     "id": Field(Slug(), required=True),
     "title": Field(Text(), required=True),
     "description": Field(Text(), required=True, doc="what the dimension is, for a client reader"),
-    "weight": Field(Number(minimum=0), default=1, doc="weight in the index"),
+    "weight": Field(Number(minimum=0, maximum=MAX_WEIGHT), default=1, doc="weight in the index"),
     "items": Field(ListOf(ITEM_FORMAT, min_items=1), required=True),
     "narratives": Field(MapOf(Slug(), Text()), default={}, doc="band id -> what this score means here"),
     "actions": Field(MapOf(Slug(), ListOf(Text(), min_items=1)), default={},
@@ -104,7 +116,7 @@ QUALITY_FORMAT = Record("quality rules", {
                             doc="the same answer to every scored item"),
     "speeders": Field(Choice(QUALITY_ACTIONS), default="keep",
                       doc="faster than speeder_seconds, where the tool gives a duration"),
-    "speeder_seconds": Field(Number(minimum=0), default=60,
+    "speeder_seconds": Field(Number(minimum=0, maximum=MAX_SPEEDER_SECONDS), default=60,
                              doc="a response completed in fewer seconds is a speeder"),
 })
 
@@ -113,12 +125,12 @@ ENGAGEMENT_FORMAT = Record("engagement", {
     "title": Field(Text(), required=True),
     "assessment": Field(Text(), required=True, doc="questionnaire id, optionally pinned: id@1.2.0"),
     "wave": Field(Text(), required=True, doc="e.g. '2026 Q3'"),
-    "date": Field(Date(), required=True, doc="when fieldwork closed"),
+    "date": Field(Date(EARLIEST_DATE, LATEST_DATE), required=True, doc="when fieldwork closed"),
     "responses": Field(Text(), default="responses.csv", doc="CSV, or YAML for assessor ratings"),
-    "invited": Field(Number(minimum=1, integer=True), doc="people invited, for the response rate"),
+    "invited": Field(Number(minimum=1, maximum=MAX_INVITED, integer=True), doc="people invited, for the response rate"),
     "segments": Field(ListOf(Slug()), default=[], doc="response columns to break results down by"),
-    "min_group_size": Field(Number(minimum=2, integer=True), default=5, doc="anonymity threshold"),
-    "min_group_size_comments": Field(Number(minimum=2, integer=True),
+    "min_group_size": Field(Number(minimum=2, maximum=MAX_GROUP_SIZE, integer=True), default=5, doc="anonymity threshold"),
+    "min_group_size_comments": Field(Number(minimum=2, maximum=MAX_GROUP_SIZE, integer=True),
                                      doc="threshold for showing comments; default min_group_size"),
     "previous": Field(Slug(), doc="id of the earlier engagement of this client, for trends"),
     "brand": Field(BRAND_FORMAT, doc="client logo and colour for this engagement's pages"),
@@ -258,6 +270,7 @@ class Engagement:
     questionnaire: Questionnaire | None = None
     responses: "Responses | None" = None
     previous_at: "object | None" = None  # Location of the 'previous' key, for messages
+    invited_at: "object | None" = None   # Location of 'invited', for messages
     logo: Path | None = None
     color: str | None = None
     columns: dict[str, str] = field(default_factory=dict)

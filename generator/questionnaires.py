@@ -72,30 +72,12 @@ def _build_scale(sid: str, raw: dict, doc: Doc, errors: ErrorCollector) -> Scale
     if not isinstance(raw, dict) or not _ok(*raw.values()):
         return None
     at = ("scales", sid)
-    points = dict(sorted(raw["points"].items()))
-    kind = raw["kind"]
-    if kind == "nps":
-        off = [p for p in points if p not in NPS_POINTS]
-        if off:
-            errors.add(doc.at(at + ("points", off[0]), key=True),
-                       f"an nps scale runs from 0 to 10; point {off[0]} is outside it")
-            return None
-        points = {p: points.get(p, str(p)) for p in NPS_POINTS}
+    points = _scale_points(sid, raw, doc, errors)
+    if points is None:
+        return None
+    if raw["kind"] == "nps":
         fav_default, unfav_default = [9, 10], list(range(0, 7))
     else:
-        lo, hi = min(points), max(points)
-        gaps = [p for p in range(lo, hi + 1) if p not in points]
-        if gaps:
-            errors.add(doc.at(at + ("points",)),
-                       f"scale '{sid}' skips point {gaps[0]}; label every whole number "
-                       f"from {lo} to {hi} (or use kind: nps for a 0-10 scale)")
-            return None
-        if hi - lo > MAX_SCALE_SPAN:
-            # Answers are stored one byte each (see model.Responses); no rating scale comes close.
-            errors.add(doc.at(at + ("points",)),
-                       f"scale '{sid}' runs from {lo} to {hi}, {hi - lo + 1} points; a scale has at most "
-                       f"{MAX_SCALE_SPAN + 1} (such as 0-100)")
-            return None
         ordered = sorted(points)
         fav_default, unfav_default = ordered[-2:], ordered[:2]
     fav = raw["favorable"] if raw["favorable"] is not None else fav_default
@@ -113,15 +95,106 @@ def _build_scale(sid: str, raw: dict, doc: Doc, errors: ErrorCollector) -> Scale
         errors.add(doc.at(at + ("unfavorable",)),
                    f"point {both[0]} is both favorable and unfavorable on scale '{sid}'")
         ok = False
-    labels = {v.casefold() for v in points.values()}
-    for i, na in enumerate(raw["not_applicable"]):
-        if na.casefold() in labels:
-            errors.add(doc.at(at + ("not_applicable", i)),
-                       f"not-applicable answer '{na}' is also a point label on scale '{sid}'")
-            ok = False
+    ok = _check_labels(sid, points, doc, errors) and ok
+    ok = _check_not_applicable(sid, points, raw["not_applicable"], doc, errors) and ok
     if not ok:
         return None
-    return Scale(sid, kind, points, frozenset(fav), frozenset(unfav), tuple(raw["not_applicable"]))
+    return Scale(sid, kind=raw["kind"], points=points, favorable=frozenset(fav),
+                 unfavorable=frozenset(unfav), not_applicable=tuple(raw["not_applicable"]))
+
+
+def _scale_points(sid: str, raw: dict, doc: Doc, errors: ErrorCollector) -> dict[int, str] | None:
+    """The scale's points, every one labelled, or ``None`` when they are not a usable scale.
+
+    The span is checked first, from the lowest and highest point alone: a scale
+    of points 1 and 10000000000 must be refused before a range of it is built.
+    """
+    at = ("scales", sid)
+    points = dict(sorted(raw["points"].items()))
+    lo, hi = min(points), max(points)
+    if raw["kind"] == "nps":
+        off = [p for p in points if p not in NPS_POINTS]
+        if off:
+            errors.add(doc.at(at + ("points", off[0]), key=True),
+                       f"an nps scale runs from 0 to 10; point {off[0]} is outside it")
+            return None
+        return {p: points.get(p, str(p)) for p in NPS_POINTS}
+    if hi - lo > MAX_SCALE_SPAN:
+        # Answers are stored one byte each (see model.Responses); no rating scale comes close.
+        errors.add(doc.at(at + ("points",)),
+                   f"scale '{sid}' runs from {lo} to {hi}, {hi - lo + 1} points; a scale has at most "
+                   f"{MAX_SCALE_SPAN + 1} (such as 0-100)")
+        return None
+    gaps = [p for p in range(lo, hi + 1) if p not in points]
+    if gaps:
+        errors.add(doc.at(at + ("points",)),
+                   f"scale '{sid}' skips point {gaps[0]}; label every whole number "
+                   f"from {lo} to {hi} (or use kind: nps for a 0-10 scale)")
+        return None
+    return points
+
+
+def _as_number(text: str) -> float | None:
+    """The number an answer ``text`` reads as (see responses.parse_answer), or None."""
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _check_labels(sid: str, points: dict[int, str], doc: Doc, errors: ErrorCollector) -> bool:
+    """Each label names one point: unique ignoring case, and no number but its own point's.
+
+    Answers are matched to labels ignoring case, and read as numbers before
+    labels, so 'Agree' beside 'agree', or a label '5' on point 1, would make
+    an answer mean a point other than the one the questionnaire says.
+    """
+    ok, seen = True, {}
+    for p, label in points.items():
+        where = doc.at(("scales", sid, "points", p))
+        number = _as_number(label)
+        if number is not None and number != p:
+            errors.add(where, f"label '{label}' of point {p} reads as a number, so an answer "
+                              f"'{label}' would not mean point {p}; give point {p} a label in words")
+            ok = False
+        fold = label.casefold()
+        if fold in seen:
+            errors.add(where, f"label '{label}' of point {p} is also the label of point {seen[fold]} "
+                              f"on scale '{sid}' (labels are compared ignoring case); give each point "
+                              "its own label")
+            ok = False
+        seen.setdefault(fold, p)
+    return ok
+
+
+def _check_not_applicable(sid: str, points: dict[int, str], answers: list[str], doc: Doc,
+                          errors: ErrorCollector) -> bool:
+    """Not-applicable answers: none a point's number or label (ignoring case), none twice.
+
+    A not-applicable answer is recognised before any point, so ``"0"`` on a
+    0-10 scale would silently turn every 0 into "no answer".
+    """
+    ok, seen = True, {}
+    labels = {v.casefold(): p for p, v in points.items()}
+    for i, na in enumerate(answers):
+        where = doc.at(("scales", sid, "not_applicable", i))
+        fold, number = na.casefold(), _as_number(na)
+        if fold in seen:
+            errors.add(where, f"not-applicable answer '{na}' is listed twice (entries {seen[fold] + 1} "
+                              f"and {i + 1}, ignoring case); remove one")
+        elif number is not None and number in points:
+            errors.add(where, f"not-applicable answer '{na}' is point {int(number)} of scale '{sid}', "
+                              f"so every answer {int(number)} would count as no answer; use words "
+                              "such as \"Don't know\"")
+        elif fold in labels:
+            errors.add(where, f"not-applicable answer '{na}' is also a point label on scale '{sid}'; "
+                              "use words that are not a point's label, such as \"Don't know\"")
+        else:
+            seen.setdefault(fold, i)
+            continue
+        seen.setdefault(fold, i)
+        ok = False
+    return ok
 
 
 def _build_questionnaire(raw: dict, doc: Doc, errors: ErrorCollector) -> Questionnaire | None:
@@ -145,7 +218,8 @@ def _build_questionnaire(raw: dict, doc: Doc, errors: ErrorCollector) -> Questio
         if any(x.id == b["id"] for x in bands):
             errors.add(doc.at(("bands", i, "id")), f"duplicate band id '{b['id']}'")
         bands.append(Band(b["id"], b["min"], b["label"], b["summary"]))
-    band_ids = [b.id for b in bands]
+    # Ids of broken bands too: a band with a bad 'min' is one error, not also one per narrative naming it.
+    band_ids = list(dict.fromkeys(b["id"] for b in band_raw if isinstance(b, dict) and isinstance(b["id"], str)))
 
     seen: dict[str, tuple] = {}
 

@@ -112,6 +112,16 @@ def htmlattr(value: Any) -> Markup:
     return Markup(html.escape(" ".join(str(value).split()), quote=True))
 
 
+def htmltext(value: Any) -> Markup:
+    """Text for an element of raw HTML (``<p class="cx-cover">``), on one line.
+
+    Markdown leaves a raw HTML block as it is, so backslash escapes of
+    :func:`md_escape` would show ("\\(phase 2\\)"); HTML entities are what
+    the browser reads there.
+    """
+    return Markup(html.escape(" ".join(str(value).split()), quote=True))
+
+
 def make_environment(project_templates: Path | None = None) -> Environment:
     """The Jinja2 environment; a project's own ``site_templates/`` overrides the defaults.
 
@@ -145,7 +155,8 @@ def _environment(paths: tuple[str, ...]) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(pct=pct, score=score, num=num, plus=plus, signed=signed, code=code, htmlattr=htmlattr)
+    env.filters.update(pct=pct, score=score, num=num, plus=plus, signed=signed, code=code, htmlattr=htmlattr,
+                       htmltext=htmltext)
     env.globals["safe"] = Markup
     return env
 

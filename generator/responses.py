@@ -25,7 +25,7 @@ from .model import (
     ASSESSOR_RATINGS_FORMAT, BLANK, NA, NA_CODE, NOT_STATED, OFFSET, Engagement, Item, Responses, Scale, Segment,
 )
 from .schema import INVALID, check_document
-from .yamlsafe import load_yaml, read_text
+from .yamlsafe import check_utf8, load_yaml, read_text
 
 MAX_CSV_BYTES = 64 * 1024 * 1024
 
@@ -199,20 +199,23 @@ def _check_size(path: Path, display: str) -> None:
         read_text(path, display, MAX_CSV_BYTES)  # raises the size message
 
 
+def _chunks(path: Path, size: int = 1 << 20):
+    with open(path, "rb") as stream:
+        while chunk := stream.read(size):
+            yield chunk
+
+
 def _load_csv(engagement: Engagement, path: Path, display: str) -> Responses:
-    try:
-        return _read_csv(engagement, path, display)
-    except UnicodeDecodeError:
-        read_text(path, display, MAX_CSV_BYTES)  # raises the message naming the line and column
-        raise
+    _check_size(path, display)
+    # The whole file is checked before a row is read: a NUL byte or a Latin-1
+    # letter on row 90,000 must stop it, located, not reach a comment or an answer.
+    check_utf8(_chunks(path), display, csv=True)
+    return _read_csv(engagement, path, display)
 
 
 def _read_csv(engagement: Engagement, path: Path, display: str) -> Responses:
-    _check_size(path, display)
     with open(path, encoding="utf-8-sig", newline="") as stream:
         first = stream.read(65536)
-        if "\x00" in first:
-            raise InputError(display, "file contains NUL bytes; it is binary, not text")
         if not first.strip():
             raise InputError(Location(display, 1, 1), "file is empty; expected a header row of "
                                                        "column names and one row per respondent")

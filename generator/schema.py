@@ -25,6 +25,7 @@ _MISSING: Any = object()
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+DATE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 SEMVER_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 
 
@@ -34,8 +35,13 @@ def describe(value: Any) -> str:
         return "nothing (null)"
     if isinstance(value, bool):
         return f"{str(value).lower()} (true/false)"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "not a number (.nan)" if math.isnan(value) else "an infinite number"
+    if isinstance(value, int) and abs(value) >= 10**15:
+        # Not spelled out: an integer of thousands of digits would flood the message.
+        return f"a number of {len(str(abs(value)))} digits"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {value:g}" if isinstance(value, float) and abs(value) >= 1e15 else f"the number {value}"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return repr(shown)
@@ -57,6 +63,25 @@ class Context:
         self.errors.add(self.doc.at(path, key=key), message)
         return INVALID
 
+    def written(self, path: tuple) -> str | None:
+        """The text as written of a plain scalar YAML read as a number, bool or date."""
+        return self.doc.written(path)
+
+
+def as_written(value: Any, path: tuple, ctx: Context) -> Any:
+    """``value`` as the text the author typed, where YAML turned it into a number, bool or date.
+
+    ``wave: 2026.10`` reads as the float 2026.1, ``id: 007`` as the octal 7,
+    ``label: yes`` as true; a field meant as text keeps ``"2026.10"``,
+    ``"007"`` and ``"yes"``. Other values are returned unchanged.
+    """
+    if isinstance(value, (bool, int, float, dt.date)):
+        raw = ctx.written(path) if ctx is not None else None
+        if raw is not None:
+            return raw
+        return str(value).lower() if isinstance(value, bool) else str(value)
+    return value
+
 
 class Type:
     label = "a value"
@@ -75,9 +100,9 @@ class Text(Type):
     label = "text"
 
     def check(self, value, path, ctx):
-        # A bare year or date in YAML ("wave: 2026") is meant as text.
-        if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
-            value = str(value)
+        # A bare year, number, date or yes/no in YAML ("wave: 2026.10") is meant
+        # as text: kept exactly as written, never as Python prints the number.
+        value = as_written(value, path, ctx)
         if not isinstance(value, str):
             return self.wrong(value, path, ctx)
         if not value.strip():
@@ -93,7 +118,7 @@ class Slug(Type):
 
     def check(self, value, path, ctx):
         if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
+            value = as_written(value, path, ctx)  # "007" stays "007", not the octal 7
         if not isinstance(value, str) or not SLUG_RE.match(value) or len(value) > 64:
             return self.wrong(value, path, ctx)
         return value
@@ -110,9 +135,10 @@ class Scalar(Type):
     def check(self, value, path, ctx):
         if value is None:
             return ""
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if not isinstance(value, (str, bool, int, float, dt.date)):
             return self.wrong(value, path, ctx)
-        return str(value)
+        # As written: "010" is ten to whoever typed it, "yes" an answer to look up.
+        return as_written(value, path, ctx)
 
     def json_schema(self):
         return {"type": ["string", "number", "null"]}
@@ -145,39 +171,64 @@ class SemVer(Type):
 
 @dataclass
 class Number(Type):
-    minimum: float | None = None
-    maximum: float | None = None
+    """A finite number between declared bounds.
+
+    Both bounds are required: a weight of ``1e308``, a point of ``10**40`` or
+    a threshold of a billion pass a type check but overflow, exhaust memory
+    or silently withhold everything later. The bounds are part of the JSON
+    Schema too, so an editor flags such a value as it is typed.
+    """
+
+    minimum: float
+    maximum: float
     integer: bool = False
 
     @property
     def label(self) -> str:
         kind = "a whole number" if self.integer else "a number"
-        if self.minimum is not None and self.maximum is not None:
-            return f"{kind} from {self.minimum:g} to {self.maximum:g}"
-        if self.minimum is not None:
-            return f"{kind} of at least {self.minimum:g}"
-        return kind
+        return f"{kind} from {_figure(self.minimum)} to {_figure(self.maximum)}"
 
     def check(self, value, path, ctx):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return self.wrong(value, path, ctx)
+            return ctx.error(path, f"expected {self.label}, got {self._text_number(value)}")
         if isinstance(value, float) and not math.isfinite(value):
-            return self.wrong(value, path, ctx)
+            return ctx.error(path, f"expected {self.label}, got {describe(value)}; write a finite number")
         if self.integer and not isinstance(value, int):
             return self.wrong(value, path, ctx)
-        if (self.minimum is not None and value < self.minimum) or (
-            self.maximum is not None and value > self.maximum
-        ):
+        # An int of 400 digits compares exactly with the bounds, where float() would overflow.
+        if not self.minimum <= value <= self.maximum:
             return self.wrong(value, path, ctx)
         return value
 
+    def _text_number(self, value: Any) -> str:
+        """How a non-number reads, with a hint where it is text YAML did not take as a number.
+
+        YAML 1.1 reads ``1e5`` (no decimal point) as text, and PyYAML cannot
+        build an integer of more than 4,300 digits, so it stays text too.
+        """
+        if not isinstance(value, str):
+            return describe(value)
+        digits = value.strip().lstrip("+-").replace("_", "")
+        shown = f"a number of {len(digits)} digits" if digits.isdigit() and len(digits) > 15 else describe(value)
+        try:
+            number = float(value.replace("_", ""))
+        except ValueError:
+            return shown
+        if number > self.maximum or number < self.minimum:  # inf too; nan compares False
+            side = f"above {_figure(self.maximum)}" if number > self.maximum else f"below {_figure(self.minimum)}"
+            return f"{shown}, which is {side}"
+        if not math.isfinite(number):
+            return f"{shown}, which is not a finite number"
+        return f"{shown}, which YAML reads as text; write the number in digits, without quotes"
+
     def json_schema(self):
-        schema: dict = {"type": "integer" if self.integer else "number"}
-        if self.minimum is not None:
-            schema["minimum"] = self.minimum
-        if self.maximum is not None:
-            schema["maximum"] = self.maximum
-        return schema
+        return {"type": "integer" if self.integer else "number",
+                "minimum": self.minimum, "maximum": self.maximum}
+
+
+def _figure(x: float) -> str:
+    """A bound as people write it: ``1000000000``, not ``1e+09``."""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 class Bool(Type):
@@ -190,23 +241,34 @@ class Bool(Type):
         return {"type": "boolean"}
 
 
+@dataclass
 class Date(Type):
+    """A calendar date written YYYY-MM-DD, between declared bounds."""
+
+    minimum: dt.date = dt.date(1, 1, 1)
+    maximum: dt.date = dt.date(9999, 12, 31)
     label = "a date as YYYY-MM-DD"
 
     def check(self, value, path, ctx):
         if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
+            value = value.date()
+        elif isinstance(value, str) and DATE_RE.match(value.strip()):
             try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        return self.wrong(value, path, ctx)
+                value = dt.date(*map(int, value.strip().split("-")))
+            except ValueError as exc:
+                # YAML leaves an impossible date such as 2026-02-30 as text (see yamlsafe).
+                return ctx.error(path, f"{describe(value)} is not a date in the calendar ({exc}); "
+                                       "check the day and the month")
+        if not isinstance(value, dt.date):
+            return self.wrong(value, path, ctx)
+        if not self.minimum <= value <= self.maximum:
+            return ctx.error(path, f"date {value.isoformat()} is outside {self.minimum.isoformat()} to "
+                                   f"{self.maximum.isoformat()}; check the year")
+        return value
 
     def json_schema(self):
-        return {"type": "string", "format": "date"}
+        return {"type": "string", "format": "date",
+                "formatMinimum": self.minimum.isoformat(), "formatMaximum": self.maximum.isoformat()}
 
 
 @dataclass
@@ -225,6 +287,19 @@ class Choice(Type):
 
     def json_schema(self):
         return {"enum": list(self.choices)}
+
+
+def _whole(values: list, item: Type) -> Any:
+    """A list or mapping of plain values is :data:`INVALID` when any of them is.
+
+    Callers test a record's values for INVALID, not every entry of a label map
+    or a list of points, so a partly valid one would reach them as if whole.
+    A list of records stays partial: each record is checked by its caller, and
+    the valid ones still take part in the cross-checks (duplicate ids ...).
+    """
+    if isinstance(item, Record):
+        return values
+    return INVALID if any(v is INVALID for v in values) else values
 
 
 def _too_few(path: tuple, need: int, got: int) -> str:
@@ -247,7 +322,8 @@ class ListOf(Type):
             return self.wrong(value, path, ctx)
         if len(value) < self.min_items:
             return ctx.error(path, _too_few(path, self.min_items, len(value)))
-        return [self.item.check(v, path + (i,), ctx) for i, v in enumerate(value)]
+        out = [self.item.check(v, path + (i,), ctx) for i, v in enumerate(value)]
+        return _whole(out, self.item)
 
     def json_schema(self):
         schema = {"type": "array", "items": self.item.json_schema()}
@@ -273,12 +349,23 @@ class MapOf(Type):
         for k, v in value.items():
             ck = self.key.check(k, path + (k,), _KeyContext(ctx))
             cv = self.value.check(v, path + (k,), ctx)
-            if ck is not INVALID:
+            if ck is INVALID:
+                out[INVALID] = INVALID  # a bad key spoils the mapping (see _whole)
+            elif ck in out:
+                # Two keys YAML tells apart that mean the same here: 1 and "1", 007 and 7.
+                out[ck] = ctx.error(path + (k,), f"'{ck}' is given twice in this mapping", key=True)
+            else:
                 out[ck] = cv
+        if INVALID in out or _whole(list(out.values()), self.value) is INVALID:
+            return INVALID
         return out
 
     def json_schema(self):
-        return {"type": "object", "additionalProperties": self.value.json_schema()}
+        schema = {"type": "object", "additionalProperties": self.value.json_schema()}
+        if isinstance(self.key, Number):
+            # JSON keys are strings: the bounds of a numeric key can only be told in words.
+            schema["propertyNames"] = {"pattern": r"^-?[0-9]+$", "description": self.key.label}
+        return schema
 
 
 class _KeyContext(Context):
@@ -289,6 +376,9 @@ class _KeyContext(Context):
 
     def error(self, path, message, key=False):
         return super().error(path, message.replace("expected", "expected a key of", 1), key=True)
+
+    def written(self, path):
+        return self.doc.written(path, key=True)
 
 
 @dataclass

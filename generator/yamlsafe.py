@@ -10,9 +10,10 @@ nodes and walked by hand, so each of those becomes a located
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
@@ -36,6 +37,15 @@ class Doc:
     value: Any
     value_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    # The text as written of every plain scalar YAML did not read as text
+    # (``2026.10``, ``yes``, ``007``): a Text field keeps what the author typed,
+    # not the float 2026.1, True or the octal 7 (see schema.Text).
+    value_raw: dict[Path_, str] = field(default_factory=dict)
+    key_raw: dict[Path_, str] = field(default_factory=dict)
+
+    def written(self, path: Path_, key: bool = False) -> str | None:
+        """The source text of the plain scalar at ``path`` (or of its key), if it was not text."""
+        return (self.key_raw if key else self.value_raw).get(path)
 
     def at(self, path: Path_, key: bool = False) -> Location:
         """Where the value (or, with ``key``, its key) at ``path`` stands.
@@ -52,8 +62,12 @@ class Doc:
         return Location(self.file, 1, 1)
 
 
-def read_text(path: Path, display: str, limit: int) -> str:
-    """Read a UTF-8 text file (BOM allowed) or raise a located error."""
+def read_text(path: Path, display: str, limit: int, csv: bool = False) -> str:
+    """Read a UTF-8 text file (BOM allowed) or raise a located error.
+
+    ``csv`` adds the hint that survey exports in other encodings go through
+    ``cxsite import``.
+    """
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -65,19 +79,91 @@ def read_text(path: Path, display: str, limit: int) -> str:
             "for this kind of file; split it or check that it is the right file",
         )
     data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(
-            Location(display, line, col),
-            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8 "
-            "(or import it with 'cxsite import', which detects other encodings)",
-        ) from None
-    if "\x00" in text:
-        raise InputError(display, "file contains NUL bytes; it is binary, not text")
-    return text
+    check_utf8([data], display, csv)
+    return data.decode("utf-8-sig")
+
+
+# Byte-order marks of the encodings a spreadsheet or Windows editor saves as
+# "Unicode": longest first, since UTF-32-LE's starts with UTF-16-LE's.
+_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+         (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+_SAVE_AS = "re-save the file as UTF-8"
+_IMPORT = " (or import it with 'cxsite import', which detects other encodings)"
+
+
+def check_utf8(chunks: Iterable[bytes], display: str, csv: bool = False) -> None:
+    """Raise a located :class:`InputError` unless the bytes of ``chunks`` are UTF-8 text.
+
+    The file is given as consecutive chunks so that a large CSV is checked
+    without holding it whole. Refused, each at its line and column: UTF-16 and
+    UTF-32 (by their byte-order mark, or by the NUL bytes between ASCII
+    letters), NUL bytes (a binary file), and bytes that are not UTF-8, named
+    with what they would be in Windows-1252 (Latin-1), the usual culprit.
+    """
+    hint = _IMPORT if csv else ""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    pending = b""         # the end of the last chunk: a character its next chunk completes
+    lines = 1             # line of the first byte of ``pending + chunk``
+    line_start = b""      # the bytes of that line before it (for columns)
+    for chunk in chunks:
+        first = lines == 1 and not line_start and not pending
+        if first:
+            for bom, name in _BOMS:
+                if chunk.startswith(bom):
+                    raise InputError(Location(display, 1, 1), f"file is {name}, not UTF-8; {_SAVE_AS}{hint}")
+        data = pending + chunk
+        nul = data.find(b"\x00")
+        decoder.reset()
+        try:
+            decoder.decode(data)
+            bad = None
+        except UnicodeDecodeError as exc:
+            bad = exc.start
+        found = [x for x in (nul if nul >= 0 else None, bad) if x is not None]
+        if found:
+            stop = min(found)
+            head = data[:stop]
+            cut = head.rfind(b"\n")
+            before = head[cut + 1:] if cut >= 0 else line_start + head
+            line, col = lines + head.count(b"\n"), len(before.decode("utf-8", "replace")) + 1
+            message = _nul_message(data, first) if stop == nul else _byte_message(data, stop)
+            if "UTF-16" in message:
+                line, col = 1, 1  # about the whole file, not the byte found
+            raise InputError(Location(display, line, col), message + ("" if "binary" in message else hint))
+        pending = decoder.getstate()[0]
+        done = data[:len(data) - len(pending)]
+        lines += done.count(b"\n")
+        cut = done.rfind(b"\n")
+        line_start = (done[cut + 1:] if cut >= 0 else line_start + done)[-4096:]  # bounded memory
+    if pending:
+        raise InputError(Location(display, lines, 1),
+                         f"the file ends in the middle of a UTF-8 character (cut off?); {_SAVE_AS}{hint}")
+
+
+def _nul_message(chunk: bytes, first: bool) -> str:
+    sample = chunk[:4096]
+    # ASCII text saved as UTF-16 without a byte-order mark: every other byte is NUL.
+    if first and len(sample) >= 4 and sample.count(b"\x00") * 2 >= len(sample) - 1:
+        return f"file looks like UTF-16 (a NUL byte beside each letter), not UTF-8; {_SAVE_AS}"
+    return _binary("NUL byte")
+
+
+def _binary(what: str) -> str:
+    return f"{what}: this is a binary file, not text (the wrong file, or a damaged one?); give a UTF-8 text file"
+
+
+_CONTROL = bytes(c for c in range(32) if c not in b"\t\n\r\x0c")
+
+
+def _byte_message(chunk: bytes, at: int) -> str:
+    byte = chunk[at]
+    near = chunk[max(at - 512, 0):at + 512]
+    if any(c in _CONTROL for c in near):
+        # Control bytes beside the bad one: not text in some other encoding but a binary file.
+        return _binary(f"byte 0x{byte:02x}")
+    guess = bytes([byte]).decode("cp1252", "replace")
+    seems = f" (it reads as '{guess}' in Latin-1/Windows-1252)" if guess.isprintable() and guess != "\ufffd" else ""
+    return f"byte 0x{byte:02x} is not UTF-8{seems}; {_SAVE_AS}"
 
 
 # libyaml's parser, where PyYAML was built with it: parsing questionnaires was
@@ -153,12 +239,24 @@ class _Walker:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
+        return self._scalar(node, path, self.doc.value_raw)
+
+    def _scalar(self, node: yaml.Node, path: Path_, raw: dict[Path_, str]) -> Any:
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             raise InputError(
                 Location(self.doc.file, *self._loc(node)), f"cannot read value: {exc}"
             ) from None
+        except (ValueError, OverflowError):
+            # A plain scalar YAML resolves to a type it then cannot build: an
+            # impossible date (2026-02-30), an integer of thousands of digits.
+            # It stays the text written, for the field's own check to refuse.
+            return node.value
+        # A plain scalar's style is None in PyYAML's parser, '' in libyaml's.
+        if isinstance(node, yaml.ScalarNode) and not node.style and not isinstance(value, str):
+            raw[path] = node.value
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict:
         result: dict = {}
@@ -181,7 +279,12 @@ class _Walker:
                     Location(self.doc.file, *self._loc(key_node)),
                     "a mapping key must be a plain value, not a list or mapping",
                 )
-            key = self.loader.construct_object(key_node)
+            key = self._scalar(key_node, path + (None,), {})
+            if isinstance(key, (dict, list, set)) or not _hashable(key):
+                raise InputError(Location(self.doc.file, *self._loc(key_node)),
+                                 "a mapping key must be a plain value, not a list or mapping")
+            if not key_node.style and not isinstance(key, str):
+                self.doc.key_raw[path + (key,)] = key_node.value
             if key in result:
                 first = self.doc.key_pos[path + (key,)]
                 raise InputError(
@@ -194,3 +297,11 @@ class _Walker:
         for k, v in merged.items():
             result.setdefault(k, v)
         return result
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True

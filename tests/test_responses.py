@@ -132,3 +132,50 @@ def test_blank_lines_are_skipped_and_comments_kept_in_file_order(tiny):
     assert len(responses) == 5
     assert responses.comments == {"why": ["Great place", "meh"]}
     assert np.array_equal(responses.rows, [2, 4, 6, 7, 8])
+
+
+# --------------------------------------------------------------------------- encodings
+
+def _big_csv(tiny, tail: bytes) -> bytes:
+    """The tiny responses with 3,000 more rows (past the first read), then ``tail`` as the last row."""
+    path = tiny / "engagements" / "tiny-2026" / "responses.csv"
+    text = path.read_text()
+    rows = "".join(f"x{i},X,4,2,3,3,3,8,\n" for i in range(3000))
+    data = (text + rows).encode() + tail
+    path.write_bytes(data)
+    return data
+
+
+@pytest.mark.parametrize("tail, message", [
+    (b"late,X,4,2,3,3,3,8,Tr\xe8s bien\n",
+     "byte 0xe8 is not UTF-8 (it reads as 'è' in Latin-1/Windows-1252); re-save the file as UTF-8"),
+    (b"late,X,4,2,3,3,3,8,a\x00b\n", "NUL byte: this is a binary file, not text"),
+])
+def test_a_bad_byte_far_into_a_csv_is_located(tiny, cli, tail, message):
+    data = _big_csv(tiny, tail)
+    line = data.count(b"\n")  # the last line, 1-based
+    col = tail.index(b"\xe8" if b"\xe8" in tail else b"\x00") + 1
+    code, _, err = cli("--project", tiny, "validate")
+    assert code == 1 and "Traceback" not in err
+    assert f"engagements/tiny-2026/responses.csv:{line}:{col}: {message}" in err
+
+
+def test_a_utf8_bom_and_non_ascii_text_are_fine(tiny, cli):
+    path = tiny / "engagements" / "tiny-2026" / "responses.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_text().replace("meh", "très bien — ok").encode())
+    assert cli("--project", tiny, "validate")[0] == 0
+    e = load_project(tiny).engagements["tiny-2026"]
+    assert "très bien — ok" in e.responses.comments["why"]
+
+
+def test_utf8_check_locates_the_byte_wherever_the_chunks_split():
+    from generator.errors import InputError
+    from generator.yamlsafe import check_utf8
+
+    good = "a,b\nqé—x,1\n".encode()
+    bad = good + "zé,".encode() + b"\xe9\n"
+    for cut in range(1, len(bad)):
+        check_utf8([good[:cut], good[cut:]], "f.csv")  # a character split between chunks is fine
+        with pytest.raises(InputError) as caught:
+            check_utf8([bad[:cut], bad[cut:]], "f.csv")
+        assert str(caught.value.where) == "f.csv:3:4", cut
