@@ -147,8 +147,8 @@ def _generation_vs_mkdocs(root: Path, work: Path, client: str | None) -> dict:
     site = build_pages(project, root / "site_templates")
     first = time.perf_counter() - start
     # Again with every input read, validated and scored anew, the templates
-    # compiled already: as every build after a process's first, and every
-    # build in a project whose .cxsite-cache keeps compiled templates.
+    # compiled already: as every build after a process's first (compiled
+    # templates are kept in memory only, never in the project folder).
     questionnaires._LOADED.clear()
     start = time.perf_counter()
     project = load_project(root, client=client)
