@@ -14,8 +14,8 @@ Measures, on this machine, in this process unless said otherwise:
    and charts of one client's site (two waves), with no cached result, against
    a plain ``mkdocs build`` of exactly the pages it generated (same theme and
    config, without the cxsite plugin). The headline has the page templates
-   compiled already (as every build after the first: they are kept in
-   ``.cxsite-cache``); the first build of a process, compiling them, is shown
+   compiled already (as every build after a process's first: they are kept
+   in memory); the first build of a process, compiling them, is shown
    beside it, and so is a 10-engagement portfolio in one site.
 4. **growth**: ``cxsite build --all-clients --jobs 2`` from cold for
    portfolios of 10, 100 and 1,000 engagements (two waves a client).
