@@ -50,7 +50,6 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
     project = load_project(root, only=engagements, client=client, cache=Cache(root / CACHE_DIR),
                            folders=folders)
 
-    from mkdocs.config import load_config
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
@@ -61,14 +60,7 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
     log = logging.getLogger("mkdocs")
     log.addHandler(handler)
     try:
-        overrides = {"use_directory_urls": False} if offline else {}
-        if offline:
-            # Material's offline plugin reads this through !ENV in mkdocs.yml.
-            os.environ["CXSITE_OFFLINE"] = "true"
-        try:
-            cfg = load_config(str(config_file), site_dir=str(staging), strict=strict, **overrides)
-        finally:
-            os.environ.pop("CXSITE_OFFLINE", None)
+        cfg = _mkdocs_config(config_file, staging, strict, offline)
         plugin = cfg.plugins.get("cxsite")
         if plugin is not None:
             plugin.config.client = client
@@ -110,6 +102,20 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
             raise
     _swap_in(staging, site_dir, shown)
     Cache(root / CACHE_DIR).prune()
+
+
+def _mkdocs_config(config_file: Path, staging: Path, strict: bool, offline: bool):
+    """MkDocs' configuration, writing into ``staging``; ``offline``: a site for file://."""
+    from mkdocs.config import load_config
+
+    overrides = {"use_directory_urls": False} if offline else {}
+    if offline:
+        # Material's offline plugin reads this through !ENV in mkdocs.yml.
+        os.environ["CXSITE_OFFLINE"] = "true"
+    try:
+        return load_config(str(config_file), site_dir=str(staging), strict=strict, **overrides)
+    finally:
+        os.environ.pop("CXSITE_OFFLINE", None)
 
 
 def check_site_dir(root: Path, site_dir: Path, config_file: Path | None = None) -> Path:

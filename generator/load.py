@@ -49,15 +49,16 @@ def parse_assessment_ref(ref: str) -> tuple[str, str | None]:
     return name.strip(), (version.strip() or None)
 
 
-def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> Engagement | None:
-    root = project.root
+def _own_folder(folder: Path, root: Path, errors: ErrorCollector) -> Path | None:
+    """The engagement folder, resolved, if it and its engagement.yml are its own (not links elsewhere).
+
+    A link to another engagement's folder, or an engagement.yml or
+    import-quality.json linked from one, would publish that client's data
+    as this one's.
+    """
     path = folder / "engagement.yml"
     display = display_path(path, root)
     eid = folder.name
-    if not SLUG_RE.match(eid):
-        errors.add(Location(display_path(folder, root)),
-                   f"engagement folder name '{eid}' is not a valid id; use lowercase letters, digits and '-'")
-        return None
     real_root = root.resolve()
     real = folder.resolve()
     if not real.is_relative_to(real_root):
@@ -65,7 +66,6 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
                    "engagement folder is a link to a place outside the project; copy the data in instead")
         return None
     if real != (root / "engagements").resolve() / eid:
-        # A link to another engagement's folder would publish that client's data as this one's.
         errors.add(Location(display_path(folder, root)),
                    f"engagement folder is a link to {display_path(real, real_root)}; "
                    "each engagement needs a folder of its own, copy the data in instead")
@@ -78,6 +78,21 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
     if (quality.exists() or quality.is_symlink()) and not _stays_in(quality, real):
         errors.add(Location(display_path(quality, root)),
                    "links outside this engagement's folder; remove the link (cxsite import writes this file)")
+    return real
+
+
+def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> Engagement | None:
+    root = project.root
+    path = folder / "engagement.yml"
+    display = display_path(path, root)
+    eid = folder.name
+    if not SLUG_RE.match(eid):
+        errors.add(Location(display_path(folder, root)),
+                   f"engagement folder name '{eid}' is not a valid id; use lowercase letters, digits and '-'")
+        return None
+    real = _own_folder(folder, root, errors)
+    if real is None:
+        return None
     before = len(errors.errors)
     read = read_document(path, display, ENGAGEMENT_FORMAT, errors)
     if read is None or len(errors.errors) > before:

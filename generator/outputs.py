@@ -181,11 +181,12 @@ def check_replaceable(folder: Path, kind: str, shown: str) -> None:
             return
     except OSError as exc:
         raise os_problem(exc, shown) from None
-    mark = marked_as(folder)
-    if mark == kind or (mark is None and (_legacy_site if kind == SITE else _legacy_portfolio)(folder)):
+    made = marked_as(folder) or (SITE if _legacy_site(folder) else PORTFOLIO if _legacy_portfolio(folder)
+                                 else None)
+    if made == kind:
         return
-    if mark is not None:
-        other = "one client's site" if mark == SITE else "the client sites of --all-clients"
+    if made is not None:
+        other = "one client's site" if made == SITE else "the client sites of --all-clients"
         raise InputError(shown, f"holds {other}, not {'a site' if kind == SITE else 'client sites'}; "
                                 "choose another folder")
     raise InputError(shown, "exists and was not made by cxsite; remove it or choose another folder")

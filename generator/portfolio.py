@@ -135,6 +135,16 @@ def _build_one(root: str, out: str, client: str, pdf: bool, offline: bool, folde
     return client
 
 
+def _unchanged(out: Path, slug: str, stamp: str) -> bool:
+    """Whether a client's site was built from exactly these inputs; if not, its stamp goes."""
+    stamp_file = out / STAMPS / slug
+    if (stamp_file.is_file() and stamp_file.read_text() == stamp
+            and (out / slug / "index.html").is_file()):
+        return True
+    stamp_file.unlink(missing_ok=True)  # a build that fails or is killed leaves no stamp
+    return False
+
+
 def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, int] | None = None,
                       pdf: bool = False, offline: bool = False, force: bool = False) -> list[ClientSite]:
     """Build ``out/<client-slug>/`` for every client (of the shard) whose inputs changed.
@@ -159,14 +169,7 @@ def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, in
         raise os_problem(exc, str(out)) from None
     shared = shared_inputs(project.root, pdf, offline)
     stamps = {c: client_stamp(shared, [Path(f) for f in folders[c]]) for c in clients}
-    todo = []
-    for c in clients:
-        stamp_file = out / STAMPS / slugs[c]
-        unchanged = (stamp_file.is_file() and stamp_file.read_text() == stamps[c]
-                     and (out / slugs[c] / "index.html").is_file())
-        if force or not unchanged:
-            stamp_file.unlink(missing_ok=True)  # a build that fails or is killed leaves no stamp
-            todo.append(c)
+    todo = [c for c in clients if force or not _unchanged(out, slugs[c], stamps[c])]
     progress = Progress(len(todo), "building client sites", show=len(todo) > A_FEW)
     errors = []
 

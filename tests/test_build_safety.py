@@ -127,6 +127,9 @@ def test_site_built_before_the_marker_is_replaced(tiny, tmp_path, cli):
     out = tmp_path / "site"
     assert cli("--project", tiny, "build", "--site-dir", out)[0] == 0
     (out / ".cxsite-made").unlink()
+    # Recognised as a site, it is not mistaken for --all-clients output either.
+    assert refused(cli, "--project", tiny, "build", "--all-clients", "--out", out) == [
+        f"{out}: holds one client's site, not client sites; choose another folder"]
     assert cli("--project", tiny, "build", "--site-dir", out)[0] == 0
     assert (out / ".cxsite-made").is_file()
 
