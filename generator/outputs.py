@@ -294,17 +294,25 @@ def _rename_all(temps: dict[Path, Path]) -> None:
                 done.append(target)
         except BaseException:
             for target in reversed(done):
-                old = backups[target]
-                if old is None:
-                    target.unlink(missing_ok=True)
-                else:
-                    os.replace(old, target)
-                    backups[target] = None
+                _restore(target, backups[target])
+                backups[target] = None
             raise
     finally:
         for old in backups.values():
             if old is not None and (old.exists() or old.is_symlink()):
                 old.unlink()
+
+
+def _restore(target: Path, old: Path | None) -> None:
+    """Put ``target`` back as it was before the renames: its backup, or no file at all."""
+    if old is None:
+        target.unlink(missing_ok=True)
+        return
+    try:
+        os.rename(old, target)  # overwrites on POSIX; not os.replace, whose failure brought us here
+    except OSError:
+        shutil.copyfile(old, target)
+        old.unlink()
 
 
 def _backup(target: Path) -> Path | None:

@@ -237,7 +237,27 @@ def test_zip_target_is_checked_before_the_build(tiny, tmp_path, cli):
     assert (tmp_path / "site.zip").read_text() == "not a zip"
 
 
+def test_zip_leaves_the_marker_out(tiny, tmp_path, cli):
+    import zipfile
+
+    out = tmp_path / "site"
+    code, _, err = cli("--project", tiny, "build", "--zip", "--site-dir", out)
+    assert code == 0, err
+    names = zipfile.ZipFile(tmp_path / "site.zip").namelist()
+    assert "site/index.html" in names and not [n for n in names if ".cxsite-made" in n]
+    assert (out / ".cxsite-made").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "site.zip", "tiny"]
+
+
 # --------------------------------------------------------------------------- score -o
+
+
+def test_score_output_through_a_link_to_project_data(tiny, tmp_path, cli):
+    os.symlink(tiny / ENG / "responses.csv", tmp_path / "results.json")
+    before = snapshot(tiny)
+    lines = refused(cli, "--project", tiny, "score", "tiny-2026", "-o", tmp_path / "results.json")
+    assert lines[0].startswith(f"{tmp_path / 'results.json'}: the output file is inside the project's engagements/")
+    assert snapshot(tiny) == before
 
 @pytest.mark.parametrize("target", ["assessments/tiny.yml", f"{ENG}/engagement.yml", f"{ENG}/responses.csv",
                                     f"{ENG}/logo.png", "mkdocs.yml", "docs/results.json"])
@@ -363,7 +383,7 @@ def test_import_failing_part_way_changes_nothing(step, tmp_path, monkeypatch):
 
     def flaky(*args):
         calls.append(args)
-        if len(calls) == 3:
+        if len(calls) >= 3:  # and every later call: undoing must not need the call that failed
             raise OSError(28, "No space left on device", str(args[-1]))
         return real(*args)
 
