@@ -168,8 +168,19 @@ def _legacy_portfolio(folder: Path) -> bool:
     return True
 
 
+def check_parents(path: Path, shown: str) -> None:
+    """Refuse a path below a file: the nearest existing folder above it must be a folder."""
+    for parent in Path(os.path.abspath(path)).parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError(shown, f"cannot write here: {parent} is a file, not a folder; "
+                                        "choose another path")
+            return
+
+
 def check_replaceable(folder: Path, kind: str, shown: str) -> None:
     """Refuse to replace or fill ``folder`` unless it is new, empty or cxsite's own ``kind``."""
+    check_parents(folder, shown)
     if not folder.exists():
         if folder.is_symlink():
             raise InputError(shown, "is a link to nothing; remove it or choose another folder")
@@ -211,6 +222,7 @@ def os_problem(exc: OSError, shown: str) -> InputError:
 
 def write_file(target: Path, content: str | bytes, shown: str) -> None:
     """Write one file atomically: a temporary sibling, then a rename."""
+    check_parents(target, shown)
     if target.is_dir():
         raise InputError(shown, "is a folder, not a file; choose a file name")
     try:

@@ -155,15 +155,20 @@ def test_a_file_where_the_site_folder_goes(tiny, tmp_path, cli):
     assert target.read_text() == "keep me"
 
 
+@pytest.mark.parametrize("flag", ["--site-dir", "--out"])
 @pytest.mark.parametrize("below, message", [
-    ("site", "cannot write here: a file is in the way; remove it or choose another path"),
-    ("sub/site", "cannot write here: a part of this path is a file, not a folder; choose another path"),
+    ("", "is a file, not a folder; remove it or choose another folder"),
+    ("site", "cannot write here: {blocker} is a file, not a folder; choose another path"),
+    ("sub/site", "cannot write here: {blocker} is a file, not a folder; choose another path"),
 ])
-def test_parent_is_a_file(below, message, tiny, tmp_path, cli):
+def test_parent_is_a_file(flag, below, message, tiny, tmp_path, cli):
     blocker = tmp_path / "blocker"
     blocker.write_text("x")
-    target = blocker / below
-    assert refused(cli, "--project", tiny, "build", "--site-dir", target) == [f"{target}: {message}"]
+    target = blocker / below if below else blocker
+    build = ("build", "--all-clients") if flag == "--out" else ("build",)
+    assert refused(cli, "--project", tiny, *build, flag, target) == [
+        f"{target}: {message.format(blocker=blocker)}"]
+    assert blocker.read_text() == "x"
 
 
 def test_permission_denied_is_a_message(tiny, tmp_path, cli, monkeypatch):
@@ -276,7 +281,7 @@ def test_score_output_problems_are_messages(tiny, tmp_path, cli):
     (tmp_path / "blocker").write_text("x")
     (tmp_path / "folder").mkdir()
     assert refused(cli, "--project", tiny, "score", "tiny-2026", "-o", tmp_path / "blocker" / "r.json") == [
-        f"{tmp_path / 'blocker' / 'r.json'}: cannot write here: a part of this path is a file, not a folder; "
+        f"{tmp_path / 'blocker' / 'r.json'}: cannot write here: {tmp_path / 'blocker'} is a file, not a folder; "
         "choose another path"]
     assert refused(cli, "--project", tiny, "score", "tiny-2026", "-o", tmp_path / "folder") == [
         f"{tmp_path / 'folder'}: is a folder, not a file; choose a file name"]
