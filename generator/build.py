@@ -46,7 +46,7 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
 
     config_file = config_file or root / "mkdocs.yml"
     shown = str(site_dir)
-    site_dir = check_site_dir(root, site_dir, config_file)
+    site_dir = check_site_dir(root, site_dir, config_file, folders)
     project = load_project(root, only=engagements, client=client, cache=Cache(root / CACHE_DIR),
                            folders=folders)
 
@@ -118,14 +118,16 @@ def _mkdocs_config(config_file: Path, staging: Path, strict: bool, offline: bool
         os.environ.pop("CXSITE_OFFLINE", None)
 
 
-def check_site_dir(root: Path, site_dir: Path, config_file: Path | None = None) -> Path:
+def check_site_dir(root: Path, site_dir: Path, config_file: Path | None = None,
+                   folders: list[Path] | None = None) -> Path:
     """The resolved site folder, once it is known that a build may replace it.
 
     Refused: a folder that is, lies in, or holds project data, and an existing
     folder that cxsite did not make (see :func:`generator.outputs.check_replaceable`).
+    ``folders``: the engagement folders of a portfolio's client build.
     """
     shown = str(site_dir)
-    refuse_project_data(site_dir, protected_paths(root, config_file), shown, "the site folder")
+    refuse_project_data(site_dir, protected_paths(root, config_file, folders), shown, "the site folder")
     real = site_dir.resolve()
     check_replaceable(real, SITE, shown)
     return real

@@ -17,6 +17,7 @@ Every output cxsite makes (a site, the client sites of a portfolio, a zip, a
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import shutil
@@ -49,16 +50,26 @@ class Protected:
 
 def _config_folders(config_file: Path) -> list[Path]:
     """Folders mkdocs.yml points at (docs_dir, theme.custom_dir, the plugin's dirs)."""
+    try:
+        text = config_file.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return []
+    return _named_folders(str(config_file.parent), text)
+
+
+@functools.lru_cache(maxsize=8)
+def _named_folders(base_dir: str, text: str) -> list[Path]:
+    # Cached: every client's build of a portfolio reads the same mkdocs.yml.
     import yaml
 
-    class _Loose(yaml.SafeLoader):
+    class _Loose(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
         pass
 
     # mkdocs.yml carries tags such as !ENV; their values do not name folders we need.
     _Loose.add_multi_constructor("!", lambda loader, suffix, node: None)
     try:
-        doc = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Loose)  # noqa: S506
-    except (OSError, ValueError, yaml.YAMLError):
+        doc = yaml.load(text, Loader=_Loose)  # noqa: S506
+    except (ValueError, yaml.YAMLError):
         return []
     if not isinstance(doc, dict):
         return []
@@ -69,29 +80,54 @@ def _config_folders(config_file: Path) -> list[Path]:
     for plugin in doc.get("plugins") or []:
         if isinstance(plugin, dict) and isinstance(plugin.get("cxsite"), dict):
             named += [plugin["cxsite"].get("templates_dir"), plugin["cxsite"].get("project_dir")]
-    base = config_file.parent
+    base = Path(base_dir)
     return [(base / n).resolve() for n in named if isinstance(n, str) and n]
 
 
-def protected_paths(root: Path, config_file: Path | None = None) -> Protected:
+def protected_paths(root: Path, config_file: Path | None = None,
+                    engagements: list[Path] | None = None) -> Protected:
     """The project root, its data folders, and every file it reads through a link.
 
     Files the project reads lie inside its data folders, except where a link
     points elsewhere: the targets of links found there are protected too.
+    ``engagements``: look for links inside these engagement folders only (a
+    portfolio's client build, whose caller checked the whole portfolio).
     """
     root = root.resolve()
     config_file = (config_file or root / "mkdocs.yml").resolve()
     folders = {(root / name).resolve() for name in DATA_FOLDERS}
     folders.update(_config_folders(config_file))
     files = {config_file, (root / "mkdocs.yml").resolve()}
-    for name in ("assessments", "engagements"):
-        base = root / name
-        if not base.is_dir():
-            continue
-        for path in base.rglob("*"):
-            if path.is_symlink():
-                (folders if path.is_dir() else files).add(path.resolve())
+    only = None if engagements is None else {Path(f).name for f in engagements}
+    for path in _links_under(root / "assessments") + _links_under(root / "engagements", only):
+        (folders if path.is_dir() else files).add(path.resolve())
     return Protected(root, tuple(sorted(folders)), tuple(sorted(files)))
+
+
+def _links_under(base: Path, only: set[str] | None = None) -> list[Path]:
+    """Every link below ``base``, links not followed; ``only``: enter just these subfolders.
+
+    os.scandir knows an entry's type without a stat, and a client's build of
+    a portfolio enters only its own folders: walking every engagement for
+    each client would grow a portfolio's build with the square of its size.
+    """
+    links: list[Path] = []
+    todo = [str(base)]
+    if only is not None:
+        named = [base / name for name in sorted(only)]
+        links += [p for p in named if p.is_symlink()]
+        todo = [str(p) for p in named if not p.is_symlink()]
+    while todo:
+        try:
+            entries = list(os.scandir(todo.pop()))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                links.append(Path(entry.path))
+            elif entry.is_dir(follow_symlinks=False):
+                todo.append(entry.path)
+    return links
 
 
 def _clash(target: Path, prot: Protected) -> tuple[str, Path] | None:
