@@ -16,6 +16,9 @@ from pathlib import Path
 
 from .errors import InputError, InputErrors
 from .load import load_project
+from .outputs import (
+    MARKER, SITE, check_replaceable, os_problem, protected_paths, refuse_project_data, write_marker,
+)
 
 
 class _Collect(logging.Handler):
@@ -41,32 +44,23 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
     # Fail on bad input before MkDocs starts, with the project's own messages.
     from .cache import CACHE_DIR, Cache
 
+    config_file = config_file or root / "mkdocs.yml"
+    shown = str(site_dir)
+    site_dir = check_site_dir(root, site_dir, config_file, folders)
     project = load_project(root, only=engagements, client=client, cache=Cache(root / CACHE_DIR),
                            folders=folders)
 
-    from mkdocs.config import load_config
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    config_file = config_file or root / "mkdocs.yml"
     if not config_file.is_file():
         raise InputError(str(config_file), "no mkdocs.yml here; run in a project root or pass --project")
-    site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(site_dir)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-{os.getpid()}-", dir=site_dir.parent))
+    staging = _make_staging(site_dir, shown)
     handler = _Collect()
     log = logging.getLogger("mkdocs")
     log.addHandler(handler)
     try:
-        overrides = {"use_directory_urls": False} if offline else {}
-        if offline:
-            # Material's offline plugin reads this through !ENV in mkdocs.yml.
-            os.environ["CXSITE_OFFLINE"] = "true"
-        try:
-            cfg = load_config(str(config_file), site_dir=str(staging), strict=strict, **overrides)
-        finally:
-            os.environ.pop("CXSITE_OFFLINE", None)
+        cfg = _mkdocs_config(config_file, staging, strict, offline)
         plugin = cfg.plugins.get("cxsite")
         if plugin is not None:
             plugin.config.client = client
@@ -87,6 +81,11 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
         detail = "\n".join(handler.messages[-10:])
         raise InputError(str(config_file), f"MkDocs build failed: {exc}"
                                            + (f"\n{detail}" if detail else "")) from None
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if exc.filename and Path(exc.filename).resolve().is_relative_to(staging):
+            raise os_problem(exc, shown) from None  # writing the new site failed
+        raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -101,8 +100,61 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    _swap_in(staging, site_dir)
+    _swap_in(staging, site_dir, shown)
     Cache(root / CACHE_DIR).prune()
+
+
+def _mkdocs_config(config_file: Path, staging: Path, strict: bool, offline: bool):
+    """MkDocs' configuration, writing into ``staging``; ``offline``: a site for file://."""
+    from mkdocs.config import load_config
+
+    overrides = {"use_directory_urls": False} if offline else {}
+    if offline:
+        # Material's offline plugin reads this through !ENV in mkdocs.yml.
+        os.environ["CXSITE_OFFLINE"] = "true"
+    try:
+        return load_config(str(config_file), site_dir=str(staging), strict=strict, **overrides)
+    finally:
+        os.environ.pop("CXSITE_OFFLINE", None)
+
+
+def check_site_dir(root: Path, site_dir: Path, config_file: Path | None = None,
+                   folders: list[Path] | None = None) -> Path:
+    """The resolved site folder, once it is known that a build may replace it.
+
+    Refused: a folder that is, lies in, or holds project data, and an existing
+    folder that cxsite did not make (see :func:`generator.outputs.check_replaceable`).
+    ``folders``: the engagement folders of a portfolio's client build.
+    """
+    shown = str(site_dir)
+    refuse_project_data(site_dir, protected_paths(root, config_file, folders), shown, "the site folder")
+    real = site_dir.resolve()
+    check_replaceable(real, SITE, shown)
+    return real
+
+
+def check_zip_target(root: Path, target: Path) -> None:
+    """Refuse a zip target that is project data, a folder, or a file that is no zip."""
+    import zipfile
+
+    shown = str(target)
+    refuse_project_data(target, protected_paths(root), shown, "the zip file",
+                        "choose another --site-dir, outside the project's data")
+    if target.is_dir():
+        raise InputError(shown, "is a folder, where the site's zip is written; move it away "
+                                "or choose another --site-dir")
+    if target.exists() and not zipfile.is_zipfile(target):
+        raise InputError(shown, "exists and is not a zip cxsite made; remove it or choose another --site-dir")
+
+
+def _make_staging(site_dir: Path, shown: str) -> Path:
+    """A fresh folder beside the site for MkDocs to write into."""
+    try:
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_staging(site_dir)
+        return Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-{os.getpid()}-", dir=site_dir.parent))
+    except OSError as exc:
+        raise os_problem(exc, shown) from None
 
 
 def write_zip(site_dir: Path, target: Path) -> Path:
@@ -112,14 +164,25 @@ def write_zip(site_dir: Path, target: Path) -> Path:
     from .clock import now
 
     stamp = max(now(), dt.datetime(1980, 1, 2, tzinfo=dt.timezone.utc)).timetuple()[:6]
-    partial = target.with_name(f".{target.name}.partial")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(str(Path(site_dir.name) / path.relative_to(site_dir)), stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, path.read_bytes())
-    partial.replace(target)
+    partial = None
+    try:
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+        os.close(fd)
+        partial = Path(name)
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+            # The marker tells a later build the folder is its own; unzipped elsewhere it means nothing.
+            for path in sorted(p for p in site_dir.rglob("*") if p.is_file() and p.name != MARKER):
+                info = zipfile.ZipInfo(str(Path(site_dir.name) / path.relative_to(site_dir)), stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, path.read_bytes())
+        partial.chmod(0o644)  # mkstemp makes it private; a zip to hand over is not
+        partial.replace(target)
+    except OSError as exc:
+        raise os_problem(exc, str(target)) from None
+    finally:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
     return target
 
 
@@ -144,15 +207,28 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _swap_in(staging: Path, site_dir: Path) -> None:
+def _swap_in(staging: Path, site_dir: Path, shown: str) -> None:
+    """Put the new site in place of the old in two renames; the old is removed after."""
     old = None
-    if site_dir.exists():
-        old = site_dir.with_name(f".{site_dir.name}.old-{staging.name.rsplit('-', 1)[-1]}")
-        site_dir.rename(old)
-    staging.chmod(0o755)  # mkdtemp makes it private; a published site is not
-    staging.rename(site_dir)
+    try:
+        # Checked again: a folder may have appeared there while MkDocs was building.
+        check_replaceable(site_dir, SITE, shown)
+        write_marker(staging, SITE)
+        staging.chmod(0o755)  # mkdtemp makes it private; a published site is not
+        if site_dir.exists():
+            old = site_dir.with_name(f".{site_dir.name}.old-{staging.name.rsplit('-', 1)[-1]}")
+            site_dir.rename(old)
+        staging.rename(site_dir)
+    except OSError as exc:
+        if old is not None and not site_dir.exists():
+            old.rename(site_dir)  # the new site could not go in: the old one goes back
+        shutil.rmtree(staging, ignore_errors=True)
+        raise os_problem(exc, shown) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-__all__ = ["build_site", "InputErrors"]
+__all__ = ["build_site", "check_site_dir", "check_zip_target", "write_zip", "InputErrors"]

@@ -66,7 +66,12 @@ def cmd_score(args) -> int:
     result = score_engagement(project.engagements[eid])
     text = to_json(result) if args.format == "json" else to_csv(result)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        from .outputs import protected_paths, refuse_project_data, write_file
+
+        # -o next to a questionnaire or responses file must not become one of them.
+        refuse_project_data(Path(args.output), protected_paths(root), args.output, "the output file",
+                            "write the results outside the project's data, such as results.json")
+        write_file(Path(args.output), text, args.output)
     else:
         sys.stdout.write(text)
     return 0
@@ -166,13 +171,23 @@ def cmd_build(args) -> int:
         flag = "--shard" if args.shard else "--out" if args.out else "--force"
         raise InputError(flag, "goes with --all-clients")
     site_dir = Path(args.site_dir) if args.site_dir else root / "site"
+    zip_target = None
+    if args.zip:
+        from .build import check_site_dir, check_zip_target
+
+        # Refused before the build, so a zip that cannot be written replaces no site.
+        check_site_dir(root, site_dir)
+        named = Path(os.path.abspath(site_dir))  # "." and ".." have no name of their own
+        zip_target = site_dir.with_name(named.name + ".zip") if site_dir.name else \
+            named.with_name(named.name + ".zip")
+        check_zip_target(root, zip_target)
     build_site(root, site_dir, client=args.client, engagements=args.engagement or None,
                strict=not args.no_strict, pdf=args.pdf, offline=args.zip, progress=True)
     print(f"built {site_dir}")
     if args.zip:
         from .build import write_zip
 
-        target = write_zip(site_dir, site_dir.with_name(site_dir.name + ".zip"))
+        target = write_zip(site_dir, zip_target)
         print(f"wrote {target} (unzip it and open {site_dir.name}/index.html; no web server needed)")
     return 0
 

@@ -50,6 +50,38 @@ def parse_assessment_ref(ref: str) -> tuple[str, str | None]:
     return name.strip(), (version.strip() or None)
 
 
+def _own_folder(folder: Path, root: Path, errors: ErrorCollector) -> Path | None:
+    """The engagement folder, resolved, if it and its engagement.yml are its own (not links elsewhere).
+
+    A link to another engagement's folder, or an engagement.yml or
+    import-quality.json linked from one, would publish that client's data
+    as this one's.
+    """
+    path = folder / "engagement.yml"
+    display = display_path(path, root)
+    eid = folder.name
+    real_root = root.resolve()
+    real = folder.resolve()
+    if not real.is_relative_to(real_root):
+        errors.add(Location(display_path(folder, root)),
+                   "engagement folder is a link to a place outside the project; copy the data in instead")
+        return None
+    if real != (root / "engagements").resolve() / eid:
+        errors.add(Location(display_path(folder, root)),
+                   f"engagement folder is a link to {display_path(real, real_root)}; "
+                   "each engagement needs a folder of its own, copy the data in instead")
+        return None
+    if not _stays_in(path, real):
+        errors.add(Location(display), "engagement.yml links outside this engagement's folder; "
+                                      "copy the file in instead")
+        return None
+    quality = folder / "import-quality.json"
+    if (quality.exists() or quality.is_symlink()) and not _stays_in(quality, real):
+        errors.add(Location(display_path(quality, root)),
+                   "links outside this engagement's folder; remove the link (cxsite import writes this file)")
+    return real
+
+
 def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> Engagement | None:
     root = project.root
     path = folder / "engagement.yml"
@@ -59,10 +91,8 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         errors.add(Location(display_path(folder, root)),
                    f"engagement folder name '{eid}' is not a valid id; use lowercase letters, digits and '-'")
         return None
-    real_root = root.resolve()
-    if not folder.resolve().is_relative_to(real_root):
-        errors.add(Location(display_path(folder, root)),
-                   "engagement folder is a link to a place outside the project; copy the data in instead")
+    real = _own_folder(folder, root, errors)
+    if real is None:
         return None
     before = len(errors.errors)
     read = read_document(path, display, ENGAGEMENT_FORMAT, errors)
@@ -95,9 +125,9 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         errors.add(doc.at(("responses",)),
                    f"responses must name a file inside the engagement folder, not '{responses_file}'")
         return None
-    if target.exists() and not target.resolve().is_relative_to(real_root):
+    if target.exists() and not _stays_in(target, real):
         errors.add(doc.at(("responses",)),
-                   f"'{responses_file}' links to a place outside the project; copy the file in instead")
+                   f"'{responses_file}' links outside this engagement's folder; copy the file in instead")
         return None
     item_ids = {i.id for i in questionnaire.items} | {o.id for o in questionnaire.outcomes} \
         | {o.id for o in questionnaire.open_questions}
@@ -126,8 +156,9 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         elif not logo.is_file():
             errors.add(where, f"logo file '{brand['logo']}' not found in the engagement folder")
             logo = None
-        elif not logo.resolve().is_relative_to(real_root):
-            errors.add(where, "logo links to a place outside the project; copy the file in instead")
+        elif not _stays_in(logo, real):
+            errors.add(where, f"'{brand['logo']}' links outside this engagement's folder; "
+                              "copy the file in instead")
             logo = None
         elif logo.stat().st_size > 2 * 1024 * 1024:
             errors.add(where, "logo is over 2 MB; use a smaller image")
@@ -146,6 +177,11 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         previous_at=doc.at(("previous",)), invited_at=doc.at(("invited",)), logo=logo, color=brand.get("color"),
         columns=dict(raw["columns"]), quality=raw["quality"] or QUALITY_FORMAT.check({}, (), None),
     )
+
+
+def _stays_in(path: Path, folder: Path) -> bool:
+    """Whether ``path``, links followed, is inside ``folder`` (resolved): the one engagement it belongs to."""
+    return path.resolve().is_relative_to(folder)
 
 
 def check_previous_links(project: Project, errors: ErrorCollector) -> None:
@@ -260,7 +296,7 @@ def load_project(root: Path, only: list[str] | None = None, responses: bool = Tr
     check_previous_links(project, errors)
     if client is not None and not errors:
         names = {e.client for e in project.engagements.values()}
-        match = [n for n in names if client in (n, slugify(n))]
+        match = _match_client(client, names)
         if not match:
             raise InputErrors([InputError("--client", f"no engagement has client '{client}'"
                                           f"{did_you_mean(client, names)}; clients: {one_of(sorted(names))}")])
@@ -290,6 +326,21 @@ def load_project(root: Path, only: list[str] | None = None, responses: bool = Tr
                 check_invited(e, errors)
     errors.raise_if_any()
     return project
+
+
+def _match_client(client: str, names: set[str]) -> list[str]:
+    """The one client ``client`` names: exactly by name, else by slug if only one name has it.
+
+    Two names can share a slug ("Acme Ltd", "ACME Ltd."); a slug naming both
+    is refused rather than building two clients into one site.
+    """
+    if client in names:
+        return [client]
+    match = sorted(n for n in names if slugify(n) == client)
+    if len(match) > 1:
+        raise InputErrors([InputError("--client", f"'{client}' is the slug of {len(match)} clients: "
+                                      f"{one_of(match)}; give the client's full name instead")])
+    return match
 
 
 def _previous_chain(project: Project, eid: str) -> list[str]:

@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .errors import InputError, InputErrors
+from .errors import ErrorCollector, InputError, InputErrors
 from .load import load_project, slugify
+from .outputs import (
+    PORTFOLIO, SITE, check_replaceable, os_problem, protected_paths, refuse_project_data, write_marker,
+)
 from .progress import A_FEW, Progress
 
 STAMPS = ".cxsite-stamps"
@@ -91,12 +94,55 @@ def client_stamp(shared: bytes, folders: list[Path]) -> str:
     return h.hexdigest()
 
 
+def client_slugs(clients: list[str]) -> dict[str, str]:
+    """Each client's folder name; two clients whose names share a slug are refused."""
+    slugs: dict[str, str] = {}
+    for c in sorted(clients):
+        slug = slugify(c)
+        if slug in slugs.values():
+            other = next(k for k, v in slugs.items() if v == slug)
+            raise InputError("--all-clients", f"clients '{other}' and '{c}' share the folder name '{slug}'; "
+                                              "rename one in its engagement.yml")
+        slugs[c] = slug
+    return slugs
+
+
+def check_out_dir(root: Path, out: Path) -> None:
+    """Refuse an --out folder that is, lies in or holds project data, or that cxsite did not make."""
+    refuse_project_data(out, protected_paths(root), str(out), "the --out folder")
+    check_replaceable(out.resolve(), PORTFOLIO, str(out))
+
+
+def check_client_dirs(root: Path, out: Path, slugs: list[str]) -> None:
+    """Every client's site folder, checked before any is built: all problems at once."""
+    prot = protected_paths(root)
+    errors = ErrorCollector()
+    for slug in slugs:
+        folder = out / slug
+        try:
+            refuse_project_data(folder, prot, str(folder), "the client's site folder")
+            check_replaceable(folder.resolve(), SITE, str(folder))
+        except InputError as exc:
+            errors.extend([exc])
+    errors.raise_if_any()
+
+
 def _build_one(root: str, out: str, client: str, pdf: bool, offline: bool, folders: list[str]) -> str:
     from .build import build_site
 
     build_site(Path(root), Path(out), client=client, pdf=pdf, offline=offline,
                folders=[Path(f) for f in folders])
     return client
+
+
+def _unchanged(out: Path, slug: str, stamp: str) -> bool:
+    """Whether a client's site was built from exactly these inputs; if not, its stamp goes."""
+    stamp_file = out / STAMPS / slug
+    if (stamp_file.is_file() and stamp_file.read_text() == stamp
+            and (out / slug / "index.html").is_file()):
+        return True
+    stamp_file.unlink(missing_ok=True)  # a build that fails or is killed leaves no stamp
+    return False
 
 
 def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, int] | None = None,
@@ -108,34 +154,30 @@ def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, in
     """
     from .cache import CACHE_DIR, Cache
 
+    check_out_dir(root, out)
     project = load_project(root, cache=Cache(root / CACHE_DIR))
+    # Slugs are checked across every client, not just this shard's: two clients
+    # dealt to different machines would otherwise overwrite one folder.
+    slugs = client_slugs(project.clients())
     clients = pick_shard(project.clients(), shard)
-    slugs: dict[str, str] = {}
-    for c in clients:
-        slug = slugify(c)
-        if slug in slugs.values():
-            other = next(k for k, v in slugs.items() if v == slug)
-            raise InputError("--all-clients", f"clients '{other}' and '{c}' share the folder name '{slug}'; "
-                                              "rename one in its engagement.yml")
-        slugs[c] = slug
+    check_client_dirs(root, out, [slugs[c] for c in clients])
     folders = {c: sorted(str(e.folder) for e in project.engagements.values() if e.client == c) for c in clients}
-    out.mkdir(parents=True, exist_ok=True)
-    (out / STAMPS).mkdir(exist_ok=True)
+    try:
+        (out / STAMPS).mkdir(parents=True, exist_ok=True)
+        write_marker(out, PORTFOLIO)
+    except OSError as exc:
+        raise os_problem(exc, str(out)) from None
     shared = shared_inputs(project.root, pdf, offline)
     stamps = {c: client_stamp(shared, [Path(f) for f in folders[c]]) for c in clients}
-    todo = []
-    for c in clients:
-        stamp_file = out / STAMPS / slugs[c]
-        unchanged = (stamp_file.is_file() and stamp_file.read_text() == stamps[c]
-                     and (out / slugs[c] / "index.html").is_file())
-        if force or not unchanged:
-            stamp_file.unlink(missing_ok=True)  # a build that fails or is killed leaves no stamp
-            todo.append(c)
+    todo = [c for c in clients if force or not _unchanged(out, slugs[c], stamps[c])]
     progress = Progress(len(todo), "building client sites", show=len(todo) > A_FEW)
     errors = []
 
     def done(c: str) -> None:
-        (out / STAMPS / slugs[c]).write_text(stamps[c])
+        try:
+            (out / STAMPS / slugs[c]).write_text(stamps[c])
+        except OSError as exc:
+            raise os_problem(exc, str(out / STAMPS / slugs[c])) from None
         progress.step(c)
 
     args = {c: (str(project.root), str(out / slugs[c]), c, pdf, offline, folders[c]) for c in todo}

@@ -59,7 +59,8 @@ def test_responses_symlinked_out_of_the_project(tiny, tmp_path, cli):
     eng.write_text(eng.read_text().replace("responses: responses.csv", "responses: linked.csv"))
     code, _, err = cli("--project", tiny, "validate")
     assert code == 1
-    assert "engagement.yml:6:12: 'linked.csv' links to a place outside the project" in err
+    assert ("engagements/tiny-2026/engagement.yml:6:12: 'linked.csv' links outside this engagement's "
+            "folder; copy the file in instead") in err.splitlines()
 
 
 def test_engagement_folder_symlinked_out_of_the_project(tiny, tmp_path, cli):

@@ -594,7 +594,7 @@ def test_nothing_left_after_the_rules_is_an_error(tmp_path):
 
 
 def test_unwritable_folder_is_a_message(tmp_path, monkeypatch):
-    from generator.importers import output
+    from generator import outputs
 
     root = make_project(tmp_path)
     run(root, DATA / "typeform.csv")
@@ -603,7 +603,7 @@ def test_unwritable_folder_is_a_message(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(root / "engagements" / EID / "x.tmp"))
 
-    monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(outputs.tempfile, "mkstemp", refuse)
     errors = failure(lambda: run(root, DATA / "google-forms.csv"))
     assert errors == [f"engagements/{EID}/x.tmp: cannot write the import: Permission denied; check the "
                       "folder's permissions and free space"]

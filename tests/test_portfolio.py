@@ -15,7 +15,7 @@ def test_all_clients_one_site_each(tmp_path, cli):
     out = tmp_path / "sites"
     code, stdout, err = cli("--project", root, "build", "--all-clients", "--out", out, "--jobs", "2")
     assert code == 0, err
-    assert sorted(p.name for p in out.iterdir()) == [".cxsite-stamps", "tiny-co", "zebracorn-holdings"]
+    assert sorted(p.name for p in out.iterdir()) == [".cxsite-made", ".cxsite-stamps", "tiny-co", "zebracorn-holdings"]
     assert "Zebracorn" not in (out / "tiny-co" / "index.html").read_text()
     assert (out / "zebracorn-holdings" / "engagements" / "zebra-2026" / "index.html").is_file()
 

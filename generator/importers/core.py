@@ -20,6 +20,7 @@ from pathlib import Path
 from ..errors import ErrorCollector, InputError, InputErrors, Location, did_you_mean, display_path, one_of
 from ..load import load_project
 from ..model import Engagement
+from ..outputs import check_targets, os_problem
 from ..responses import load_responses
 from ..yamlsafe import load_yaml
 from . import output
@@ -251,6 +252,12 @@ def _write(files: dict[Path, str | bytes], engagement: Engagement, target: Path,
     """Write all files or none; a file system refusal is a located message too."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise os_problem(exc, display_path(target.parent, root)) from None
+    # Every target is checked before the first byte is written: a refusal
+    # half way through the renames would leave a mix of old and new files.
+    check_targets(files, engagement.folder, root)
+    try:
         output.write_atomically(files, lambda temps: _check_written(engagement, temps[target], root))
     except OSError as exc:
         where = display_path(Path(exc.filename), root) if exc.filename else engagement.path

@@ -16,11 +16,10 @@ import csv
 import hashlib
 import io
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from ..outputs import write_files
 from .columns import Column
 from .quality import RULES, Decision
 
@@ -144,26 +143,8 @@ def _row_table(rows: list[tuple[int, str, str]]) -> list[str]:
 def write_atomically(files: dict[Path, str | bytes], check: Callable[[dict[Path, Path]], None]) -> None:
     """Write every file to a temporary sibling, ``check`` them, then rename all.
 
-    Nothing is renamed unless every file was written and the check passed; the
-    temporary files never outlive the call.
+    Nothing is renamed unless every file was written and the check passed; a
+    rename that fails part way puts the renamed files back
+    (:func:`generator.outputs.write_files`).
     """
-    temps: dict[Path, Path] = {}
-    try:
-        for target, content in files.items():
-            fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.",
-                                        suffix=f".tmp{target.suffix}")
-            temps[target] = Path(name)
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-            os.chmod(name, mode)
-        check(temps)
-        for target, temp in temps.items():
-            os.replace(temp, target)
-    finally:
-        for temp in temps.values():
-            if temp.exists():
-                temp.unlink()
+    write_files(files, check)
