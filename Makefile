@@ -37,7 +37,7 @@ bench: $(STAMP)   # the performance benchmark (four to ten minutes); writes benc
 	$(BIN)/python -m bench.run
 
 examples: $(STAMP)   # regenerate the example engagements' responses (seeded)
-	$(BIN)/python -m generator.synth
+	$(BIN)/python -m cxsite.synth
 
 serve: $(STAMP)
 	$(BIN)/cxsite serve

@@ -1,7 +1,7 @@
 """Seeded synthetic portfolios: clients x waves x respondents, and one engagement of 100,000 x 60.
 
 Everything is drawn from seeded generators, so the same seed writes the same
-bytes. Portfolio engagements come from :func:`generator.synth.generate` (the
+bytes. Portfolio engagements come from :func:`cxsite.synth.generate` (the
 example data's generator); the big engagement is drawn with NumPy, because
 six million answers one ``random.random()`` at a time would take minutes.
 """
@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from generator.errors import ErrorCollector, InputErrors
-from generator.questionnaires import load_questionnaire
-from generator.synth import COMMENTS, Spec, generate
+from cxsite.errors import ErrorCollector, InputErrors
+from cxsite.questionnaires import load_questionnaire
+from cxsite.synth import COMMENTS, Spec, generate
 
 REPO = Path(__file__).resolve().parent.parent
 QUESTIONNAIRES = ("service-culture", "customer-focus")

@@ -1,6 +1,6 @@
 """The scoring definitions once more, in bare NumPy, to time cxsite's scorer against.
 
-Written from the methodology page, not from :mod:`generator.score`: items
+Written from the methodology page, not from :mod:`cxsite.score`: items
 reflected where reverse-keyed; a respondent counts in a dimension with valid
 answers to at least half its items (rounded up); dimension score
 ``100 (mean - min) / (max - min)`` of the respondents' means; favourable

@@ -50,21 +50,21 @@ TARGETS = {"generation_ratio": 0.15, "growth_1000_over_100": 11, "scoring_ratio"
 
 def _cold() -> None:
     """Forget what this process compiled or parsed, so every measure starts from cold."""
-    from generator import questionnaires, render
+    from cxsite import questionnaires, render
 
     render._environment.cache_clear()
     questionnaires._LOADED.clear()
     try:
-        from generator.mkdocs_plugin import COMPILED
+        from cxsite.mkdocs_plugin import COMPILED
         COMPILED.store.clear()
     except ImportError:
         pass
 
 
 def measure_scoring(root: Path, respondents: int, seed: int) -> dict:
-    from generator.load import load_project
-    from generator.responses import load_responses
-    from generator.score import score_engagement
+    from cxsite.load import load_project
+    from cxsite.responses import load_responses
+    from cxsite.score import score_engagement
 
     big = make_big(root, respondents, seed)
     project = load_project(root, responses=False)
@@ -92,9 +92,9 @@ def measure_scoring(root: Path, respondents: int, seed: int) -> dict:
 def _memory_child(root: str, traced: bool) -> None:
     import tracemalloc
 
-    from generator.load import load_project
-    from generator.responses import load_responses
-    from generator.score import score_engagement
+    from cxsite.load import load_project
+    from cxsite.responses import load_responses
+    from cxsite.score import score_engagement
 
     project = load_project(Path(root), responses=False)
     e = project.engagements[BIG_ID]
@@ -135,11 +135,11 @@ def _generation_vs_mkdocs(root: Path, work: Path, client: str | None) -> dict:
     from mkdocs.config import load_config
     from mkdocs.utils.yaml import yaml_load
 
-    from generator.load import load_project
-    from generator.pages import build_pages
-    from generator.render import DEFAULT_TEMPLATES
+    from cxsite.load import load_project
+    from cxsite.pages import build_pages
+    from cxsite.render import DEFAULT_TEMPLATES
 
-    from generator import questionnaires
+    from cxsite import questionnaires
 
     _cold()
     start = time.perf_counter()
@@ -181,7 +181,7 @@ def _generation_vs_mkdocs(root: Path, work: Path, client: str | None) -> dict:
 
 
 def _build_all(root: Path, out: Path, jobs: int) -> float:
-    from generator.portfolio import build_all_clients
+    from cxsite.portfolio import build_all_clients
 
     start = time.perf_counter()
     build_all_clients(root, out, jobs=jobs)
@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.memory_child:
         _memory_child(args.memory_child, args.memory_mode == "traced")
         return 0
-    from generator.clock import now
+    from cxsite.clock import now
 
     work = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="cxsite-bench-"))
     work.mkdir(parents=True, exist_ok=True)

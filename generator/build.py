@@ -123,7 +123,7 @@ def check_site_dir(root: Path, site_dir: Path, config_file: Path | None = None,
     """The resolved site folder, once it is known that a build may replace it.
 
     Refused: a folder that is, lies in, or holds project data, and an existing
-    folder that cxsite did not make (see :func:`generator.outputs.check_replaceable`).
+    folder that cxsite did not make (see :func:`cxsite.outputs.check_replaceable`).
     ``folders``: the engagement folders of a portfolio's client build.
     """
     shown = str(site_dir)

@@ -1,6 +1,6 @@
 """The ``cxsite`` command: a thin shell over the core.
 
-Every :class:`~generator.errors.InputError` becomes ``path:line:col: message``
+Every :class:`~cxsite.errors.InputError` becomes ``path:line:col: message``
 on stderr and exit status 1. MkDocs is imported only by the commands that
 build a site, so ``validate`` and ``score`` start quickly.
 """

@@ -1,7 +1,7 @@
 """Disclosure control: which figures of an engagement may be published.
 
 Every output (pages, charts, the search index, ``cxsite score`` JSON and CSV,
-the PDF) is made from the results :func:`generator.score.score_engagement`
+the PDF) is made from the results :func:`cxsite.score.score_engagement`
 returns, and those hold only what :func:`decide` allowed; nothing else
 decides what a reader may see.
 

@@ -2,7 +2,7 @@
 
 Every check that can fail on user input lives here, in :mod:`questionnaires` or
 in :mod:`responses`, and reports through an
-:class:`~generator.errors.ErrorCollector`, so ``cxsite validate`` lists all
+:class:`~cxsite.errors.ErrorCollector`, so ``cxsite validate`` lists all
 problems of all files in one run.
 """
 

@@ -1,7 +1,7 @@
 """The MkDocs adapter: generated report pages in, live reload on data changes.
 
-All the work happens in the core (:func:`generator.load.load_project`,
-:func:`generator.pages.build_pages`); this only hands the pages to MkDocs as
+All the work happens in the core (:func:`cxsite.load.load_project`,
+:func:`cxsite.pages.build_pages`); this only hands the pages to MkDocs as
 ``File.generated`` and tells ``mkdocs serve`` which folders to watch.
 """
 

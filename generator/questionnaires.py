@@ -1,6 +1,6 @@
-"""Load and validate questionnaire files into :class:`~generator.model.Questionnaire`.
+"""Load and validate questionnaire files into :class:`~cxsite.model.Questionnaire`.
 
-Problems go to an :class:`~generator.errors.ErrorCollector` with their file,
+Problems go to an :class:`~cxsite.errors.ErrorCollector` with their file,
 line and column, like every other check on user input (see :mod:`load`).
 """
 

@@ -18,7 +18,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
+from .resources import package_folder
+
+DEFAULT_TEMPLATES = package_folder("site_templates")
 
 # Characters Python-Markdown honours a backslash escape for.
 _BACKSLASH = set("\\`*_{}[]()#+!|")

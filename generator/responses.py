@@ -5,7 +5,7 @@ label (``Agree``, any case), a not-applicable answer, or blank for missing.
 Anything else is an error naming row and column, never a guess.
 
 A CSV is read as a stream, a row at a time, straight into one byte per answer
-(:class:`generator.model.Responses`): 100,000 respondents x 60 items need a
+(:class:`cxsite.model.Responses`): 100,000 respondents x 60 items need a
 few times the file's size at most, never an object per answer.
 """
 
@@ -59,7 +59,7 @@ def parse_answer(scale: Scale, raw: str) -> int | str | None:
 
 
 def encode(scale: Scale, value: int | str | None) -> int:
-    """An answer as its one-byte code (see :class:`generator.model.Responses`)."""
+    """An answer as its one-byte code (see :class:`cxsite.model.Responses`)."""
     if value is None:
         return BLANK
     if value == NA:

@@ -2,7 +2,7 @@
 
 A format is a :class:`Record` of :class:`Field` s. Checking a loaded YAML
 document against it returns plain values with defaults filled in and reports
-every mismatch, located, to an :class:`~generator.errors.ErrorCollector`:
+every mismatch, located, to an :class:`~cxsite.errors.ErrorCollector`:
 "expected one of …, got …", "unknown key …; did you mean …?". The same
 declarations produce the JSON Schema (:meth:`Type.json_schema`), so the
 documentation, the editor schema and the validator cannot drift apart.

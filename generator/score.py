@@ -2,7 +2,7 @@
 
 Every function is pure: answer codes and questionnaire in, plain numbers out.
 The work is vectorised with NumPy over the column-wise answers of
-:class:`generator.model.Responses`, so a 100,000 x 60 engagement scores in a
+:class:`cxsite.model.Responses`, so a 100,000 x 60 engagement scores in a
 fraction of a second. The definitions are the ones stated on each report's
 methodology page; the figures were checked against hand computations on small
 fixtures (``tests/test_score.py``), against independently computed results
@@ -418,7 +418,7 @@ def score_engagement(e: Engagement) -> dict:
 
 def published_figures(q: Questionnaire, usable: Responses, segments: Sequence[str], k: int) -> dict:
     """``index``, ``dimensions``, ``outcomes`` and ``segments`` of the usable respondents,
-    as disclosure control (:func:`generator.disclosure.decide_engagement`, threshold ``k``) allows."""
+    as disclosure control (:func:`cxsite.disclosure.decide_engagement`, threshold ``k``) allows."""
     u = engagement_universe(usable, segments)
     dims, by_segment, contributors = score_dimensions(q, usable, segments, u)
     decision = disclosure.decide_engagement(u, k, contributors)

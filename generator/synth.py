@@ -5,7 +5,7 @@ own, and the organisation a profile of stronger and weaker dimensions; answers
 are those latent scores cut into scale points, with reverse-worded items
 answered the other way round, a few blanks and not-applicable answers, and
 comments drawn from ``data/example_comments.yml``. The same seed gives the
-same file on every run: ``python -m generator.synth`` rewrites the examples.
+same file on every run: ``python -m cxsite.synth`` rewrites the examples.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ PyYAML's ``safe_load`` loses line numbers, silently keeps the last of two
 duplicate keys, recurses without bound on deep nesting and expands aliases
 without limit (the "billion laughs" bomb). Here the document is composed to
 nodes and walked by hand, so each of those becomes a located
-:class:`~generator.errors.InputError`, and every value's position is kept in
+:class:`~cxsite.errors.InputError`, and every value's position is kept in
 :class:`Doc` for the validators' messages.
 """
 

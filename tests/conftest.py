@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.progress import on_ci
+from cxsite.cli import main
+from cxsite.progress import on_ci
 
 TESTS = Path(__file__).parent
 PROJECTS = TESTS / "projects"
@@ -80,7 +80,7 @@ def browser(chromium):
     """Headless Debian Chromium driven by Playwright; one for the whole run."""
     from playwright.sync_api import sync_playwright
 
-    from generator.pdf import CHROMIUM_FLAGS
+    from cxsite.pdf import CHROMIUM_FLAGS
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_site
-from generator.pdf import serve
+from cxsite.build import build_site
+from cxsite.pdf import serve
 
 from conftest import missing
 

@@ -1,7 +1,7 @@
 """The benchmark's parts, small: its data is valid and its NumPy reference agrees with cxsite.
 
 The reference restates every scoring definition in whole-matrix NumPy,
-apart from generator.score, so agreement here is a second check of the
+apart from cxsite.score, so agreement here is a second check of the
 scorer as much as of the benchmark.
 """
 
@@ -9,8 +9,8 @@ import numpy as np
 
 from bench import reference
 from bench.portfolio import BIG_ID, make_big, make_portfolio, new_project
-from generator.load import load_project
-from generator.score import score_engagement
+from cxsite.load import load_project
+from cxsite.score import score_engagement
 
 
 def test_reference_agrees_with_cxsite_on_the_big_engagement_shape(tmp_path):

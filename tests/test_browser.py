@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_site
-from generator.pdf import serve
+from cxsite.build import build_site
+from cxsite.pdf import serve
 
 pytestmark = pytest.mark.slow
 OUTPUT = Path(__file__).parent / "_output"

@@ -380,7 +380,7 @@ def test_import_refuses_read_only_targets(denied, message, tmp_path, monkeypatch
 @pytest.mark.parametrize("step", ["write", "rename"])
 def test_import_failing_part_way_changes_nothing(step, tmp_path, monkeypatch):
     """The third file fails: the first two must not have replaced the old ones."""
-    from generator import outputs
+    from cxsite import outputs
 
     root, before = _imported(tmp_path)
     calls = []

@@ -1,6 +1,6 @@
-from generator.cache import Cache, key_for
-from generator.load import load_project
-from generator.pages import build_pages
+from cxsite.cache import Cache, key_for
+from cxsite.load import load_project
+from cxsite.pages import build_pages
 
 
 def build(root, cache):
@@ -54,7 +54,7 @@ def test_an_edited_template_is_seen_by_the_next_build(tiny, tmp_path):
     import subprocess
     import sys
 
-    from generator.render import DEFAULT_TEMPLATES
+    from cxsite.render import DEFAULT_TEMPLATES
 
     (tiny / "site_templates").mkdir()
     override = tiny / "site_templates" / "methodology.md.j2"
@@ -62,7 +62,7 @@ def test_an_edited_template_is_seen_by_the_next_build(tiny, tmp_path):
 
     def build(mark):
         override.write_text(original + f"\n{mark}\n")
-        done = subprocess.run([sys.executable, "-m", "generator", "--project", str(tiny), "build",
+        done = subprocess.run([sys.executable, "-m", "cxsite", "--project", str(tiny), "build",
                                "--site-dir", str(tmp_path / "site")], capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         return (tmp_path / "site" / "engagements" / "tiny-2026" / "methodology" / "index.html").read_text()
@@ -77,7 +77,7 @@ def test_entries_unused_for_a_month_are_pruned_after_a_build(tiny, tmp_path, cli
     import os
     import time
 
-    from generator.cache import CACHE_DIR, KEEP_DAYS, PRUNED
+    from cxsite.cache import CACHE_DIR, KEEP_DAYS, PRUNED
 
     assert cli("--project", tiny, "build", "--site-dir", tmp_path / "site")[0] == 0
     cache = tiny / CACHE_DIR
@@ -101,11 +101,11 @@ def test_the_key_covers_all_code_that_reads_and_scores_an_engagement():
     import subprocess
     import sys
 
-    from generator.cache import _CODE
+    from cxsite.cache import _CODE
 
-    # A fresh interpreter: which generator modules loading and scoring pull in.
-    code = ("import sys, generator.load, generator.score, generator.comments, generator.responses, "
-            "generator.cache; print(' '.join(m for m in sys.modules if m.startswith('generator.')))")
+    # A fresh interpreter: which cxsite modules loading and scoring pull in.
+    code = ("import sys, cxsite.load, cxsite.score, cxsite.comments, cxsite.responses, "
+            "cxsite.cache; print(' '.join(m for m in sys.modules if m.startswith('cxsite.')))")
     used = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     # errors only words messages: no result depends on it.
     needed = {m.split(".", 1)[1] + ".py" for m in used} - {"errors.py"}

@@ -1,8 +1,8 @@
 import re
 import xml.etree.ElementTree as ET
 
-from generator import charts
-from generator.comments import redact
+from cxsite import charts
+from cxsite.comments import redact
 
 SVG = "{http://www.w3.org/2000/svg}"
 

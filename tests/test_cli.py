@@ -77,7 +77,7 @@ def test_python_dash_m_entry_point():
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "generator", "--help"], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "cxsite", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "validate" in done.stdout
 
 
@@ -99,8 +99,8 @@ def test_import_command_end_to_end(pulse, cli):
     """The survey-tool import through the CLI, then the counts on the methodology page."""
     from pathlib import Path
 
-    from generator.load import load_project
-    from generator.pages import build_pages
+    from cxsite.load import load_project
+    from cxsite.pages import build_pages
 
     export = Path(__file__).parent / "data" / "survey-exports" / "google-forms.csv"
     code, out, err = cli("--project", pulse, "import", export, "--engagement", "example-co-2026-oct")

@@ -15,7 +15,7 @@ import pytest
 from jinja2 import Environment, FileSystemLoader
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
-from generator.render import DEFAULT_TEMPLATES
+from cxsite.render import DEFAULT_TEMPLATES
 
 
 def plant_crafted_template_cache(folder: Path, marker: Path) -> int:
@@ -55,7 +55,7 @@ sys.addaudithook(_record_opens)
 
 
 def test_a_crafted_template_cache_in_the_project_is_never_read(tiny, tmp_path, cli):
-    from generator import render
+    from cxsite import render
 
     marker = tmp_path / "pwned"
     planted = tiny / ".cxsite-cache" / "templates"
@@ -113,7 +113,7 @@ def test_score_csv_has_no_live_formula(tiny, cli, hostile):
 
 
 def test_spreadsheet_cell_touches_only_strings():
-    from generator.cli import spreadsheet_cell
+    from cxsite.cli import spreadsheet_cell
 
     assert spreadsheet_cell("-3.5") == "'-3.5"  # text from the data, however it looks
     assert spreadsheet_cell(-3.5) == -3.5
@@ -168,14 +168,14 @@ HOSTILE_SVGS = {  # name: (content, line the problem is on, words of its message
 
 
 def test_a_plain_svg_logo_passes():
-    from generator.images import svg_problems
+    from cxsite.images import svg_problems
 
     assert svg_problems(CLEAN_SVG.encode()) == []
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_SVGS))
 def test_an_svg_that_can_run_code_or_fetch_is_refused_where_it_does(name):
-    from generator.images import svg_problems
+    from cxsite.images import svg_problems
 
     content, line, words = HOSTILE_SVGS[name]
     problems = svg_problems(content.encode())
@@ -203,7 +203,7 @@ RASTERS = {".png": b"\x89PNG\r\n\x1a\n" + b"\0" * 16, ".jpg": b"\xff\xd8\xff\xe0
 
 @pytest.mark.parametrize("suffix", sorted(RASTERS))
 def test_raster_logo_bytes_must_match_its_extension(suffix):
-    from generator.images import raster_problem
+    from cxsite.images import raster_problem
 
     assert raster_problem(RASTERS[suffix], "logo" + suffix) is None
     for other, data in RASTERS.items():

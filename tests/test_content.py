@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.errors import ErrorCollector
-from generator.load import load_project
-from generator.questionnaires import load_questionnaire
+from cxsite.errors import ErrorCollector
+from cxsite.load import load_project
+from cxsite.questionnaires import load_questionnaire
 
 REPO = Path(__file__).parent.parent
 FILES = sorted((REPO / "assessments").glob("*.yml"))

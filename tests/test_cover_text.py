@@ -10,8 +10,8 @@ import re
 import markdown
 import pytest
 
-from generator.load import load_project
-from generator.pages import build_pages
+from cxsite.load import load_project
+from cxsite.pages import build_pages
 from test_hostile_text import EXTENSIONS
 
 COVER = re.compile(r'<p class="cx-(?:cover|print-client|print-title|print-meta)">(.*?)</p>', re.S)

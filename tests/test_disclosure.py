@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generator import disclosure
-from generator.load import load_project
-from generator.model import OFFSET, Responses, Segment
-from generator.score import published_figures
+from cxsite import disclosure
+from cxsite.load import load_project
+from cxsite.model import OFFSET, Responses, Segment
+from cxsite.score import published_figures
 
 
 @pytest.fixture(scope="module")
@@ -214,7 +214,7 @@ def test_an_engagement_below_the_threshold_with_segments_builds(tmp_path):
     """Withheld results link to no page that is not made (groups, comments): the strict build passes."""
     from conftest import copy_project
 
-    from generator.build import build_site
+    from cxsite.build import build_site
 
     root = copy_project("tiny", tmp_path)
     eng = root / "engagements" / "tiny-2026" / "engagement.yml"

@@ -16,8 +16,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.load import load_project
-from generator.pages import build_pages
+from cxsite.load import load_project
+from cxsite.pages import build_pages
 
 REPO = Path(__file__).parent.parent
 def _site_extensions() -> list[str]:
@@ -207,7 +207,7 @@ def _no_markup_from_data(html: str, where: str) -> Page:
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    from generator.cli import main
+    from cxsite.cli import main
 
     root = write_hostile_site_project(tmp_path_factory.mktemp("hostile-site") / "p")
     site = root.parent / "site"

@@ -16,12 +16,12 @@ import pytest
 
 from conftest import assert_matches
 
-from generator.errors import InputError, InputErrors
-from generator.importers import import_export
-from generator.importers.detect import detect_tool
-from generator.importers.tables import read_table
-from generator.load import load_project
-from generator.score import score_engagement
+from cxsite.errors import InputError, InputErrors
+from cxsite.importers import import_export
+from cxsite.importers.detect import detect_tool
+from cxsite.importers.tables import read_table
+from cxsite.load import load_project
+from cxsite.score import score_engagement
 
 DATA = Path(__file__).parent / "data" / "survey-exports"
 EID = "example-co-2026-oct"
@@ -594,7 +594,7 @@ def test_nothing_left_after_the_rules_is_an_error(tmp_path):
 
 
 def test_unwritable_folder_is_a_message(tmp_path, monkeypatch):
-    from generator import outputs
+    from cxsite import outputs
 
     root = make_project(tmp_path)
     run(root, DATA / "typeform.csv")

@@ -8,17 +8,17 @@ import shutil
 import pytest
 
 from conftest import REPO
-from generator.errors import ErrorCollector
-from generator.load import load_project
-from generator.questionnaires import load_questionnaire
-from generator.pages import build_pages
-from generator.synth import Spec, generate
+from cxsite.errors import ErrorCollector
+from cxsite.load import load_project
+from cxsite.questionnaires import load_questionnaire
+from cxsite.pages import build_pages
+from cxsite.synth import Spec, generate
 
 pytestmark = pytest.mark.slow
 
 
 def independent_index(q, text: str) -> float:
-    """The index straight from the CSV text, written apart from generator.score."""
+    """The index straight from the CSV text, written apart from cxsite.score."""
     rows = list(csv.DictReader(io.StringIO(text)))
     labels = {na.casefold() for na in q.items[0].scale.not_applicable}
     total = weight = 0.0
@@ -142,7 +142,7 @@ def test_every_number_in_the_formats_is_bounded_in_the_json_schema(cli):
 
 
 def test_results_json_never_holds_nan():
-    from generator.cli import to_json
+    from cxsite.cli import to_json
 
     with pytest.raises(ValueError):
         to_json({"mean": float("nan")})

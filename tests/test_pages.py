@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import load_project
-from generator.pages import build_pages, highlights
-from generator.render import md_escape
+from cxsite.load import load_project
+from cxsite.pages import build_pages, highlights
+from cxsite.render import md_escape
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from generator.build import build_site
+from cxsite.build import build_site
 
 pytestmark = pytest.mark.slow
 

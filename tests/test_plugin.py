@@ -58,7 +58,7 @@ def test_client_option_limits_the_pages(tiny):
 def test_serve_selection_limits_the_pages(tmp_path, monkeypatch):
     from conftest import copy_project
 
-    from generator.mkdocs_plugin import CxsitePlugin
+    from cxsite.mkdocs_plugin import CxsitePlugin
 
     root = copy_project("twoclients", tmp_path)
     monkeypatch.setattr(CxsitePlugin, "selection", {"client": "Zebracorn Holdings", "engagements": None})

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import InputError
-from generator.portfolio import parse_shard, pick_shard
-from generator.progress import Progress
+from cxsite.errors import InputError
+from cxsite.portfolio import parse_shard, pick_shard
+from cxsite.progress import Progress
 
 
 def test_all_clients_one_site_each(tmp_path, cli):
@@ -49,8 +49,8 @@ def test_only_clients_whose_inputs_changed_are_rebuilt(tmp_path, cli):
 def test_each_client_reads_only_its_own_engagements(tmp_path, monkeypatch):
     from conftest import copy_project
 
-    import generator.load as load
-    from generator.portfolio import build_all_clients
+    import cxsite.load as load
+    from cxsite.portfolio import build_all_clients
 
     root = copy_project("twoclients", tmp_path)
     read = []
@@ -110,10 +110,10 @@ def test_validate_and_score_import_no_mkdocs_or_charts(tiny):
     import subprocess
     import sys
 
-    code = ("import sys; from generator.cli import main; main(['--project', sys.argv[1], 'validate']); "
+    code = ("import sys; from cxsite.cli import main; main(['--project', sys.argv[1], 'validate']); "
             "main(['--project', sys.argv[1], 'score', 'tiny-2026', '-o', sys.argv[2]]); "
             "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material', 'matplotlib') "
-            "or m in ('generator.charts', 'generator.pages', 'jinja2')); print(bad)")
+            "or m in ('cxsite.charts', 'cxsite.pages', 'jinja2')); print(bad)")
     done = subprocess.run([sys.executable, "-c", code, str(tiny), str(tiny / "out.json")],
                           capture_output=True, text=True)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
@@ -146,7 +146,7 @@ def test_portfolio_lists_the_cache_once_to_prune_it(tmp_path, cli, monkeypatch):
 
     from conftest import copy_project
 
-    from generator.cache import CACHE_DIR, KEEP_DAYS, Cache
+    from cxsite.cache import CACHE_DIR, KEEP_DAYS, Cache
 
     root = copy_project("twoclients", tmp_path)
     stale = root / CACHE_DIR / "00" / ("0" * 64 + ".json")

@@ -11,10 +11,10 @@ import io
 import numpy as np
 import pytest
 
-from generator.errors import InputErrors
-from generator.load import load_project
-from generator.model import BLANK, NA, NA_CODE, OFFSET
-from generator.responses import parse_answer
+from cxsite.errors import InputErrors
+from cxsite.load import load_project
+from cxsite.model import BLANK, NA, NA_CODE, OFFSET
+from cxsite.responses import parse_answer
 
 EID = "tiny-2026"
 
@@ -169,8 +169,8 @@ def test_a_utf8_bom_and_non_ascii_text_are_fine(tiny, cli):
 
 
 def test_utf8_check_locates_the_byte_wherever_the_chunks_split():
-    from generator.errors import InputError
-    from generator.yamlsafe import check_utf8
+    from cxsite.errors import InputError
+    from cxsite.yamlsafe import check_utf8
 
     good = "a,b\nqé—x,1\n".encode()
     bad = good + "zé,".encode() + b"\xe9\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_project
-from generator.build import build_site
+from cxsite.build import build_site
 
 ZEBRA_ONLY = ["Zebracorn", "Quasar listening", "Xylophone", "Narwhal desk", "Okapi desk", "Flamingo parade",
               "Vexillology", "zq-00", "Marmalade", "Pangolin band", "Axolotl band", "Quokka dimension",
@@ -85,7 +85,7 @@ def test_killed_build_leaves_the_previous_site(tmp_path):
     out = tmp_path / "site"
     build_site(root, out)
     before = _hashes(out)
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "--project", str(root), "build",
+    proc = subprocess.Popen([sys.executable, "-m", "cxsite", "--project", str(root), "build",
                              "--site-dir", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not list(tmp_path.glob(".site.building-*")) and time.monotonic() < deadline:

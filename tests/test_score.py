@@ -11,9 +11,9 @@ import pytest
 
 from conftest import assert_matches
 
-from generator.load import load_project
-from generator.model import Responses, Segment
-from generator.score import (
+from cxsite.load import load_project
+from cxsite.model import Responses, Segment
+from cxsite.score import (
     cronbach_alpha, reflect, published_figures, respondent_dimension_means, score_dimensions, score_engagement, usable_rows,
 )
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from generator.build import build_site
+from cxsite.build import build_site
 
 
 def test_cxsite_build_strict(tiny, cli, tmp_path):
@@ -92,18 +92,18 @@ def test_hostile_text_reaches_html_inert(tiny, tmp_path):
 
 def test_build_reads_the_project_once(tiny, tmp_path, monkeypatch):
     """cxsite build validates the project and hands it to the plugin, which does not read it again."""
-    import generator.build
-    import generator.mkdocs_plugin
+    import cxsite.build
+    import cxsite.mkdocs_plugin
 
     calls = []
-    real = generator.build.load_project
+    real = cxsite.build.load_project
 
     def counting(*args, **kwargs):
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(generator.build, "load_project", counting)
-    monkeypatch.setattr(generator.mkdocs_plugin, "load_project", counting)
+    monkeypatch.setattr(cxsite.build, "load_project", counting)
+    monkeypatch.setattr(cxsite.mkdocs_plugin, "load_project", counting)
     build_site(tiny, tmp_path / "site")
     assert len(calls) == 1
     assert (tmp_path / "site" / "engagements/tiny-2026/index.html").is_file()
@@ -111,7 +111,7 @@ def test_build_reads_the_project_once(tiny, tmp_path, monkeypatch):
 
 def test_theme_templates_compiled_once_yet_edits_show(tiny, tmp_path, cli):
     """Builds in one process share compiled templates; an edited template is compiled again."""
-    from generator.mkdocs_plugin import COMPILED
+    from cxsite.mkdocs_plugin import COMPILED
 
     overrides = tiny / "overrides"
     overrides.mkdir()

@@ -1,7 +1,7 @@
 """``cxsite import``: a survey-tool export in, an engagement's responses out.
 
 One pure function, :func:`import_export`, for the CLI to wrap. It reads the
-export (any of the tools in :data:`~generator.importers.detect.TOOLS`, or
+export (any of the tools in :data:`~cxsite.importers.detect.TOOLS`, or
 assessor ratings in YAML), maps its columns onto the engagement's
 questionnaire, checks every value against its scale, applies the engagement's
 quality rules and writes ``responses.csv``, ``import-report.md`` and

@@ -31,7 +31,7 @@ _REPORT_ESCAPES = {"\\": "\\\\", "|": "\\|", "`": "\\`", "*": "\\*", "[": "\\[",
 def md_escape(text: object) -> str:
     """Export text on one line of the report, unable to break a table or open a tag or link.
 
-    Lighter than :func:`generator.render.md_escape` so the report stays
+    Lighter than :func:`cxsite.render.md_escape` so the report stays
     readable as plain text in a review.
     """
     return "".join(_REPORT_ESCAPES.get(ch, ch) for ch in " ".join(str(text).split()))
@@ -145,6 +145,6 @@ def write_atomically(files: dict[Path, str | bytes], check: Callable[[dict[Path,
 
     Nothing is renamed unless every file was written and the check passed; a
     rename that fails part way puts the renamed files back
-    (:func:`generator.outputs.write_files`).
+    (:func:`cxsite.outputs.write_files`).
     """
     write_files(files, check)

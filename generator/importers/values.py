@@ -1,6 +1,6 @@
 """Answers and times as survey tools write them, turned into the project's values.
 
-Answers follow :func:`generator.responses.parse_answer` exactly (a point as a
+Answers follow :func:`cxsite.responses.parse_answer` exactly (a point as a
 number, its label in any case, a not-applicable label, or blank). Two spellings
 tools add are accepted because they cannot be misread: typographic quotes and
 odd spacing (``Don’t know``), and a point written with its label
