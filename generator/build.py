@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import InputError, InputErrors
+from .errors import InputError, InputErrors, Location
 from .load import load_project
 from .outputs import (
     MARKER, SITE, check_replaceable, os_problem, protected_paths, refuse_project_data, write_marker,
@@ -37,20 +37,49 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
                progress: bool = False) -> None:
     """Validate the project, then build it with MkDocs into ``site_dir`` (and print PDFs).
 
+    ``client``, ``engagements``, ``pdf`` and ``offline`` are the plugin's
+    options: given here, they override the same options in ``mkdocs.yml``;
+    left out, the user's stay (see :func:`merged_plugins`).
     ``folders``: only these engagement folders (see :func:`load_project`).
     ``progress``: a bar over the pages MkDocs renders, on a terminal, for
     builds of more than a few engagements.
     """
-    # Fail on bad input before MkDocs starts, with the project's own messages.
+    from .buildcontext import build_context
     from .cache import CACHE_DIR, Cache
 
     config_file = config_file or root / "mkdocs.yml"
     shown = str(site_dir)
     site_dir = check_site_dir(root, site_dir, config_file, folders)
-    project = load_project(root, only=engagements, client=client, cache=Cache(root / CACHE_DIR),
-                           folders=folders)
+    plugins, options = merged_plugins(config_file, {"client": client, "engagements": engagements,
+                                                    "pdf": pdf, "offline": offline})
+    # Fail on bad input before MkDocs starts, with the project's own messages.
+    project = load_project(root, only=options.get("engagements") or None, client=options.get("client"),
+                           cache=Cache(root / CACHE_DIR), folders=folders)
+    bar = None
+    if progress:
+        from .progress import A_FEW, Progress
 
+        bar = Progress(0, "rendering pages", show=len(project.engagements) > A_FEW)
+    with build_context(root, project=project, progress=bar) as context:
+        staging = _mkdocs_build(config_file, site_dir, shown, strict, plugins, context)
+    if options.get("pdf"):
+        from .pdf import print_pdfs
+
+        try:
+            print_pdfs(staging, [(e.id, f"{e.client} · {e.title} · {e.wave}")
+                                 for e in sorted(project.engagements.values(), key=lambda e: e.id)])
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    _swap_in(staging, site_dir, shown)
+    Cache(root / CACHE_DIR).prune()
+
+
+def _mkdocs_build(config_file: Path, site_dir: Path, shown: str, strict: bool, plugins: list | None,
+                  context) -> Path:
+    """Run MkDocs into a fresh staging folder beside ``site_dir``; returns that folder."""
     from mkdocs.commands.build import build
+    from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
     if not config_file.is_file():
@@ -60,17 +89,7 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
     log = logging.getLogger("mkdocs")
     log.addHandler(handler)
     try:
-        cfg = _mkdocs_config(config_file, staging, strict, offline)
-        plugin = cfg.plugins.get("cxsite")
-        if plugin is not None:
-            plugin.config.client = client
-            plugin.config.engagements = list(engagements or [])
-            plugin.config.pdf = pdf
-            plugin.preloaded = project  # validated above: the plugin need not read it again
-            if progress:
-                from .progress import A_FEW, Progress
-
-                plugin.progress = Progress(0, "rendering pages", show=len(project.engagements) > A_FEW)
+        cfg = load_config(str(config_file), site_dir=str(staging), strict=strict, plugins=plugins)
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(cfg)
@@ -78,6 +97,8 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
             cfg.plugins.on_shutdown()
     except (Abort, ConfigurationError, PluginError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if context.failure is not None:
+            raise context.failure from None  # the plugin's own located messages
         detail = "\n".join(handler.messages[-10:])
         raise InputError(str(config_file), f"MkDocs build failed: {exc}"
                                            + (f"\n{detail}" if detail else "")) from None
@@ -91,31 +112,69 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
         raise
     finally:
         log.removeHandler(handler)
-    if pdf:
-        from .pdf import print_pdfs
-
-        try:
-            print_pdfs(staging, [(e.id, f"{e.client} · {e.title} · {e.wave}")
-                                 for e in sorted(project.engagements.values(), key=lambda e: e.id)])
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-    _swap_in(staging, site_dir, shown)
-    Cache(root / CACHE_DIR).prune()
+    return staging
 
 
-def _mkdocs_config(config_file: Path, staging: Path, strict: bool, offline: bool):
-    """MkDocs' configuration, writing into ``staging``; ``offline``: a site for file://."""
-    from mkdocs.config import load_config
+def merged_plugins(config_file: Path, given: dict) -> tuple[list | None, dict]:
+    """The user's ``plugins:`` of ``config_file``, with the options ``given`` set on cxsite's.
 
-    overrides = {"use_directory_urls": False} if offline else {}
-    if offline:
-        # Material's offline plugin reads this through !ENV in mkdocs.yml.
-        os.environ["CXSITE_OFFLINE"] = "true"
+    Only the options given (not None, not False, not empty) replace the
+    user's; every other option the user wrote stays, so ``templates_dir`` in
+    mkdocs.yml survives ``cxsite build --client X``. A project whose
+    mkdocs.yml does not list the plugin gets it. The list goes to MkDocs as
+    the ``plugins`` setting, which replaces the file's, so nothing else is lost.
+
+    Returns
+    -------
+    plugins : list or None
+        For ``load_config(plugins=...)``; None without a readable config file (MkDocs says why).
+    options : dict
+        cxsite's options as the build will see them: the user's, overridden by ``given``.
+    """
+    given = {k: v for k, v in given.items() if v not in (None, False, [], ())}
+    if isinstance(given.get("engagements"), (list, tuple)):
+        given["engagements"] = list(given["engagements"])
+    raw = _read_config(config_file)
+    if raw is None:
+        return None, given
+    entries = raw.get("plugins", ["search"])  # MkDocs' own default
+    if isinstance(entries, dict):
+        entries = [{name: opts} for name, opts in entries.items()]
+    if not isinstance(entries, list):
+        return None, given  # not MkDocs' shape: load_config reports it
+    plugins, options = [], None
+    for entry in entries:
+        # An entry is a name, or a one-key mapping of a name to its options.
+        if entry == "cxsite" and options is None:
+            options = dict(given)
+            entry = {"cxsite": options}
+        elif isinstance(entry, dict) and list(entry) == ["cxsite"] and options is None:
+            theirs = entry["cxsite"] if isinstance(entry["cxsite"], dict) else {}
+            options = {**theirs, **given}
+            entry = {"cxsite": options}
+        plugins.append(entry)
+    if options is None:
+        options = dict(given)
+        plugins.append({"cxsite": options})
+    return plugins, dict(options)
+
+
+def _read_config(config_file: Path) -> dict | None:
+    """``config_file`` read as MkDocs reads it (``!ENV``, ``!relative``, ``INHERIT``), or None."""
+    import yaml
+    from mkdocs.utils import yaml_load
+
     try:
-        return load_config(str(config_file), site_dir=str(staging), strict=strict, **overrides)
-    finally:
-        os.environ.pop("CXSITE_OFFLINE", None)
+        with open(config_file, "rb") as f:
+            raw = yaml_load(f)
+    except OSError:
+        return None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = Location(str(config_file), mark.line + 1, mark.column + 1) if mark else Location(str(config_file))
+        raise InputError(where, f"is not valid YAML ({getattr(exc, 'problem', None) or exc}); "
+                                "correct mkdocs.yml") from None
+    return raw if isinstance(raw, dict) else None
 
 
 def check_site_dir(root: Path, site_dir: Path, config_file: Path | None = None,

@@ -195,11 +195,13 @@ def cmd_build(args) -> int:
 def cmd_serve(args) -> int:
     from mkdocs.commands.serve import serve
 
-    from .mkdocs_plugin import CxsitePlugin
+    from .build import merged_plugins
 
     root = _project_root(args)
-    # A preview of one client (or engagement) renders only its pages on every reload.
-    CxsitePlugin.selection = {"client": args.client, "engagements": args.engagement}
+    config_file = root / "mkdocs.yml"
+    # A preview of one client (or engagement) renders only its pages on every
+    # reload: the plugin's options, merged with mkdocs.yml's as for cxsite build.
+    plugins, _ = merged_plugins(config_file, {"client": args.client, "engagements": args.engagement})
     # MkDocs' own command line sets up its log; called as a library it prints
     # nothing below a warning, so the address, each rebuild and its time would
     # go unseen.
@@ -210,8 +212,8 @@ def cmd_serve(args) -> int:
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     try:
-        serve(str(root / "mkdocs.yml"), open_in_browser=False, livereload=True,
-              dev_addr=args.dev_addr)
+        serve(str(config_file), open_in_browser=False, livereload=True, dev_addr=args.dev_addr,
+              plugins=plugins)
     finally:
         log.removeHandler(handler)
         log.setLevel(level)

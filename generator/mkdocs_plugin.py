@@ -3,10 +3,16 @@
 All the work happens in the core (:func:`cxsite.load.load_project`,
 :func:`cxsite.pages.build_pages`); this only hands the pages to MkDocs as
 ``File.generated`` and tells ``mkdocs serve`` which folders to watch.
+
+It is steered by its options (``client``, ``engagements``, ``pdf``,
+``offline``, ...), which ``cxsite build`` and ``cxsite serve`` merge with
+those the user wrote in ``mkdocs.yml``, and by the scoped
+:mod:`cxsite.buildcontext` for the objects that are not configuration.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from jinja2 import BytecodeCache
@@ -15,18 +21,23 @@ from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from . import buildcontext
 from .cache import CACHE_DIR, Cache
 from .errors import InputError, InputErrors
 from .load import load_project
 from .pages import build_pages
 from .render import DEFAULT_TEMPLATES
+from .resources import missing_packaged
+
+log = logging.getLogger("mkdocs.plugins.cxsite")
 
 CSS = "assets/cxsite.css"
 JS = "assets/cxsite.js"
 SHIM = "assets/iframe-worker-shim.js"
+ASSETS = "assets"
 
 
 class CxsiteConfig(Config):
@@ -35,6 +46,7 @@ class CxsiteConfig(Config):
     client = c.Optional(c.Type(str))  # build only this client's engagements
     engagements = c.ListOfItems(c.Type(str), default=[])  # or only these (ids)
     pdf = c.Type(bool, default=False)  # link each overview to its PDF (cxsite build --pdf makes them)
+    offline = c.Type(bool, default=False)  # a site for file:// (cxsite build --zip), as Material's offline plugin
 
 
 class _CompiledTemplates(BytecodeCache):
@@ -74,41 +86,77 @@ def striptags_escaped(value) -> Markup:
 
 
 class CxsitePlugin(BasePlugin[CxsiteConfig]):
-    # Set by cxsite build, which has loaded and validated the project already;
-    # under plain mkdocs build or serve the plugin loads it itself.
-    preloaded = None
-    # Set by cxsite serve --client/--engagement, in the same process: mkdocs
-    # serve takes no plugin options from its caller.
-    selection: dict | None = None
-    # Set by cxsite build: a progress bar stepped once per rendered page.
-    progress = None
-
     def on_config(self, config):
-        if self.selection:
-            self.config.client = self.selection.get("client") or self.config.client
-            self.config.engagements = list(self.selection.get("engagements") or self.config.engagements)
         root = Path(self.config.project_dir or Path(config.config_file_path).parent)
         self.root = root.resolve()
+        # cxsite build's loaded project and progress bar, if this build is one of its own.
+        self.context = buildcontext.current(self.root)
         self.templates = Path(self.config.templates_dir or self.root / "site_templates")
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         if JS not in [str(s) for s in config.extra_javascript]:
             config.extra_javascript.append(JS)
-        offline = config.plugins.get("material/offline") or config.plugins.get("offline")
-        self.offline = bool(offline is not None and offline.config.enabled)
-        if self.offline:
-            # Material's offline plugin would load this shim from a CDN unless a
-            # polyfill named iframe-worker is already listed: ship our copy instead.
-            config.extra["polyfills"] = [*config.extra.get("polyfills", []), SHIM]
+        self.offline = self._set_up_offline(config)
         return config
 
+    def _set_up_offline(self, config) -> bool:
+        """Whether the site is for file://: our ``offline`` option, or Material's plugin enabled.
+
+        With our option and no enabled Material offline plugin in mkdocs.yml,
+        this plugin runs one of its own, so ``cxsite build --zip`` needs
+        nothing in the user's mkdocs.yml.
+        """
+        theirs = config.plugins.get("material/offline") or config.plugins.get("offline")
+        enabled = theirs is not None and theirs.config.enabled
+        self._offline_plugin = None
+        if not (enabled or self.config.offline):
+            return False
+        # Material's offline plugin would load this shim from a CDN unless a
+        # polyfill named iframe-worker is already listed: ship our copy instead
+        # (and drop the CDN's, should an offline plugin listed before us have added it).
+        polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
+        config.extra["polyfills"] = [*polyfills, SHIM]
+        if not enabled:
+            from material.plugins.offline.plugin import OfflinePlugin
+
+            self._offline_plugin = OfflinePlugin()
+            self._offline_plugin.load_config({"enabled": True})
+            self._offline_plugin.on_config(config)  # no directory URLs, so links work from disk
+            log.debug("offline: a site for file://, through Material's offline plugin")
+        return True
+
+    def _asset(self, name: str) -> Path:
+        """The project's ``site_templates/NAME`` if it has one, else the packaged file."""
+        own = self.templates / name
+        if own.is_file():
+            return own
+        packaged = DEFAULT_TEMPLATES / name
+        if not packaged.is_file():
+            raise PluginError(missing_packaged(packaged))
+        return packaged
+
+    def _asset_names(self) -> list[str]:
+        """The site's assets: the packaged ones, and any other file of the project's ``assets/``.
+
+        A project's file of the same name shadows the packaged one, like a
+        theme's ``custom_dir``.
+        """
+        names = {CSS, JS} | ({SHIM} if self.offline else set())
+        own = self.templates / ASSETS
+        if own.is_dir() and self.templates.resolve() != DEFAULT_TEMPLATES:
+            names |= {p.relative_to(self.templates).as_posix() for p in own.rglob("*") if p.is_file()}
+        return sorted(names)
+
     def on_files(self, files: Files, config) -> Files:
+        context = self.context
         try:
             cache = Cache(self.root / CACHE_DIR)
-            project = self.preloaded or load_project(
+            project = context.project if context is not None and context.project is not None else load_project(
                 self.root, only=self.config.engagements or None, client=self.config.client, cache=cache)
             site = build_pages(project, self.templates, pdf=self.config.pdf, cache=cache)
         except (InputError, InputErrors) as exc:
+            if context is not None:
+                context.failure = exc  # MkDocs keeps only "Aborted": the caller reports this one
             raise PluginError(f"cxsite: the project has errors:\n{exc}") from None
         hand_written = sorted(f.src_uri for f in files.documentation_pages())
         for path, content in site.pages.items():
@@ -117,16 +165,16 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
             files.append(File.generated(config, path, content=content))
         for path, source in site.assets.items():
             files.append(File.generated(config, path, abs_src_path=str(source)))
-        css = (self.templates / CSS) if (self.templates / CSS).is_file() else DEFAULT_TEMPLATES / CSS
-        files.append(File.generated(config, CSS, abs_src_path=str(css)))
-        files.append(File.generated(config, JS, abs_src_path=str(DEFAULT_TEMPLATES / JS)))
-        if self.offline:
-            files.append(File.generated(config, SHIM, abs_src_path=str(DEFAULT_TEMPLATES / SHIM)))
+        for name in self._asset_names():
+            if files.get_file_from_path(name):
+                raise PluginError(f"cxsite: docs/{name} clashes with cxsite's {name}; rename it, or move "
+                                  f"it to {self.templates.name}/{name} to replace cxsite's")
+            files.append(File.generated(config, name, abs_src_path=str(self._asset(name))))
         if config.nav is None:
             # The report pages only exist from here on, so the navigation is ours to give.
             config.nav = site.nav + hand_written
-        if self.progress is not None:
-            self.progress.restart(len(files.documentation_pages()))
+        if context is not None and context.progress is not None:
+            context.progress.restart(len(files.documentation_pages()))
         return files
 
     def on_env(self, env, config, files):
@@ -143,12 +191,17 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
         return html
 
     def on_post_page(self, output: str, page, config) -> str:
-        if self.progress is not None:
-            self.progress.step(page.file.src_uri)
+        if self.context is not None and self.context.progress is not None:
+            self.context.progress.step(page.file.src_uri)
         # Material's search dialog has no accessible name (axe: aria-dialog-name).
         return output.replace('<div class="md-search" data-md-component="search" role="dialog">',
                               '<div class="md-search" data-md-component="search" role="dialog" '
                               'aria-label="Search">', 1)
+
+    @event_priority(-100)  # after the search plugin has written its index, as Material's own
+    def on_post_build(self, *, config) -> None:
+        if self._offline_plugin is not None:
+            self._offline_plugin.on_post_build(config=config)  # the search index, inlined for file://
 
     def on_serve(self, server, config, builder):
         for folder in ("assessments", "engagements"):

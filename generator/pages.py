@@ -18,7 +18,8 @@ from .cache import Cache
 from .comments import visible_comments
 from .load import Project
 from .model import Engagement, Questionnaire
-from .render import htmlattr, make_environment, render
+from .errors import InputErrors
+from .render import check_templates, htmlattr, make_environment, render
 from .score import score_engagement
 
 
@@ -147,11 +148,17 @@ def brand_style(e: Engagement) -> Markup | None:
                   f'--md-primary-bg-color: {text}; --md-primary-bg-color--light: {text}b3; }}</style>')
 
 
-def _for_print(page: str) -> str:
-    """A page as a section of the print version: no navigation links, no repeated subtitle."""
-    keep = [line for line in page.splitlines()
-            if not line.startswith(("[Back to the overview]", '<p class="cx-cover">'))]
-    return "\n".join(keep)
+def _print_page(env, ctx: dict, parts: list[tuple[str, dict]]) -> str:
+    """The full report on one page, for print and PDF: the same sections, in reading order.
+
+    Each section is its page's template rendered again with ``for_print``
+    true, so the templates themselves leave out what a printed section does
+    not need (the navigation links, the repeated subtitle): no Python here
+    knows a template's wording.
+    """
+    printed = dict(ctx, for_print=True)
+    sections = [Markup(render(env, template, **extra, **printed)) for template, extra in parts]
+    return render(env, "print.md.j2", sections=sections, **ctx)
 
 
 def _import_quality(e: Engagement) -> dict | None:
@@ -190,6 +197,9 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
                 cache: "Cache | None" = None) -> Site:
     """Render every page of the site for the engagements loaded in ``project``."""
     env = make_environment(templates)
+    problems = check_templates(env)
+    if problems:
+        raise InputErrors(problems)
     site = Site()
     generated = clock.now().date()
     engagements = sorted(project.engagements.values(), key=lambda e: (e.client, e.date, e.id))
@@ -209,7 +219,8 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
     for q in questionnaires:
         by_id[q.id] = q
 
-    common = {"generated": generated, "pdf": pdf}
+    # for_print: a page's template rendered as a section of the print page (see _print_page).
+    common = {"generated": generated, "pdf": pdf, "for_print": False}
     cards = [{"e": e, "r": site.results[e.id], "q": e.questionnaire} for e in engagements]
     site.pages["index.md"] = render(env, "home.md.j2", cards=cards, clients=sorted({e.client for e in engagements}),
                                     questionnaires=list(by_id.values()), **common)
@@ -233,34 +244,30 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
                    reversed={i.id for i in q.items if i.reverse},
                    logo=f"logo{e.logo.suffix.lower()}" if e.logo else None,
                    charts=None if r["withheld"] else engagement_charts(e, r, t), **common)
-        site.pages[f"{base}/index.md"] = render(env, "overview.md.j2", h=None if r["withheld"] else highlights(r),
-                                                **ctx)
-        site.pages[f"{base}/methodology.md"] = render(env, "methodology.md.j2",
-                                                      imported=bundles[e.id].get("import_quality"), **ctx)
+        parts: list[tuple[str, dict]] = []  # this engagement's (template, own context), in reading order
+
+        def page(path: str, template: str, **extra) -> None:
+            site.pages[path] = render(env, template, **extra, **ctx)
+            parts.append((template, extra))
+
+        page(f"{base}/index.md", "overview.md.j2", h=None if r["withheld"] else highlights(r))
         entry = [{"Overview": f"{base}/index.md"}]
         if not r["withheld"]:
             dim_nav = []
             for d in r["dimensions"]:
                 path = f"{base}/dimensions/{d['id']}.md"
-                site.pages[path] = render(env, "dimension.md.j2", d=d, dm=ctx["dims"][d["id"]],
-                                          notes=bundles[e.id]["notes"], **ctx)
+                page(path, "dimension.md.j2", d=d, dm=ctx["dims"][d["id"]], notes=bundles[e.id]["notes"])
                 dim_nav.append({nav_title(d["title"]): path})
             entry.append({"Dimensions": dim_nav})
             if e.segments:
-                site.pages[f"{base}/segments.md"] = render(env, "segments.md.j2", **ctx)
+                page(f"{base}/segments.md", "segments.md.j2")
                 entry.append({"Groups": f"{base}/segments.md"})
             if q.open_questions:
-                site.pages[f"{base}/comments.md"] = render(
-                    env, "comments.md.j2", comments=bundles[e.id]["comments"], **ctx)
+                page(f"{base}/comments.md", "comments.md.j2", comments=bundles[e.id]["comments"])
                 entry.append({"Comments": f"{base}/comments.md"})
+        page(f"{base}/methodology.md", "methodology.md.j2", imported=bundles[e.id].get("import_quality"))
         entry.append({"Methodology": f"{base}/methodology.md"})
-        # The full report on one page, for print and PDF: the same sections, in reading order.
-        sections = [site.pages[p] for p in [f"{base}/index.md"]
-                    + [f"{base}/dimensions/{d['id']}.md" for d in r["dimensions"]]
-                    + [f"{base}/segments.md", f"{base}/comments.md", f"{base}/methodology.md"]
-                    if p in site.pages]
-        site.pages[f"{base}/print.md"] = render(env, "print.md.j2", sections=[
-            Markup(_for_print(text)) for text in sections], **ctx)
+        site.pages[f"{base}/print.md"] = _print_page(env, ctx, parts)
         entry.append({"Full report (print)": f"{base}/print.md"})
         client_nav.setdefault(e.client, []).append({nav_title(f"{e.title} ({e.wave})"): entry})
 

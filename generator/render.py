@@ -15,12 +15,21 @@ import re
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import (
+    ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
+    TemplateNotFound, TemplateSyntaxError, nodes,
+)
+from jinja2.runtime import BlockReference, Context
 from markupsafe import Markup
 
-from .resources import package_folder
+from .errors import InputError, Location
+from .resources import missing_packaged, package_folder
 
 DEFAULT_TEMPLATES = package_folder("site_templates")
+# A project template names the packaged one it builds on as "default:NAME",
+# like Material's custom_dir: the project's file shadows the packaged file,
+# which stays reachable under this prefix.
+DEFAULT_PREFIX = "default"
 
 # Characters Python-Markdown honours a backslash escape for.
 _BACKSLASH = set("\\`*_{}[]()#+!|")
@@ -124,8 +133,30 @@ def htmltext(value: Any) -> Markup:
     return Markup(html.escape(" ".join(str(value).split()), quote=True))
 
 
+class _Block(BlockReference):
+    """A ``{{ super() }}`` whose text is Markup: it is template output, escaped already.
+
+    Without autoescape Jinja returns it as a plain string, which the data
+    escaper (``finalize``) would then flatten ("\\#\\# Summary" on one line).
+    """
+
+    def __call__(self) -> Markup:
+        return Markup(super().__call__())
+
+
+class _Context(Context):
+    def super(self, name: str, current):
+        found = super().super(name, current)
+        return _Block(name, self, found._stack, found._depth) if isinstance(found, BlockReference) else found
+
+
 def make_environment(project_templates: Path | None = None) -> Environment:
-    """The Jinja2 environment; a project's own ``site_templates/`` overrides the defaults.
+    """The Jinja2 environment; a project's own ``site_templates/`` shadows the defaults.
+
+    A template is looked up in the project's folder first, then among the
+    packaged templates; ``default:NAME`` is always the packaged ``NAME``, so a
+    project's ``overview.md.j2`` can ``{% extends "default:overview.md.j2" %}``
+    and override one ``{% block %}``.
 
     Compiled templates live only in this process's memory (see
     :func:`_environment`), never in a file: Jinja's bytecode cache loads
@@ -133,23 +164,28 @@ def make_environment(project_templates: Path | None = None) -> Environment:
     project folder (which is handed from consultant to consultant) would run
     whatever code a crafted entry holds.
     """
-    paths = []
+    project = None
     if project_templates and project_templates.is_dir() and project_templates.resolve() != DEFAULT_TEMPLATES:
-        paths.append(str(project_templates))
-    paths.append(str(DEFAULT_TEMPLATES))
-    return _environment(tuple(paths))
+        project = str(project_templates)
+    return _environment(project, str(DEFAULT_TEMPLATES))
 
 
 @functools.lru_cache(maxsize=8)
-def _environment(paths: tuple[str, ...]) -> Environment:
+def _environment(project: str | None, default: str) -> Environment:
     # One environment per process and template folders: compiling the
     # templates costs about a fifth of a second, paid once per process rather
     # than for every client a portfolio worker builds. A new process compiles
     # them again; that is all an on-disk cache saved, and it is not worth
     # executing bytes read from disk. Jinja still reloads a template whose
     # file changed (auto_reload), so a live preview sees edits.
+    packaged = FileSystemLoader(default)
+    # The prefix comes first, so no project file can take the name "default:X".
+    loaders = [PrefixLoader({DEFAULT_PREFIX: packaged}, delimiter=":")]
+    if project:
+        loaders.append(FileSystemLoader(project))
+    loaders.append(packaged)
     env = Environment(
-        loader=FileSystemLoader(list(paths)),
+        loader=ChoiceLoader(loaders),
         finalize=_finalize,
         autoescape=False,
         undefined=StrictUndefined,
@@ -160,10 +196,119 @@ def _environment(paths: tuple[str, ...]) -> Environment:
     env.filters.update(pct=pct, score=score, num=num, plus=plus, signed=signed, code=code, htmlattr=htmlattr,
                        htmltext=htmltext)
     env.globals["safe"] = Markup
+    env.context_class = _Context
     return env
 
 
 def render(env: Environment, template: str, **context: Any) -> str:
-    text = env.get_template(template).render(**context)
+    """Render ``template`` with ``context``; a template's mistake becomes a located :class:`InputError`."""
+    try:
+        text = env.get_template(template).render(**context)
+    except TemplateError as exc:
+        raise template_problem(env, exc, template) from None
     # Templates are written for readability; collapse the blank runs they leave.
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _folders(env: Environment) -> tuple[Path | None, Path]:
+    """The project's template folder (or None) and the packaged one, as ``env`` searches them."""
+    searched = [Path(loader.searchpath[0]) for loader in env.loader.loaders[1:]]
+    return (searched[0] if len(searched) > 1 else None), searched[-1]
+
+
+def _shown(filename: str, env: Environment) -> str:
+    """A template file as messages name it: ``site_templates/x.md.j2``, or ``default:x.md.j2``."""
+    project, default = _folders(env)
+    path = Path(filename)
+    if project is not None and path.is_relative_to(project):
+        return str(path.relative_to(project.parent))
+    if path.is_relative_to(default):
+        return f"{DEFAULT_PREFIX}:{path.relative_to(default).as_posix()}"
+    return filename
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The innermost template file and line of ``exc``'s traceback.
+
+    Jinja rewrites a rendering error's traceback so that its frames name the
+    template file and line; that is where the message points.
+    """
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith(".j2"):
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def packaged_names() -> list[str]:
+    """The packaged page templates, as ``default:`` takes them."""
+    return sorted(p.name for p in DEFAULT_TEMPLATES.glob("*.j2"))
+
+
+def _not_found(name: str) -> str:
+    if name.startswith(DEFAULT_PREFIX + ":"):
+        return (f"there is no packaged template '{name.split(':', 1)[1]}' to build on; after "
+                f"'{DEFAULT_PREFIX}:' name one of {', '.join(packaged_names())}")
+    return (f"template '{name}' not found in the project's site_templates/ nor among the packaged "
+            f"templates; correct the name, or add the file to site_templates/")
+
+
+def template_problem(env: Environment, exc: TemplateError, template: str) -> InputError:
+    """What went wrong in a template, at its file and line, and what to do."""
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return InputError(Location(_shown(exc.filename, env), exc.lineno or 0),
+                          f"{exc.message}; correct the template (Jinja2 syntax)")
+    frame = _template_frame(exc)
+    if isinstance(exc, TemplateNotFound):
+        if frame is None:
+            # The page template itself is missing: nobody shadowed it, so the
+            # packaged copy is gone.
+            return InputError(str(DEFAULT_TEMPLATES / template), missing_packaged(DEFAULT_TEMPLATES / template))
+        return InputError(Location(_shown(frame[0], env), frame[1]), _not_found(exc.name))
+    where = Location(_shown(frame[0], env), frame[1]) if frame else Location(template)
+    return InputError(where, f"{exc.message or type(exc).__name__}; see the packaged "
+                             f"'{DEFAULT_PREFIX}:{template}' for what a page's template is given")
+
+
+def _referenced(tree: nodes.Template):
+    """Each template name written literally in ``{% extends/include/import/from %}``, with its line."""
+    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        names = node.template.items if isinstance(node.template, (nodes.List, nodes.Tuple)) else [node.template]
+        for name in names:
+            if isinstance(name, nodes.Const) and isinstance(name.value, str):
+                yield name.value, node.lineno, getattr(node, "ignore_missing", False)
+
+
+def check_templates(env: Environment) -> list[InputError]:
+    """Every problem of the project's own templates that shows without rendering them.
+
+    Syntax errors, and a name in ``extends``/``include``/``import`` that no
+    folder holds (``default:overveiw.md.j2``): found before any page is built,
+    each at its file, line and column.
+    """
+    project, _ = _folders(env)
+    problems: list[InputError] = []
+    for path in sorted(project.rglob("*.j2")) if project is not None else []:
+        shown = _shown(str(path), env)
+        try:
+            source = path.read_text(encoding="utf-8")
+            tree = env.parse(source, path.name, str(path))
+        except TemplateSyntaxError as exc:
+            problems.append(InputError(Location(shown, exc.lineno or 0), f"{exc.message}; correct the "
+                                                                        "template (Jinja2 syntax)"))
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(InputError(shown, f"cannot be read ({exc}); save it as UTF-8 text"))
+            continue
+        lines = source.splitlines()
+        for name, line, optional in _referenced(tree):
+            try:
+                env.loader.get_source(env, name)
+            except TemplateNotFound:
+                if not optional:
+                    text = lines[line - 1] if 0 < line <= len(lines) else ""
+                    problems.append(InputError(Location(shown, line, text.find(name) + 1), _not_found(name)))
+    return problems
