@@ -98,6 +98,7 @@ class Stack:
     favorable: float | None
     neutral: float | None
     unfavorable: float | None
+    note: str = "no answers"   # shown instead of a bar when there are no shares
 
 
 def likert_bars(rows: Sequence[Stack], title: str, uid: str) -> Markup:
@@ -115,8 +116,8 @@ def likert_bars(rows: Sequence[Stack], title: str, uid: str) -> Markup:
         body.append(_text(4, y + 13, _clip(r.label, 110), "cx-label"))
         bar_y = y + 19
         if r.favorable is None:
-            body.append(_text(centre, bar_y + 15, "no answers", "cx-axis", "middle"))
-            parts.append(f"{r.label}: no answers")
+            body.append(_text(centre, bar_y + 15, r.note, "cx-axis", "middle"))
+            parts.append(f"{r.label}: {r.note}")
             continue
         unf, neu, fav = r.unfavorable * half, r.neutral * half, r.favorable * half
         x = centre - unf - neu / 2

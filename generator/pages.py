@@ -102,7 +102,9 @@ def engagement_charts(e: Engagement, r: dict, t: dict | None) -> dict:
         "dimensions": charts.score_bars(bars, [b.min for b in q.bands],
                                         f"{e.client}: dimension scores, 0 to 100", "dims"),
         "likert": {d["id"]: charts.likert_bars(
-            [charts.Stack(i["text"], i["favorable"], i["neutral"], i["unfavorable"]) for i in d["items"]],
+            [charts.Stack(i["text"], i["favorable"], i["neutral"], i["unfavorable"],
+                          "not shown (anonymity)" if i.get("withheld") else "no answers")
+             for i in d["items"]],
             f"{d['title']}: how people answered each statement", d["id"]) for d in r["dimensions"]},
         "nps": {o["id"]: charts.nps_bar(o["promoters"], o["passives"], o["detractors"], o["nps"],
                                         f"Breakdown of answers to: {o['text']}", o["id"])

@@ -434,8 +434,8 @@ def published_figures(q: Questionnaire, usable: Responses, segments: Sequence[st
 
 
 def _published(stats: dict, decision: Decision, figures: Sequence[str]) -> dict:
-    """An item or outcome of the whole, withheld when fewer than the threshold answered it."""
-    if decision.enough(stats["n"]):
+    """An item or outcome of the whole, withheld when 1 to k-1 people answered it (none: nothing to hide)."""
+    if stats["n"] == 0 or decision.enough(stats["n"]):
         return dict(stats, withheld=False)
     return disclosure.withhold(stats, figures)
 
