@@ -5,6 +5,8 @@ whole: every planted span must be redacted, and clean comments full of
 numbers, dates, products and places must come out unchanged.
 """
 
+import csv
+import io
 import random
 import re
 import time
@@ -12,9 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import InputError, InputErrors
+from generator.importers import import_export
 from generator.redact import REDACTED, KnownNames, contact_kind, find_spans, redact
 
 PII = Path(__file__).parent / "data" / "pii"
+EXPORTS = Path(__file__).parent / "data" / "survey-exports"
 MARK = re.compile(r"⟦(.*?)⟧")
 
 
@@ -112,9 +117,18 @@ def test_each_shape_is_redacted_where_it_stands(kind, value):
     "Will Support call back?", "Grace Period", "Victoria Station", "Paris Office", "ASP.NET", "notes.md",
     "192.168.10.200", "scores 5 4 3 4 5 2 1", "12000 calls a month", "Room 101", "ISO 9001", "M25",
     "Black Friday", "Emma Customer Service", "Spring 2026", "mark the date", "may be monitored",
+    "Will Vodafone ever call back?", "Thanks. Will Vodafone ever call back?", "We refunded 25000 Euros",
+    "Case 45213",
 ])
 def test_clean_shapes_are_left_alone(text):
     assert redact(text) == text
+
+
+def test_a_bare_run_of_digits_is_a_phone_number_only_where_the_text_says_so():
+    assert redact("call me on 4155552671 tonight") == f"call me on {REDACTED} tonight"
+    assert redact("Tel. 0612345678") == f"Tel. {REDACTED}"
+    assert redact("the batch 4155552671 was lost") == "the batch 4155552671 was lost"
+    assert redact("call about order 4155552671") == "call about order 4155552671"
 
 
 def test_the_original_characters_are_replaced_and_the_rest_kept_as_written():
@@ -155,6 +169,59 @@ def test_known_names_that_are_everyday_words_only_with_a_capital():
 ])
 def test_contact_kind(value, kind):
     assert contact_kind(value) == kind
+
+
+def test_every_row_with_a_contact_detail_as_segment_is_reported(tiny, cli):
+    path = tiny / "engagements" / "tiny-2026" / "responses.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text())))
+    rows[1][1] = rows[3][1] = "jo@example.com"
+    rows[2][1] = "0161 496 0752"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue())
+    code, _, err = cli("--project", tiny, "validate")
+    assert code == 1 and "Traceback" not in err
+    for line, kind in ((2, "an e-mail address"), (3, "a phone number"), (4, "an e-mail address")):
+        assert f"engagements/tiny-2026/responses.csv:{line}:2: column 'team' holds {kind}; " in err
+    assert "jo@example.com" not in err  # the message does not repeat the personal data
+
+
+# --------------------------------------------------------------------------- import
+
+def _export(tmp_path: Path, edit) -> Path:
+    rows = list(csv.reader(io.StringIO((EXPORTS / "google-forms.csv").read_text(encoding="utf-8-sig"))))
+    edit(rows)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    (tmp_path / "g.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    return tmp_path / "g.csv"
+
+
+def test_import_redacts_the_exports_own_names_from_comments(pulse, tmp_path):
+    def edit(rows):
+        # One name column found by its header, one by its wording.
+        rows[0] += ["First name", "What is your full name?"]
+        for i, row in enumerate(rows[1:]):
+            row += [f"Zebedee{i}" if i else "Zebedee", "Marguerite Quixley" if i == 3 else f"Name{i}"]
+        rows[1][-3] = "Ask zebedee, or QUIXLEY, or write to z.q@example.com"
+    result = import_export(_export(tmp_path, edit), pulse / "engagements" / "example-co-2026-oct", pulse,
+                           salt="s")
+    written = result.responses_path.read_text(encoding="utf-8")
+    assert "Ask [redacted], or [redacted], or write to [redacted]" in written
+    assert not re.search(r"zebedee|quixley|z\.q@", written, re.I)
+    assert "1 comment had names, contact details or addresses replaced" in \
+        result.report_path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("value,kind", [("0161 496 0752", "a phone number"),
+                                        ("https://example.com/team", "a web address")])
+def test_import_refuses_contact_details_as_segment_values(pulse, tmp_path, value, kind):
+    def edit(rows):
+        rows[5][1] = value
+    with pytest.raises((InputError, InputErrors)) as caught:
+        import_export(_export(tmp_path, edit), pulse / "engagements" / "example-co-2026-oct", pulse, salt="s")
+    assert f"g.csv:6:2: column 'What is your department?' is segment 'department' but holds {kind}" \
+        in str(caught.value)
 
 
 def test_the_example_comments_lose_only_their_two_contact_details():
