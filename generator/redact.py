@@ -69,7 +69,7 @@ URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]{1,15}://|www\d{0,3}\.)[^\s<>\"]+", re.I
 _BARE_TLD = (r"(?:com|org|net|info|biz|io|app|dev|co|uk|ie|fr|de|es|it|nl|be|ch|at|eu|us|ca|au|nz"
              r"|lu|pt|se|dk|no|fi|pl|cz|gov|edu|online|site|shop|store|tech)")
 BARE_HOST = re.compile(
-    rf"(?<![\w@.\-/])((?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+{_BARE_TLD})(?![\w-]|\.\w)(/[^\s<>\"]*)?",
+    rf"(?<![\w@.\-/])((?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+{_BARE_TLD})(?![\w-]|\.\w)([/?#][^\s<>\"]*)?",
     re.I)
 _DOT_TLD = re.compile(rf"\.{_BARE_TLD}\b", re.I)  # starts with a literal: a fast test for BARE_HOST
 _TRAILING = ".,;:!?'\"»”’>"

@@ -47,20 +47,25 @@ _EN_TYPE = (r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Close|Way|Place|P
             r"|Terrace|Gardens|Square|Sq|Boulevard|Blvd|Row|Mews|Hill|Park|Grove|Walk|Parade|Highway"
             r"|Hwy|Circle|Parkway|Rise|View|Wharf|Quay)")
 _EN_UNIT = r"(?:\b(?:Flat|Apartment|Apt|Unit|Suite)\.?\s*\d{1,4}[A-Za-z]?,?\s+)?"
+_EN_UNIT_AFTER = r"(?:,?\s+(?:Flat|Apartment|Apt|Unit|Suite|Ste)\.?\s*\d{1,4}[A-Za-z]?\b)?"
 _FR_TYPE = (r"(?i:rue|avenue|av\.|bd|boulevard|place|allée|allee|impasse|chemin|quai|cours|route"
             r"|passage|square|faubourg|voie|sentier|esplanade|promenade|cité|parvis)")
 _FR_LINK = r"(?:(?:de|du|des|la|le|les|l['’]|d['’]|au|aux|sur|en|et)\s*)"
-_DE_SUFFIX = r"(?:straße|strasse|str\.|weg|allee|gasse|platz|damm|ufer|chaussee|steig|pfad|graben|stieg)"
+_DE_SUFFIX = (r"(?:straße|strasse|str\.|weg|allee|gasse|platz|damm|ufer|chaussee|steig|pfad|graben|stieg"
+              r"|straat|laan|plein|gracht|kade|singel|dijk)")
 _DE_TYPE = r"(?:Straße|Strasse|Str\.|Weg|Allee|Gasse|Platz|Ring|Damm|Ufer|Chaussee|Markt)"
 _DE_PREP = r"(?:Am|An der|An den|Auf der|Auf dem|Im|In der|In den|Zum|Zur|Unter den|Hinter der|Vor dem)"
 _HOUSE = r"\d{1,4}[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}[a-z]?)?\b"
+_TYPE_FIRST = frozenset("Rue Avenue Boulevard Place Chemin Route Quai Allée Impasse Via Viale Corso Piazza Calle "
+                        "Avenida Rua Carrer Plaza Paseo Travessa".split())
 _EN_TYPES = frozenset("street st road rd avenue ave lane ln drive dr close way place pl court ct crescent "
                       "terrace gardens square sq boulevard blvd row mews hill park grove walk parade highway "
                       "hwy circle parkway rise view wharf quay".split())
 _FR_TYPES = frozenset("rue avenue av bd boulevard place pl allée allee impasse chemin quai cours route passage "
                       "square faubourg voie sentier esplanade promenade cité parvis".split())
 _DE_SUFFIXES = ("straße", "strasse", "str", "weg", "allee", "gasse", "platz", "damm", "ufer", "chaussee",
-                "steig", "pfad", "graben", "stieg", "ring", "markt")
+                "steig", "pfad", "graben", "stieg", "ring", "markt", "straat", "laan", "plein", "gracht",
+                "kade", "singel", "dijk")
 _DE_PREPS = frozenset("am an auf im in zum zur unter hinter vor".split())
 _US_STATES = frozenset("AK AL AR AZ CA CO CT DC DE FL GA HI IA ID IL IN KS KY LA MA MD ME MI MN MO MS MT NC "
                        "ND NE NH NJ NM NV NY OH OK OR PA RI SC SD TN TX UT VA VT WA WI WV WY".split())
@@ -78,7 +83,7 @@ ADDRESSES: list[tuple[Callable[[Words], bool], re.Pattern]] = [
     # 221B Baker Street; Flat 3, 12 High Road; 1600 Pennsylvania Avenue
     (lambda w: not w.lower.isdisjoint(_EN_TYPES),
      re.compile(rf"{_EN_UNIT}\b\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,5}}[A-Za-z]?)?,?\s+(?:{_CAPWORD}\s+){{1,3}}"
-                rf"{_EN_TYPE}\b\.?")),
+                rf"{_EN_TYPE}\b\.?{_EN_UNIT_AFTER}")),
     # 16 Kingsway, 4 Broadway, 2 Highgate: a house number and a one-word road name
     (lambda w: any(x.endswith(("way", "gate")) for x in w.lower),
      re.compile(rf"\b\d{{1,5}}[A-Za-z]?,?\s+[{_CAP}][{_LOW}]+(?:way|gate)\b")),
@@ -91,6 +96,14 @@ ADDRESSES: list[tuple[Callable[[Words], bool], re.Pattern]] = [
     (lambda w: not w.lower.isdisjoint(_FR_TYPES),
      re.compile(rf"\b\d{{1,4}}(?:\s?(?:bis|ter|quater)\b)?,?\s+{_FR_TYPE}\s+{_FR_LINK}*{_CAPWORD}"
                 rf"(?:\s+{_FR_LINK}*{_CAPWORD})*")),
+    # Rue de Rivoli 5, Via Roma 10, Calle Mayor 5, Rua Augusta 20: the type first, the number last
+    (lambda w: not w.words.isdisjoint(_TYPE_FIRST),
+     re.compile(rf"\b(?:{'|'.join(sorted(_TYPE_FIRST))})\s+{_FR_LINK}*{_CAPWORD}(?:\s+{_FR_LINK}*{_CAPWORD})*"
+                rf",?\s+{_HOUSE}")),
+    # CH-8001 Zürich, A-1010 Wien, B-1000 Bruxelles, 1012 AB Amsterdam: four-digit postcodes
+    # only with what marks them, since "1500 People" or "1066 Normans" have the same shape
+    (lambda w: bool(_DIGIT.search(w.text)),
+     re.compile(rf"\b(?:(?:CH|A|AT|B|BE|L|LU|DK|NO|NL)-\d{{4}}|(?!19|20)\d{{4}} ?[A-Z]{{2}})\s+{_CAPWORD}")),
     # Hauptstraße 5, Musterweg 12a, Berliner Straße 12
     (lambda w: bool(_DE_STREET_WORD.search(w.lower_text)),
      re.compile(rf"\b[{_CAP}][{_LOW}-]*{_DE_SUFFIX}\s+{_HOUSE}|\b{_CAPWORD}\s+{_DE_TYPE}\s+{_HOUSE}")),
@@ -101,7 +114,7 @@ ADDRESSES: list[tuple[Callable[[Words], bool], re.Pattern]] = [
      re.compile(r"\b(?:P\.?\s?O\.?\s?Box|Postfach|BP|Boîte postale)\s+\d+(?: \d+){0,3}\b", re.I)),
 ]
 # 75001 Paris, 10115 Berlin, 69002 Lyon-2e: five digits and a town; not "10000 Customers".
-POSTCODE_TOWN = re.compile(rf"(?<![\d.,])\b\d{{5}}\s+({_CAPWORD})(?:[- ](?:sur|sous|en|le|la|am|an|im)"
+POSTCODE_TOWN = re.compile(rf"(?<![\d.,])\b(?:[A-Z]{{1,2}}-)?\d{{5}}\s+({_CAPWORD})(?:[- ](?:sur|sous|en|le|la|am|an|im)"
                            rf"(?:[- ]{_CAPWORD})?)?")
 
 
@@ -143,7 +156,8 @@ _UNITS = frozenset(
 
 # ----------------------------------------------------------------------------- names
 
-_SURNAME = rf"(?:O['’]|Mc|Mac|D['’])?[{_CAP}][{_LOW}]+(?:[{_CAP}][{_LOW}]+)?(?:-[{_CAP}][{_LOW}]+)?"
+_SURNAME = (rf"(?:(?:O['’]|Mc|Mac|D['’])?[{_CAP}][{_LOW}]+(?:[{_CAP}][{_LOW}]+)?(?:-[{_CAP}][{_LOW}]+)?"
+            rf"|[{_CAP}]{{3,}}(?:-[{_CAP}]{{3,}})?)")  # DUPONT, as French forms write surnames
 _PARTICLE = (r"(?:van der|van den|van de|van|von der|von|de la|de los|del|de|du|da|di|dos|das|le|la"
              r"|al|el|bin|ibn|ter|ten|zu)")
 # After a given name: an optional middle initial and particle, a surname, perhaps a second one.
@@ -153,12 +167,14 @@ GIVEN_CANDIDATE = re.compile(rf"(?<![\w'’.-])[{_CAP}][{_LOW}]+(?:-[{_CAP}][{_L
                              rf"(?=\s+(?:{_PARTICLE}\s+)?[{_CAP}])")
 HONORIFIC = re.compile(
     rf"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Mme|Mlle|Mmes|M\.|Herr|Frau|Sr|Sra"
-    rf"|Srta|Signor|Signora|Sig|Sig\.ra|Dott|Dott\.ssa)\.?(?:\s+(?:Dr|Prof|Dott)\.?)?"  # Frau Dr. Neumann
+    rf"|Srta|Signor|Signora|Sig|Sig\.ra|Dott|Dott\.ssa|Professor|Madame|Monsieur|Mademoiselle|Maître"
+    rf"|Señor|Señora|Señorita|Senhor|Senhora|Mevrouw|Meneer|Mevr|Dhr|Hr|Fr|Ing|Mag)\.?(?:\s+(?:Dr|Prof|Dott)\.?)?"  # Frau Dr. Neumann
     rf"(?:\s+[{_CAP}]\.)*(?:\s+{_PARTICLE})?\s+({_SURNAME})"
     rf"(?:\s+({_SURNAME}))?(?![\w-])")
 _SENTENCE_END = ".!?:;\n\"“(«"
 _HONORIFICS = frozenset("Mr Mrs Ms Miss Mx Dr Prof Sir Dame Lady Lord Mme Mlle Mmes M Herr Frau Sr Sra Srta "
-                        "Signor Signora Sig Dott".split())
+                        "Signor Signora Sig Dott Professor Madame Monsieur Mademoiselle Maître Señor Señora "
+                        "Señorita Senhor Senhora Mevrouw Meneer Mevr Dhr Hr Fr Ing Mag".split())
 
 
 def _surname_end(m: re.Match, stop: frozenset[str]) -> int | None:
@@ -184,6 +200,8 @@ def name_spans(text: str, words: Words | None = None) -> list[tuple[int, int]]:
         return out  # most comments: no given name among their words
     for m in GIVEN_CANDIDATE.finditer(text):
         word = m.group()
+        if word not in given and "-" in word and all(part in given for part in word.split("-")):
+            word = word.split("-")[0]  # Anne-Marie, Jean-Baptiste: compounds of listed names
         if word not in given:
             before = text[:m.start()].rstrip(" \t")
             if word not in ambiguous or not before or before[-1] in _SENTENCE_END:

@@ -26,7 +26,7 @@ _SP = r"[ \t\u00a0]"
 # Between two digits: a space or two, one of - – . / with optional spaces, or a bracket.
 _SEP = rf"(?:{_SP}?[-–./]{_SP}?|{_SP}{{1,2}}|{_SP}?\({_SP}?|{_SP}?\){_SP}?)?"
 CANDIDATE = re.compile(
-    rf"(?<![\w#@/.,:+\-–])(?:\+{_SP}?|00{_SP}?|\({_SP}?\+?)?\d(?:{_SEP}\d){{5,16}}"
+    rf"(?<![\w#@/.,+\-–])(?<!\d:)(?:\+{_SP}?|00{_SP}?|\({_SP}?\+?)?\d(?:{_SEP}\d){{5,16}}"
     rf"(?:{_SP}*(?:x|ext\.?|extension|poste|Durchwahl|DW){_SP}*\d{{1,6}})?(?![\w@]|[.,:/]\d)", re.I)
 _DIGITS = re.compile(r"\d")
 _SEVEN_DIGITS = re.compile(r"\d(?:\D{0,4}\d){6}")  # the cheap test: no phone number has fewer

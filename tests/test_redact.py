@@ -94,13 +94,16 @@ PLANTED = {
               "ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ", "jane dot roe at example dot com", "jane [at] example.com",
               "m.rossi (at) example (dot) it", "j.doe@[192.0.2.1]", "ops@xn--exmple-cua.de"],
     "url": ["https://support.example.com/help?id=42", "www.example-energy.co.uk/moving-home",
-            "example.org/feedback", "http://photos.example.net/a/7781", "www.example.com"],
+            "example.org/feedback", "http://photos.example.net/a/7781", "www.example.com", "example.org?id=7"],
     "address": ["221B Baker Street", "10 Downing St", "Flat 3, 12 High Road", "SW1A 1AA", "12 rue de la Paix",
                 "3 bis avenue Foch", "75001 Paris", "Hauptstraße 5", "Musterweg 12a", "Am Markt 3",
-                "10115 Berlin", "Berliner Straße 12", "PO Box 4471", "NY 10001"],
+                "10115 Berlin", "Berliner Straße 12", "PO Box 4471", "NY 10001", "15 Elm Street, Apt 4B",
+                "Rue de Rivoli 5", "Via Roma 10", "Kalverstraat 12", "CH-8001 Zürich", "D-10115 Berlin",
+                "1012 AB Amsterdam", "16 Kingsway"],
     "name": ["Sarah Jenkins", "Jean-Luc Martin", "Michael O'Brien", "Mr Patel", "Mrs Thompson", "Dr. Okafor",
              "M. Lefebvre", "Mme Dubois", "Herr Schmidt", "Frau Becker", "Mr. John Carter", "Łukasz Nowak",
-             "Carmen García López"],
+             "Carmen García López", "Anne-Marie Dupont", "Anne-Sophie Leroy", "Jean DUPONT", "Madame Dupont", "Sam Taylor",
+             "Jon Hill", "Pieter de Vries", "Frau Dr. Neumann", "Sig. Bianchi"],
 }
 
 
@@ -118,7 +121,7 @@ def test_each_shape_is_redacted_where_it_stands(kind, value):
     "192.168.10.200", "scores 5 4 3 4 5 2 1", "12000 calls a month", "Room 101", "ISO 9001", "M25",
     "Black Friday", "Emma Customer Service", "Spring 2026", "mark the date", "may be monitored",
     "Will Vodafone ever call back?", "Thanks. Will Vodafone ever call back?", "We refunded 25000 Euros",
-    "Case 45213",
+    "Case 45213", "In 2024 EU Sales fell", "the 1066 Normans", "Victoria Park", "ask the CRM team, Emma CRM",
 ])
 def test_clean_shapes_are_left_alone(text):
     assert redact(text) == text
@@ -136,6 +139,10 @@ def test_the_original_characters_are_replaced_and_the_rest_kept_as_written():
     text = "ｍａｉｌ ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ，ｔｈａｎｋｓ"
     assert redact(text) == f"ｍａｉｌ {REDACTED}，ｔｈａｎｋｓ"
     assert redact("jane\u200b@example.com") == REDACTED  # hidden by a zero-width space
+
+
+def test_schemes_before_a_phone_or_an_address_stay():
+    assert redact("tel:+442079460958 or mailto:jo@example.com") == f"tel:{REDACTED} or mailto:{REDACTED}"
 
 
 def test_adjacent_spans_become_one_token_and_punctuation_stays():
