@@ -41,7 +41,9 @@ _ATEXT = r"[\w!#$%&'*+/=?^`{|}~-]"
 _LOCAL = rf"(?:{_ATEXT}+(?:\.{_ATEXT}+)*|\"(?:[^\"\\\r\n]|\\.){{1,64}}\")"
 _LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
 _DOMAIN = rf"(?:(?:{_LABEL}\.)+(?:[^\W\d_]{{2,63}}|xn--[a-z0-9-]+)|\[[0-9A-Fa-f:.]+\])"
-EMAIL = re.compile(rf"{_LOCAL}[ \t]?@[ \t]?{_DOMAIN}")
+# Only from the start of a run of atext: tried at every character of "aaaa…a@" a match
+# would cost the length of the run each time, quadratic in a hostile cell.
+EMAIL = re.compile(rf"(?<![\w!#$%&'*+/=?^`{{|}}~.\"-]){_LOCAL}[ \t]?@[ \t]?{_DOMAIN}")
 _EMAIL_LEAD = "'`"  # atext, but here the quote around an address: "'jane@example.com'"
 
 # "jane dot doe at example dot com", "jane [at] example.com", "jane(at)example(dot)com".
@@ -52,10 +54,12 @@ _BRACKET_DOT = r"\s*[\[({<]\s*(?:dot|point|punkt)\s*[\])}>]\s*"
 _WORD_DOT = r"\s+(?:dot|DOT|point|punkt)\s+"
 _ANY_DOT = rf"(?:{_BRACKET_DOT}|{_WORD_DOT}|\.)"
 _TLD = r"(?:com|org|net|edu|gov|info|biz|io|co|uk|ie|fr|de|es|it|nl|be|ch|at|eu|us|ca|au|nz)"
+# At most four dots on either side: unbounded, "a dot a dot …" would cost quadratic time.
 OBFUSCATED_EMAIL = re.compile(
-    rf"(?<![\w.@])(?:{_WORD}(?:{_ANY_DOT}{_WORD})*{_BRACKET_AT}{_WORD}(?:{_ANY_DOT}{_WORD})*{_ANY_DOT}{_TLD}"
+    rf"(?<![\w.@+%-])(?:{_WORD}(?:{_ANY_DOT}{_WORD}){{0,4}}{_BRACKET_AT}{_WORD}(?:{_ANY_DOT}{_WORD}){{0,4}}"
+    rf"{_ANY_DOT}{_TLD}"
     # A plain " at " is everyday English ("staff at example.com"): only with a spelled-out dot.
-    rf"|{_WORD}(?:{_ANY_DOT}{_WORD})*{_WORD_AT}{_WORD}(?:{_ANY_DOT}{_WORD})*"
+    rf"|{_WORD}(?:{_ANY_DOT}{_WORD}){{0,4}}{_WORD_AT}{_WORD}(?:{_ANY_DOT}{_WORD}){{0,4}}"
     rf"(?:{_BRACKET_DOT}|{_WORD_DOT}){_TLD})\b", re.I)
 # The spelled-out or bracketed words any obfuscated address has ("[at]", " dot "): tested with
 # `in` first because " at " alone is in half of all comments.
@@ -63,7 +67,8 @@ _OBFUSCATION_WORDS = re.compile(r"dot|[\[({<]\s*(?:at|@)\s*[\])}>]|arobase|punkt
 
 # ----------------------------------------------------------------------------- URLs
 
-URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]{1,15}://|www\d{0,3}\.)[^\s<>\"]+", re.I)
+# Not from inside another URL ("http://http://…" would cost quadratic time, and is one URL).
+URL = re.compile(r"(?<![\w/.:@-])(?:[a-z][a-z0-9+.-]{1,15}://|www\d{0,3}\.)[^\s<>\"]+", re.I)
 # A bare host, "janesplumbing.co.uk" or "example.com/contact"; not file names ("notes.md"),
 # so only the common generic and European/Commonwealth top-level domains.
 _BARE_TLD = (r"(?:com|org|net|info|biz|io|app|dev|co|uk|ie|fr|de|es|it|nl|be|ch|at|eu|us|ca|au|nz"

@@ -94,11 +94,11 @@ ADDRESSES: list[tuple[Callable[[Words], bool], re.Pattern]] = [
      re.compile(rf"\b(?:{'|'.join(sorted(_US_STATES))}),?\s+\d{{5}}(?:-\d{{4}})?\b")),
     # 12 rue de la Paix; 3 bis avenue Foch; 8, boulevard Saint-Michel
     (lambda w: not w.lower.isdisjoint(_FR_TYPES),
-     re.compile(rf"\b\d{{1,4}}(?:\s?(?:bis|ter|quater)\b)?,?\s+{_FR_TYPE}\s+{_FR_LINK}*{_CAPWORD}"
-                rf"(?:\s+{_FR_LINK}*{_CAPWORD})*")),
+     re.compile(rf"\b\d{{1,4}}(?:\s?(?:bis|ter|quater)\b)?,?\s+{_FR_TYPE}\s+{_FR_LINK}{{0,3}}"
+                rf"{_CAPWORD}(?:\s+{_FR_LINK}{{0,3}}{_CAPWORD}){{0,4}}")),
     # Rue de Rivoli 5, Via Roma 10, Calle Mayor 5, Rua Augusta 20: the type first, the number last
     (lambda w: not w.words.isdisjoint(_TYPE_FIRST),
-     re.compile(rf"\b(?:{'|'.join(sorted(_TYPE_FIRST))})\s+{_FR_LINK}*{_CAPWORD}(?:\s+{_FR_LINK}*{_CAPWORD})*"
+     re.compile(rf"\b(?:{'|'.join(sorted(_TYPE_FIRST))})\s+{_FR_LINK}{{0,3}}{_CAPWORD}(?:\s+{_FR_LINK}{{0,3}}{_CAPWORD}){{0,4}}"
                 rf",?\s+{_HOUSE}")),
     # CH-8001 Zürich, A-1010 Wien, B-1000 Bruxelles, 1012 AB Amsterdam: four-digit postcodes
     # only with what marks them, since "1500 People" or "1066 Normans" have the same shape
