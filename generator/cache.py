@@ -34,7 +34,11 @@ PRUNED = ".pruned"  # its time is the last listing's
 # The code whose change can change an entry: what reads, validates and scores
 # an engagement. Templates and charts are not here: entries hold results, not pages.
 _CODE = ("cache.py", "comments.py", "disclosure.py", "images.py", "load.py", "model.py", "questionnaires.py",
-         "responses.py", "schema.py", "score.py", "yamlsafe.py")
+         "responses.py", "schema.py", "score.py", "yamlsafe.py", "redact.py", "redact_names.py",
+         "redact_phones.py",
+         # The word lists redaction reads: a change to them changes the comments an entry holds.
+         "data/given_names.txt", "data/given_names_ambiguous.txt", "data/not_surnames.txt",
+         "data/name_words.txt")
 
 
 def _code_hash() -> str:

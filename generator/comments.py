@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import re
-
+from .disclosure import comments_shown
 from .model import Engagement
+from .redact import REDACTED, redact
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-# Eight or more digits, allowing the spaces, dots, dashes and brackets people type in numbers.
-PHONE = re.compile(r"(?<![\w])\+?\(?\d(?:[\s().-]*\d){7,}")
-REDACTED = "[redacted]"
-
-
-def redact(text: str) -> str:
-    """Replace e-mail addresses and phone numbers with ``[redacted]``."""
-    return PHONE.sub(REDACTED, EMAIL.sub(REDACTED, text))
+__all__ = ["REDACTED", "redact", "visible_comments"]
 
 
 def visible_comments(e: Engagement, usable: int) -> dict[str, list[str]] | None:
     """Comments per open question, or None when the engagement is below the comment threshold.
 
-    Sorted alphabetically rather than in file order, which could follow the
-    order people answered in and so hint at who wrote what.
+    Whether comments are shown at all is disclosure control's decision
+    (:func:`cxsite.disclosure.comments_shown`). Every comment goes through
+    :func:`cxsite.redact.redact` (contact details,
+    addresses and names). Sorted alphabetically rather than in file order, which
+    could follow the order people answered in and so hint at who wrote what.
     """
-    if usable < e.min_group_size_comments:
+    if not comments_shown(usable, e.min_group_size_comments):
         return None
     out: dict[str, list[str]] = {}
     for q in e.questionnaire.open_questions:

@@ -24,6 +24,7 @@ from .errors import ErrorCollector, InputError, Location, did_you_mean, one_of
 from .model import (
     ASSESSOR_RATINGS_FORMAT, BLANK, NA, NA_CODE, NOT_STATED, OFFSET, Engagement, Item, Responses, Scale, Segment,
 )
+from .redact import contact_kind
 from .schema import INVALID, check_document
 from .yamlsafe import check_utf8, load_yaml, read_text
 
@@ -124,6 +125,7 @@ class _Table:
         self.rows = array("l")
         self.segment_codes = {s: array("l") for s in self.segment_names}
         self.segment_index: dict[str, dict[str, int]] = {s: {} for s in self.segment_names}
+        self.contact: dict[str, str | None] = {}  # segment value -> the contact detail it holds
         self.comments: dict[str, list[str]] = {o: [] for o in self.open}
         self.ids: dict[str, int] = {}
         self.perm: list[int] | None = None  # matrix column j was read as column perm[j]
@@ -157,6 +159,12 @@ class _Table:
             code = index.get(value)
             if code is None:
                 code = index[value] = len(index)
+                if value not in self.contact:  # once per distinct value, not per row
+                    self.contact[value] = contact_kind(value)
+            if self.contact.get(value):
+                errors.add(at(s), f"column '{s}' holds {self.contact[value]}; segment values are "
+                                  "published as group names: replace it with the group (a department, "
+                                  "a region) or leave it blank")
             self.segment_codes[s].append(code)
         for o, text in zip(self.open, values[k:]):
             if text and not text.isspace():

@@ -81,7 +81,7 @@ def test_a_build_leaves_no_compiled_code_in_the_project(tiny, tmp_path, cli):
 
 # --------------------------------------------------------------------------- CSV for spreadsheets
 
-FORMULAS = ['=HYPERLINK("https://evil.example","click")', "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A9)",
+FORMULAS = ['=HYPERLINK(A9,"click")', "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A9)",
             "+1+1", "\tTAB", "\r=1+1"]
 
 

@@ -88,8 +88,11 @@ def write_project(root: Path, s: str) -> None:
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(["team", "a", "b", "o", "why"])
+    # A web address as a segment value is refused by validation (tests/test_redact.py), so the
+    # segment gets the attack without its scheme; comments and every other field get it whole.
+    team = s.replace("https://", "https ")
     for i in range(6):
-        w.writerow([s if i % 2 else f"{s} B", str(1 + i % 5), str(5 - i % 5), str(i), s])
+        w.writerow([team if i % 2 else f"{team} B", str(1 + i % 5), str(5 - i % 5), str(i), s])
     (eng / "responses.csv").write_text(out.getvalue())
 
 

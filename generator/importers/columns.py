@@ -39,9 +39,16 @@ from .detect import Header, compact, statement_parts
 # ----------------------------------------------------------------- catalogues (compact names)
 
 EMAIL_NAMES = {"email", "emailaddress", "mail", "recipientemail", "emailaddr", "courriel"}
-PERSONAL_NAMES = EMAIL_NAMES | {
+# Columns holding a person's name: dropped like all personal data, but their values are
+# first used to redact those names from the same export's comments (see is_name_column).
+NAME_NAMES = {
     "name", "firstname", "lastname", "fullname", "surname", "givenname", "familyname",
-    "respondentname", "recipientfirstname", "recipientlastname", "recipientname", "ip", "ipaddr",
+    "respondentname", "recipientfirstname", "recipientlastname", "recipientname", "yourname",
+    "nom", "prenom", "prénom", "nomcomplet", "vorname", "nachname", "voornaam", "achternaam",
+    "apellido", "apellidos", "cognome", "nome",
+}
+PERSONAL_NAMES = EMAIL_NAMES | NAME_NAMES | {
+    "ip", "ipaddr",
     "ipaddress", "locationlatitude", "locationlongitude", "latitude", "longitude",
     "externalreference", "externaldatareference", "externalref", "phone", "phonenumber",
     "telephone", "mobile", "token", "networkid",
@@ -82,6 +89,7 @@ MAP_HINT = "under 'columns:' in engagement.yml (or in a --columns FILE)"
 PERSONAL_WORDING = re.compile(
     r"\b(e ?mail|ip address|phone|telephone|mobile number|surname|latitude|longitude"
     r"|(your|first|last|full|given|family) name)\b")
+NAME_WORDING = re.compile(r"\b(surname|(your|first|last|full|given|family) name)\b")
 
 
 @dataclass
@@ -284,6 +292,12 @@ def _personal_by_name(h: Header) -> str | None:
                 return "network id, derived from the IP address"
             return "name, contact or reference of a person"
     return None
+
+
+def is_name_column(c: Column) -> bool:
+    """Whether a dropped personal column holds people's names (first, last, full name…)."""
+    return c.role == "personal" and any(
+        compact(n) in NAME_NAMES or NAME_WORDING.search(norm(n)) for n in c.header.names)
 
 
 def _metadata(h: Header) -> tuple[str, str | None] | None:

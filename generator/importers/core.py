@@ -12,7 +12,6 @@ export's line and column; then nothing is written.
 from __future__ import annotations
 
 import dataclasses
-import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +20,11 @@ from ..errors import ErrorCollector, InputError, InputErrors, Location, did_you_
 from ..load import load_project
 from ..model import Engagement
 from ..outputs import check_targets, os_problem
+from ..redact import KnownNames, contact_kind, redact
 from ..responses import load_responses
 from ..yamlsafe import load_yaml
 from . import output
-from .columns import Column, classify, load_columns_map, missing_targets, targets_of
+from .columns import Column, classify, is_name_column, load_columns_map, missing_targets, targets_of
 from .detect import TOOL_NAMES, TOOLS, build_headers, detect_tool, header_rows
 from .quality import RULES, Decision, Record, assess, counts, rules_of
 from .tables import DELIMITERS, Table, read_table
@@ -33,7 +33,6 @@ from .values import answer
 REPORT = "import-report.md"
 QUALITY = "import-quality.json"
 MAX_VALUE_ERRORS = 50
-EMAIL_VALUE = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 
 
 @dataclass
@@ -122,6 +121,7 @@ def import_export(source: Path, engagement_dir: Path, project_root: Path, tool: 
     errors.raise_if_any()
     records, blank = _records(table, data, columns, targets, errors)
     errors.raise_if_any()
+    redaction_notes = _redact_comments(records, columns, _known_names(data, columns))
 
     labels = {}
     for c in columns:
@@ -143,7 +143,7 @@ def import_export(source: Path, engagement_dir: Path, project_root: Path, tool: 
     facts = [("tool", f"{TOOL_NAMES[tool]} ({'detected: ' + signature if detected else 'given by --from'})"),
              ("file", _file_fact(table, count)),
              ("questionnaire", f"{q.id} {q.version}")]
-    all_notes = table.notes + notes
+    all_notes = table.notes + notes + redaction_notes
     report = output.report_md(
         engagement_id=engagement.id, source_name=source.name, facts=facts, totals=totals,
         columns=columns, rules=rules_of(engagement.quality), decisions=decisions, notes=all_notes,
@@ -225,11 +225,9 @@ def _records(table: Table, data, columns: list[Column], targets, errors: ErrorCo
                 except ValueError as exc:
                     problem(at, f"column '{c.header.label}' ({c.target}): {exc}")
             elif c.role == "segment":
-                value = " ".join(raw.split())  # "Sales " and "Sales" are one group
-                if EMAIL_VALUE.search(value):
-                    problem(at, f"column '{c.header.label}' is segment '{c.target}' but holds an e-mail "
-                                "address; segment values appear in the report: fix the value or the mapping")
-                record.cells[c.target] = value
+                record.cells[c.target] = value = " ".join(raw.split())  # "Sales " is "Sales"
+                if value and contact_kind(value):
+                    problem(at, _contact_in_segment(c, value))
             elif c.role == "open":
                 record.cells[c.target] = raw.strip()
             elif c.role == "respondent_id":
@@ -246,6 +244,38 @@ def _records(table: Table, data, columns: list[Column], targets, errors: ErrorCo
         errors.add(Location(display), f"… and {problems - MAX_VALUE_ERRORS} more problems like the "
                                       f"{MAX_VALUE_ERRORS} above")
     return records, blank
+
+
+def _contact_in_segment(c: Column, value: str) -> str:
+    """The message for a segment value that is a contact detail (the same check as a build's)."""
+    return (f"column '{c.header.label}' is segment '{c.target}' but holds {contact_kind(value)}; "
+            "segment values appear in the report: fix the value or the mapping")
+
+
+def _known_names(data, columns: list[Column]) -> KnownNames:
+    """Every name in the export's name columns (first, last, full name…), which are never written."""
+    positions = [i for i, c in enumerate(columns) if is_name_column(c)]
+    return KnownNames(row.cells[i] for row in data for i in positions if i < len(row.cells))
+
+
+def _redact_comments(records: list[Record], columns: list[Column], names: KnownNames) -> list[str]:
+    """Redact the open answers in place: the export's own names, contact details, addresses.
+
+    Done here because the name columns are dropped: after the import nothing
+    knows who the respondents were. Returns the note for the report.
+    """
+    open_ids = [c.target for c in columns if c.role == "open"]
+    changed = 0
+    for record in records:
+        for target in open_ids:
+            text = record.cells.get(target, "")
+            if text:
+                record.cells[target] = redact(text, names)
+                changed += record.cells[target] != text
+    if not changed:
+        return []
+    return [f"{changed} comment{'s' * (changed != 1)} had names, contact details or addresses "
+            "replaced by [redacted] before responses.csv was written."]
 
 
 def _write(files: dict[Path, str | bytes], engagement: Engagement, target: Path, root: Path) -> None:
