@@ -53,7 +53,17 @@ def cmd_validate(args) -> int:
     what = ", ".join(named) if named else \
         f"{n_q} questionnaire{'s' * (n_q != 1)}, {n_e} engagement{'s' * (n_e != 1)}"
     print(f"ok: {what}")
+    _print_awaiting(project, named)
     return 0
+
+
+def _print_awaiting(project, named: list[str]) -> None:
+    """Say which engagements validate only because no response is in yet."""
+    for e in project.awaiting():
+        folder = e.path.rsplit("/", 1)[0]
+        if not named or any(n.rstrip("/") == folder or n.startswith(folder + "/")
+                            or folder.startswith(n.rstrip("/") + "/") for n in named):
+            print(f"{e.path}: awaiting responses ({e.responses.path} holds its header row only)")
 
 
 def cmd_score(args) -> int:

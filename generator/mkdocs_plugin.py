@@ -28,6 +28,12 @@ CSS = "assets/cxsite.css"
 JS = "assets/cxsite.js"
 SHIM = "assets/iframe-worker-shim.js"
 
+# The Markdown the generated pages are written in (site_templates/): tables,
+# admonitions (!!!), attribute lists ({: .cx-links }), Markdown inside HTML
+# (<div markdown>), collapsible blocks (???), and fenced blocks inside them.
+PAGE_EXTENSIONS = ("tables", "admonition", "attr_list", "md_in_html", "pymdownx.details",
+                   "pymdownx.superfences")
+
 
 class CxsiteConfig(Config):
     project_dir = c.Optional(c.Dir(exists=True))  # default: the folder of mkdocs.yml
@@ -73,6 +79,28 @@ def striptags_escaped(value) -> Markup:
     return escape(Markup(text).striptags())
 
 
+def add_page_extensions(config) -> None:
+    """Add the Markdown extensions the generated pages need to ``config``, if missing.
+
+    A project's ``mkdocs.yml`` then needs only ``plugins: [search, cxsite]``:
+    without these, an admonition or a card grid would be printed as its raw
+    Markdown, with no warning even under ``--strict``. A project that lists
+    no ``markdown_extensions`` of its own also gets heading permalinks (toc);
+    one that lists them keeps its own choice of toc options.
+
+    Parameters
+    ----------
+    config : mkdocs.config.defaults.MkDocsConfig
+        The validated configuration ``on_config`` receives; changed in place.
+    """
+    names = config.markdown_extensions
+    names.extend([name for name in PAGE_EXTENSIONS if name not in names])
+    chose = any("markdown_extensions" in user for user in getattr(config, "user_configs", None) or [])
+    if not chose and "toc" not in config.mdx_configs:
+        # Only options go in mdx_configs: MkDocs lists toc itself, always.
+        config.mdx_configs["toc"] = {"permalink": True}
+
+
 class CxsitePlugin(BasePlugin[CxsiteConfig]):
     # Set by cxsite build, which has loaded and validated the project already;
     # under plain mkdocs build or serve the plugin loads it itself.
@@ -84,6 +112,7 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
     progress = None
 
     def on_config(self, config):
+        add_page_extensions(config)
         if self.selection:
             self.config.client = self.selection.get("client") or self.config.client
             self.config.engagements = list(self.selection.get("engagements") or self.config.engagements)
