@@ -33,6 +33,7 @@ SHIM = "assets/iframe-worker-shim.js"
 # (<div markdown>), collapsible blocks (???), and fenced blocks inside them.
 PAGE_EXTENSIONS = ("tables", "admonition", "attr_list", "md_in_html", "pymdownx.details",
                    "pymdownx.superfences")
+MKDOCS_BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")  # mkdocs.config.defaults.MkDocsConfig
 
 
 class CxsiteConfig(Config):
@@ -94,11 +95,13 @@ def add_page_extensions(config) -> None:
         The validated configuration ``on_config`` receives; changed in place.
     """
     names = config.markdown_extensions
+    # MkDocs lists its built-ins whatever the user writes; anything beyond them
+    # is the user's own list. (Config.user_configs would say so, but MkDocs 1.6
+    # deprecates it.)
+    chose = list(names) != list(MKDOCS_BUILTIN_EXTENSIONS)
     names.extend([name for name in PAGE_EXTENSIONS if name not in names])
-    chose = any("markdown_extensions" in user for user in getattr(config, "user_configs", None) or [])
     if not chose and "toc" not in config.mdx_configs:
-        # Only options go in mdx_configs: MkDocs lists toc itself, always.
-        config.mdx_configs["toc"] = {"permalink": True}
+        config.mdx_configs["toc"] = {"permalink": True}  # options only: toc itself is listed already
 
 
 class CxsitePlugin(BasePlugin[CxsiteConfig]):

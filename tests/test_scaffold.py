@@ -113,7 +113,7 @@ def test_awaiting_engagement_pages_show_no_figures(project):
     pages = sorted(p for p in site.pages if p.startswith("engagements/acme-2026/"))
     assert pages == ["engagements/acme-2026/index.md", "engagements/acme-2026/print.md"]
     overview = site.pages["engagements/acme-2026/index.md"]
-    assert '!!! info "Awaiting responses"' in overview
+    assert '!!! info "Awaiting responses"' in overview and "engagement is awaiting responses" in overview
     assert "out of 100" not in overview
     assert "| awaiting responses |" in site.pages["index.md"]
 
@@ -129,15 +129,13 @@ def test_scaffolded_project_builds_strict_with_only_search_and_cxsite(project, c
 
 
 def test_plugin_adds_the_page_extensions_and_keeps_the_users_choices():
-    bare = SimpleNamespace(markdown_extensions=["toc", "tables", "fenced_code"], mdx_configs={},
-                           user_configs=[{"site_name": "x", "plugins": ["search", "cxsite"]}])
+    bare = SimpleNamespace(markdown_extensions=["toc", "tables", "fenced_code"], mdx_configs={})
     add_page_extensions(bare)
     assert set(PAGE_EXTENSIONS) <= set(bare.markdown_extensions)
     assert len(bare.markdown_extensions) == len(set(bare.markdown_extensions))
     assert bare.mdx_configs["toc"] == {"permalink": True}
     # A project that lists its extensions chose its toc: no permalinks added to its headings.
-    mine = SimpleNamespace(markdown_extensions=["toc", "tables", "fenced_code", "admonition"], mdx_configs={},
-                           user_configs=[{"markdown_extensions": ["admonition"]}])
+    mine = SimpleNamespace(markdown_extensions=["toc", "tables", "fenced_code", "admonition"], mdx_configs={})
     add_page_extensions(mine)
     assert mine.mdx_configs == {}
     assert mine.markdown_extensions.count("admonition") == 1 and "md_in_html" in mine.markdown_extensions
