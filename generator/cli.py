@@ -53,7 +53,17 @@ def cmd_validate(args) -> int:
     what = ", ".join(named) if named else \
         f"{n_q} questionnaire{'s' * (n_q != 1)}, {n_e} engagement{'s' * (n_e != 1)}"
     print(f"ok: {what}")
+    _print_awaiting(project, named)
     return 0
+
+
+def _print_awaiting(project, named: list[str]) -> None:
+    """Say which engagements validate only because no response is in yet."""
+    for e in project.awaiting():
+        folder = e.path.rsplit("/", 1)[0]
+        if not named or any(n.rstrip("/") == folder or n.startswith(folder + "/")
+                            or folder.startswith(n.rstrip("/") + "/") for n in named):
+            print(f"{e.path}: awaiting responses ({e.responses.path} holds its header row only)")
 
 
 def cmd_score(args) -> int:
@@ -221,14 +231,72 @@ def cmd_serve(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from .model import ASSESSOR_RATINGS_FORMAT, ENGAGEMENT_FORMAT, QUESTIONNAIRE_FORMAT
+    from .scaffold import schema_text
 
-    formats = {"questionnaire": QUESTIONNAIRE_FORMAT, "engagement": ENGAGEMENT_FORMAT,
-               "ratings": ASSESSOR_RATINGS_FORMAT}
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-              "title": f"cxsite {args.kind}", **formats[args.kind].json_schema()}
-    sys.stdout.write(json.dumps(schema, indent=2) + "\n")
+    sys.stdout.write(schema_text(args.kind))
     return 0
+
+
+def _report_written(paths: list[Path], root: Path, then: str) -> None:
+    from .errors import display_path
+
+    for path in paths:
+        print(f"wrote {display_path(path, root)}")
+    print(then)
+
+
+def cmd_init(args) -> int:
+    from .scaffold import init_project
+
+    dest = Path(args.dir)
+    written = init_project(dest, name=args.name)
+    _report_written(written, dest.resolve(), f"next: cd {args.dir} && cxsite new engagement ID "
+                                             "--assessment A --client NAME")
+    return 0
+
+
+def cmd_new_engagement(args) -> int:
+    from .scaffold import new_engagement
+
+    root = _project_root(args)
+    segments = [s.strip() for s in args.segments.split(",") if s.strip()] if args.segments else []
+    written = new_engagement(root, args.id, args.assessment, args.client, wave=args.wave,
+                             segments=segments, title=args.title)
+    _report_written(written, root, f"{args.id}: awaiting responses; put them in "
+                                   f"engagements/{args.id}/responses.csv or run cxsite import")
+    return 0
+
+
+def cmd_new_questionnaire(args) -> int:
+    from .scaffold import new_questionnaire
+
+    root = _project_root(args)
+    written = new_questionnaire(root, args.id, title=args.title)
+    _report_written(written, root, "edit it, then run cxsite validate")
+    return 0
+
+
+def _add_scaffold_commands(sub) -> None:
+    """``init`` and ``new engagement|questionnaire``: files a consultant starts from."""
+    i = sub.add_parser("init", help="write a new project into an empty folder")
+    i.add_argument("dir", metavar="DIR", help="the new project's folder (new or empty)")
+    i.add_argument("--name", help="the site's name (default: from the folder's name)")
+    i.set_defaults(func=cmd_init)
+
+    n = sub.add_parser("new", help="write a new engagement or questionnaire that validates")
+    kinds = n.add_subparsers(dest="kind", required=True)
+    e = kinds.add_parser("engagement", help="engagements/ID/engagement.yml and a header-only responses.csv")
+    e.add_argument("id", metavar="ID", help="the engagement's id and folder name, e.g. acme-2026-q3")
+    e.add_argument("--assessment", required=True, metavar="A", help="questionnaire id, or id@version")
+    e.add_argument("--client", required=True, metavar="NAME", help="the client's name")
+    e.add_argument("--wave", metavar="W", help="e.g. '2026 Q3' (default: the quarter of today's date)")
+    e.add_argument("--title", help="the report's title (default: the questionnaire's)")
+    e.add_argument("--segments", metavar="A,B", help="response columns to break results down by")
+    e.set_defaults(func=cmd_new_engagement)
+    q = kinds.add_parser("questionnaire", help="assessments/ID.yml, a skeleton to edit")
+    q.add_argument("id", metavar="ID", help="the questionnaire's id")
+    q.add_argument("--title", help="its title (default: from the id)")
+    q.set_defaults(func=cmd_new_questionnaire)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -282,6 +350,7 @@ def parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("schema", help="print the JSON Schema of a file format")
     sc.add_argument("kind", choices=("questionnaire", "engagement", "ratings"))
     sc.set_defaults(func=cmd_schema)
+    _add_scaffold_commands(sub)
     return p
 
 

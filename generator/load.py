@@ -42,6 +42,10 @@ class Project:
     def clients(self) -> list[str]:
         return sorted({e.client for e in self.engagements.values()})
 
+    def awaiting(self) -> list[Engagement]:
+        """The engagements whose responses file holds its header row only (none are in yet)."""
+        return [e for _, e in sorted(self.engagements.items()) if e.responses is not None and not len(e.responses)]
+
 
 # --------------------------------------------------------------------------- engagements
 

@@ -39,6 +39,13 @@ JS = "assets/cxsite.js"
 SHIM = "assets/iframe-worker-shim.js"
 ASSETS = "assets"
 
+# The Markdown the generated pages are written in (site_templates/): tables,
+# admonitions (!!!), attribute lists ({: .cx-links }), Markdown inside HTML
+# (<div markdown>), collapsible blocks (???), and fenced blocks inside them.
+PAGE_EXTENSIONS = ("tables", "admonition", "attr_list", "md_in_html", "pymdownx.details",
+                   "pymdownx.superfences")
+MKDOCS_BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")  # mkdocs.config.defaults.MkDocsConfig
+
 
 class CxsiteConfig(Config):
     project_dir = c.Optional(c.Dir(exists=True))  # default: the folder of mkdocs.yml
@@ -85,8 +92,33 @@ def striptags_escaped(value) -> Markup:
     return escape(Markup(text).striptags())
 
 
+def add_page_extensions(config) -> None:
+    """Add the Markdown extensions the generated pages need to ``config``, if missing.
+
+    A project's ``mkdocs.yml`` then needs only ``plugins: [search, cxsite]``:
+    without these, an admonition or a card grid would be printed as its raw
+    Markdown, with no warning even under ``--strict``. A project that lists
+    no ``markdown_extensions`` of its own also gets heading permalinks (toc);
+    one that lists them keeps its own choice of toc options.
+
+    Parameters
+    ----------
+    config : mkdocs.config.defaults.MkDocsConfig
+        The validated configuration ``on_config`` receives; changed in place.
+    """
+    names = config.markdown_extensions
+    # MkDocs lists its built-ins whatever the user writes; anything beyond them
+    # is the user's own list. (Config.user_configs would say so, but MkDocs 1.6
+    # deprecates it.)
+    chose = list(names) != list(MKDOCS_BUILTIN_EXTENSIONS)
+    names.extend([name for name in PAGE_EXTENSIONS if name not in names])
+    if not chose and "toc" not in config.mdx_configs:
+        config.mdx_configs["toc"] = {"permalink": True}  # options only: toc itself is listed already
+
+
 class CxsitePlugin(BasePlugin[CxsiteConfig]):
     def on_config(self, config):
+        add_page_extensions(config)
         root = Path(self.config.project_dir or Path(config.config_file_path).parent)
         self.root = root.resolve()
         # cxsite build's loaded project and progress bar, if this build is one of its own.

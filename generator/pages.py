@@ -189,10 +189,41 @@ def engagement_bundle(e: Engagement, cache: "Cache | None" = None) -> dict:
         "comments": None if result["withheld"] else visible_comments(e, usable),
         "notes": dict(e.responses.notes),
         "import_quality": _import_quality(e),
+        # A responses file of the header row only: the survey has not run yet.
+        "awaiting": len(e.responses) == 0,
     }
     if cache is not None and e.cache_key:
         cache.put(e.cache_key, bundle)
     return bundle
+
+
+def _awaiting_pages(site: Site, env, e: Engagement, ctx: dict) -> dict:
+    """The pages of an engagement awaiting responses, and its navigation entry.
+
+    An overview saying so, and the print page made of it (``cxsite build
+    --pdf`` prints every engagement's); no figures, since none exist yet.
+
+    Parameters
+    ----------
+    site : Site
+        Gets the two pages.
+    env : jinja2.Environment
+        The page templates.
+    e : Engagement
+        The engagement, loaded with a header-only responses file.
+    ctx : dict
+        What the engagement's other pages are given to render.
+
+    Returns
+    -------
+    dict
+        ``{navigation title: [entries]}`` for the client's section.
+    """
+    base = engagement_dir(e.id)
+    site.pages[f"{base}/index.md"] = render(env, "awaiting.md.j2", **ctx)
+    site.pages[f"{base}/print.md"] = _print_page(env, ctx, [("awaiting.md.j2", {})])
+    return {nav_title(f"{e.title} ({e.wave})"): [{"Overview": f"{base}/index.md"},
+                                                 {"Full report (print)": f"{base}/print.md"}]}
 
 
 def build_pages(project: Project, templates: Path | None = None, pdf: bool = False,
@@ -223,7 +254,8 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
 
     # for_print: a page's template rendered as a section of the print page (see _print_page).
     common = {"generated": generated, "pdf": pdf, "for_print": False}
-    cards = [{"e": e, "r": site.results[e.id], "q": e.questionnaire} for e in engagements]
+    cards = [{"e": e, "r": site.results[e.id], "q": e.questionnaire, "awaiting": bundles[e.id].get("awaiting")}
+             for e in engagements]
     site.pages["index.md"] = render(env, "home.md.j2", cards=cards, clients=sorted({e.client for e in engagements}),
                                     questionnaires=list(by_id.values()), **common)
     site.pages["questionnaires/index.md"] = render(env, "questionnaires.md.j2",
@@ -246,6 +278,9 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
                    reversed={i.id for i in q.items if i.reverse},
                    logo=f"logo{e.logo.suffix.lower()}" if e.logo else None,
                    charts=None if r["withheld"] else engagement_charts(e, r, t), **common)
+        if bundles[e.id].get("awaiting"):
+            client_nav.setdefault(e.client, []).append(_awaiting_pages(site, env, e, ctx))
+            continue
         parts: list[tuple[str, dict]] = []  # this engagement's (template, own context), in reading order
 
         def page(path: str, template: str, **extra) -> None:

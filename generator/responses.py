@@ -252,8 +252,8 @@ def _read_csv(engagement: Engagement, path: Path, display: str) -> Responses:
                                                      "and outcome of the questionnaire and every segment needs a column")
         errors.raise_if_any()
         _read_rows(reader, header, seen, table, errors)
-    if not len(table.rows) and not errors:
-        errors.add(Location(display, 1, 1), "the file has a header but no responses")
+    # A header row and nothing else is an engagement awaiting its responses
+    # ('cxsite new engagement' writes it so): valid, reported as such, no figures.
     errors.raise_if_any()
     return table.result()
 
