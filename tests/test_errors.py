@@ -166,3 +166,28 @@ def test_a_missing_packaged_file_names_it(tiny, monkeypatch, cli):
     assert code == 2
     _one_paragraph(err)
     assert f"cxsite's packaged file {gone} is missing" in err
+
+
+@pytest.mark.parametrize("message, code", [
+    ("cannot read file: Permission denied", "unreadable-file"),
+    ("the file ends in the middle of a UTF-8 character (cut off?); re-save the file as UTF-8", "not-utf8"),
+    ("file contains zero bytes: it is binary, not text", "binary-file"),
+    ("file holds no YAML document", "empty-file"),
+    ("'<<' merges only mappings", "yaml-syntax"),
+    ("'a' is given twice in this mapping", "duplicate-key"),
+    ("'respondent_id' is reserved for the respondent column; rename it", "reserved-id"),
+    ("column 3 has no name in the header row", "unnamed-column"),
+    ("rating is missing item 'sp1'; rate every item", "missing-column"),
+    ("note for unknown item 'sp9'", "unknown-column"),
+    ("column 4 'Email' holds personal data (e-mail) and is never imported", "personal-data"),
+    ("every one of the 12 responses is excluded by the quality rules", "all-excluded"),
+    ("is read-only; make it writable (chmod u+w) and try again", "output-refused"),
+    ("exists and was not made by cxsite; remove it or choose another folder", "output-refused"),
+    ("MkDocs build failed: Aborted with 1 warning", "mkdocs-build"),
+    ("clients 'Acme' and 'ACME' share the folder name 'acme'; rename one", "client-slug-clash"),
+    ("no mkdocs.yml here; run in a project root or pass --project DIR", "no-project"),
+    ("responses file 'r.csv' not found in the engagement folder", "not-found"),
+    ("this is a legacy Excel (.xls) file; open it in Excel and save it as .xlsx", "unsupported-file"),
+])
+def test_messages_outside_the_corpus_get_their_codes(message, code):
+    assert code_for(message) == code
