@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site pdf zip test test-fast bench serve validate examples clean
+.PHONY: site pdf zip test test-fast bench serve validate examples clean chromium
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,10 +18,23 @@ tests/node_modules/.installed: tests/package.json tests/package-lock.json
 	@if command -v npm >/dev/null; then npm ci --prefix tests --no-audit --no-fund --silent && touch $@; \
 	else echo "npm not found: the accessibility test will be skipped (install Node.js and npm)"; fi
 
+# Debian's Chromium for the browser tests (pages, accessibility, PDF, the wheel's
+# smoke test). Installed here when this shell may (root, apt-get); otherwise say
+# what to install, and those tests skip (on CI, where CI is set, they fail).
+chromium:
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  { apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; } \
+	    || echo "could not install chromium: the browser tests will be skipped"; \
+	else echo "chromium not found: the browser tests will be skipped" \
+	  "(install it: sudo apt-get install chromium fonts-dejavu-core)"; fi
+
 site: $(STAMP)
 	$(BIN)/cxsite build --site-dir site
 
-test: $(STAMP) tests/node_modules/.installed
+test: $(STAMP) tests/node_modules/.installed chromium
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)

@@ -34,8 +34,8 @@ PRUNED = ".pruned"  # its time is the last listing's
 # The code whose change can change an entry: what reads, validates and scores
 # an engagement. Templates and charts are not here: entries hold results, not pages.
 _CODE = ("cache.py", "comments.py", "disclosure.py", "images.py", "load.py", "model.py", "questionnaires.py",
-         "responses.py", "schema.py", "score.py", "yamlsafe.py", "redact.py", "redact_names.py",
-         "redact_phones.py",
+         "resources.py", "responses.py", "schema.py", "score.py", "yamlsafe.py", "redact.py",
+         "redact_names.py", "redact_phones.py",
          # The word lists redaction reads: a change to them changes the comments an entry holds.
          "data/given_names.txt", "data/given_names_ambiguous.txt", "data/not_surnames.txt",
          "data/name_words.txt")
@@ -52,7 +52,9 @@ _CODE_HASH = _code_hash()
 
 
 def key_for(e: Engagement) -> str:
-    h = hashlib.sha256(f"{FORMAT}\0{__version__}\0{_CODE_HASH}\0".encode())
+    # The source is in the results ("assessment": {"source"}): a project copy of a
+    # built-in questionnaire, byte for byte the same, is still another entry.
+    h = hashlib.sha256(f"{FORMAT}\0{__version__}\0{_CODE_HASH}\0{e.questionnaire.source}\0".encode())
     for path in (Path(e.questionnaire.path_abs), e.folder / "engagement.yml", e.folder / e.responses_file,
                  e.folder / "import-quality.json"):
         h.update(str(path.name).encode() + b"\0")

@@ -16,14 +16,48 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import InputError, InputErrors
+from .errors import InputError, InputErrors, InternalError
 
 
 def _project_root(args) -> Path:
     return Path(args.project).resolve() if args.project else Path.cwd()
 
 
+MAX_PER_FILE = 50  # problems listed per file; past it a count, so one broken file cannot bury the rest
+
+
 def cmd_validate(args) -> int:
+    """Check the project (or the named files); exit 1 listing every problem, 0 with a summary."""
+    try:
+        named, project = _validate(args)
+    except InputErrors as exc:
+        problems = exc.errors
+    except InputError as exc:
+        problems = [exc]
+    else:
+        own = [q for q in project.questionnaires.values() if q.source == "project"] if project else []
+        if args.format == "json":
+            sys.stdout.write(json.dumps({"valid": True, "problems": []}, indent=2) + "\n")
+            return 0
+        n_q, n_e = len(own), len(project.engagements) if project else 0
+        what = ", ".join(named) if named else \
+            f"{n_q} questionnaire{'s' * (n_q != 1)}, {n_e} engagement{'s' * (n_e != 1)}"
+        print(f"ok: {what}")
+        if project is not None:
+            _print_awaiting(project, named)
+        return 0
+    if args.format == "json":
+        # Every problem, uncapped: a tool reading this wants them all.
+        doc = {"valid": False, "problems": [e.as_dict() for e in problems]}
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        return 1
+    _print_problems(problems)
+    return 1
+
+
+def _validate(args):
+    """The files named on the command line (project-relative) and the loaded project, or ``None``
+    when only named files were checked and the problems lay elsewhere."""
     from .load import load_project
 
     root = _project_root(args)
@@ -31,13 +65,13 @@ def cmd_validate(args) -> int:
     for p in args.paths:
         path = Path(p).resolve()
         if not path.exists():
-            raise InputError(p, "no such file or folder")
+            raise InputError(p, "no such file or folder", code="not-found")
         try:
             named.append(path.relative_to(root.resolve()).as_posix())
         except ValueError:
-            raise InputError(p, "is not inside the project; pass --project DIR") from None
+            raise InputError(p, "is not inside the project; pass --project DIR", code="bad-option") from None
     try:
-        project = load_project(root)
+        return named, load_project(root)
     except InputErrors as exc:
         # Named files: report their problems only (the whole project is still read,
         # since an engagement is checked against its questionnaire).
@@ -45,16 +79,22 @@ def cmd_validate(args) -> int:
             e.where.path == n or e.where.path.startswith(n.rstrip("/") + "/") for n in named)]
         if mine:
             raise InputErrors(mine) from None
-        project = None
-    if project is None:
-        print(f"ok: {', '.join(named)}")
-        return 0
-    n_q, n_e = len(project.questionnaires), len(project.engagements)
-    what = ", ".join(named) if named else \
-        f"{n_q} questionnaire{'s' * (n_q != 1)}, {n_e} engagement{'s' * (n_e != 1)}"
-    print(f"ok: {what}")
-    _print_awaiting(project, named)
-    return 0
+        return named, None
+
+
+def _print_problems(problems: list[InputError]) -> None:
+    """``path:line:col: message`` lines on stderr, at most :data:`MAX_PER_FILE` per file, then a count."""
+    shown: dict[str, int] = {}
+    for e in problems:
+        shown[e.where.path] = shown.get(e.where.path, 0) + 1
+        if shown[e.where.path] <= MAX_PER_FILE:
+            print(e, file=sys.stderr)
+    for path, n in shown.items():
+        if n > MAX_PER_FILE:
+            more = n - MAX_PER_FILE
+            print(f"… and {more} more problem{'s' * (more != 1)} in {path}", file=sys.stderr)
+    n = len(problems)
+    print(f"{n} problem{'s' * (n != 1)} found; nothing was built or written.", file=sys.stderr)
 
 
 def _print_awaiting(project, named: list[str]) -> None:
@@ -306,6 +346,8 @@ def parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check questionnaires, engagements and responses")
     v.add_argument("paths", nargs="*", help="files or engagement folders (default: everything)")
+    v.add_argument("--format", choices=("text", "json"), default="text",
+                   help="json: {valid, problems: [{path, line, col, code, message}]} on stdout")
     v.set_defaults(func=cmd_validate)
 
     s = sub.add_parser("score", help="print an engagement's results")
@@ -355,22 +397,64 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit status (0 ok, 1 bad input, 2 cxsite itself failed).
+
+    Nothing reaches the user as a traceback: input problems are listed with
+    their places, and a failure that is not the input's (a packaged file
+    missing, an unreadable asset, an OSError the code did not expect) is one
+    paragraph naming what failed.
+    """
     args = parser().parse_args(argv)
     try:
         if args.project and not Path(args.project).is_dir():
-            raise InputError(args.project, "--project: no such folder")
+            raise InputError(args.project, "--project: no such folder", code="not-found")
         return args.func(args)
     except InputErrors as exc:
-        for e in exc.errors:
-            print(e, file=sys.stderr)
-        n = len(exc.errors)
-        print(f"{n} problem{'s' * (n != 1)} found; nothing was built or written.", file=sys.stderr)
+        _print_problems(exc.errors)
         return 1
     except InputError as exc:
         print(exc, file=sys.stderr)
         return 1
+    except InternalError as exc:
+        print(f"cxsite failed: {exc.message}", file=sys.stderr)
+        return InternalError.exit_status
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # Jinja's TemplateNotFound is one too: a packaged template missing
+        print(f"cxsite failed: {internal_message(exc)}", file=sys.stderr)
+        return InternalError.exit_status
+
+
+def _is_missing_template(exc: Exception) -> bool:
+    from jinja2 import TemplateNotFound
+
+    return isinstance(exc, TemplateNotFound)
+
+
+def _is_packaged(path: Path) -> bool:
+    """Whether ``path`` is one of cxsite's own files (code, templates, assets, built-in questionnaires)."""
+    from .resources import package_folder
+
+    folders = [Path(__file__).resolve().parent] + [package_folder(n) for n in ("site_templates", "assessments")]
+    return any(Path(os.path.abspath(path)).is_relative_to(f) for f in folders)
+
+
+def internal_message(exc: BaseException) -> str:
+    """One paragraph for a failure that is not the user's input: what failed, where, what to do."""
+    from .resources import missing_packaged
+
+    if _is_missing_template(exc):
+        from .render import DEFAULT_TEMPLATES
+
+        return missing_packaged(DEFAULT_TEMPLATES / str(exc.name))
+    name = getattr(exc, "filename", None)
+    if isinstance(exc, FileNotFoundError) and name and _is_packaged(Path(str(name))):
+        return missing_packaged(Path(str(name)))
+    what = f"{name}: " if name else ""
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return (f"{what}{reason} ({type(exc).__name__}). This is not a problem in your input; check that "
+            "the file or folder is readable and the disk is not full, then run the command again. "
+            "If it persists, report it with the command you ran.")

@@ -8,19 +8,21 @@ problems of all files in one run.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import (
-    ErrorCollector, InputError, InputErrors, Location, did_you_mean, display_path, one_of,
+    ErrorCollector, InputError, InputErrors, InternalError, Location, did_you_mean, display_path, one_of,
 )
 from .images import check_logo
 from .model import (
     ENGAGEMENT_FORMAT, LOGO_TYPES, QUALITY_FORMAT, RESERVED_COLUMNS, Engagement, Questionnaire,
 )
 from .questionnaires import load_questionnaire, questionnaire_id_of
+from .resources import missing_packaged, package_folder
 from .schema import SLUG_RE, read_document
 
 if TYPE_CHECKING:
@@ -104,24 +106,8 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         return None
     doc, raw = read
     name, version = parse_assessment_ref(raw["assessment"])
-    available = sorted({i for i, _ in project.questionnaires})
-    questionnaire = None
-    if version is None:
-        questionnaire = project.latest(name)
-    else:
-        questionnaire = project.questionnaires.get((name, version))
+    questionnaire = _find_questionnaire(project, name, version, doc.at(("assessment",)), errors)
     if questionnaire is None:
-        if any(i == name for i in available):
-            have = sorted(v for i, v in project.questionnaires if i == name)
-            errors.add(doc.at(("assessment",)),
-                       f"questionnaire '{name}' has no version {version}; available: {one_of(have)}")
-        elif name in project.broken:
-            errors.add(doc.at(("assessment",)),
-                       f"questionnaire '{name}' has errors (listed with its file); fix them first")
-        else:
-            errors.add(doc.at(("assessment",)),
-                       f"unknown assessment '{name}'{did_you_mean(name, available)}; "
-                       f"expected one of {one_of(available)} (files in assessments/)")
         return None
     responses_file = raw["responses"]
     target = (folder / responses_file)
@@ -183,6 +169,35 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
     )
 
 
+def _find_questionnaire(project: Project, name: str, version: str | None, where: Location,
+                        errors: ErrorCollector) -> Questionnaire | None:
+    """The questionnaire an engagement's ``assessment: NAME[@VERSION]`` names, or ``None`` (reported)."""
+    questionnaire = project.latest(name) if version is None else project.questionnaires.get((name, version))
+    if questionnaire is not None:
+        return questionnaire
+    if any(i == name for i, _ in project.questionnaires):
+        have = sorted(v for i, v in project.questionnaires if i == name)
+        errors.add(where, f"questionnaire '{name}' has no version {version}; available: {one_of(have)}",
+                   code="unknown-version")
+    elif name in project.broken:
+        errors.add(where, f"questionnaire '{name}' has errors (listed with its file); fix them first",
+                   code="questionnaire-broken")
+    else:
+        errors.add(where, f"unknown assessment '{name}'{did_you_mean(name, {i for i, _ in project.questionnaires})}; "
+                          f"expected {_available(project)}", code="unknown-assessment")
+    return None
+
+
+def _available(project: Project) -> str:
+    """The questionnaires an engagement may name, the project's own and the built-in ones, for messages."""
+    own = sorted({q.id for q in project.questionnaires.values() if q.source == PROJECT})
+    built_in = sorted({q.id for q in project.questionnaires.values() if q.source == BUILT_IN} - set(own))
+    parts = [f"one of {one_of(own)} (files in assessments/)"] if own else []
+    if built_in:
+        parts.append(f"{'' if own else 'one of '}the built-in {one_of(built_in)}")
+    return " or ".join(parts) or "a questionnaire in assessments/"
+
+
 def _stays_in(path: Path, folder: Path) -> bool:
     """Whether ``path``, links followed, is inside ``folder`` (resolved): the one engagement it belongs to."""
     return path.resolve().is_relative_to(folder)
@@ -235,9 +250,65 @@ def check_invited(e: Engagement, errors: ErrorCollector) -> None:
 
 # --------------------------------------------------------------------------- project
 
+PROJECT, BUILT_IN = "project", "built-in"  # where a questionnaire came from (Questionnaire.source)
+# What marks a project root: any one of these. A practice's project may have no
+# assessments/ of its own (it uses the built-in questionnaires).
+ROOT_MARKERS = ("mkdocs.yml", "engagements", "assessments")
+
+
 def find_questionnaire_files(root: Path) -> list[Path]:
+    """The project's own questionnaire files (``assessments/``, its archive folders included)."""
     base = root / "assessments"
     return sorted(p for p in base.rglob("*.yml") if p.is_file()) if base.is_dir() else []
+
+
+def builtin_questionnaire_files() -> list[Path]:
+    """The questionnaires shipped with cxsite, older versions in their archive included."""
+    base = package_folder("assessments")
+    if not base.is_dir():
+        raise InternalError(missing_packaged(base))
+    return find_questionnaire_files(base.parent)
+
+
+def _load_questionnaires(project: Project, errors: ErrorCollector) -> None:
+    """The project's questionnaires, then the built-in ones it does not define itself.
+
+    A project file of the same id and version wins over the built-in one; when
+    the project is cxsite's own repository its files are the built-in ones,
+    and each is read once.
+    """
+    root = project.root
+    own = find_questionnaire_files(root)
+    for path in own:
+        q = load_questionnaire(path, root, errors)
+        if q is None:
+            project.broken.add(questionnaire_id_of(path) or path.stem)
+            continue
+        if q.key in {x.key for x in project.questionnaires.values()}:
+            other = project.questionnaires[(q.id, q.version)]
+            errors.add(Location(q.path, 1, 1),
+                       f"questionnaire '{q.id}' version {q.version} is also defined in {other.path}",
+                       code="duplicate-questionnaire")
+            continue
+        project.questionnaires[(q.id, q.version)] = q
+    seen = {p.resolve() for p in own}
+    for path in builtin_questionnaire_files():
+        if path.resolve() in seen:
+            continue
+        q = _load_builtin(path, root)
+        project.questionnaires.setdefault((q.id, q.version), q)
+
+
+def _load_builtin(path: Path, root: Path) -> Questionnaire:
+    """One packaged questionnaire; a problem in it is cxsite's, not the user's (:class:`InternalError`)."""
+    own_errors = ErrorCollector()
+    q = load_questionnaire(path, root, own_errors)
+    if q is None:
+        first = own_errors.errors[0] if own_errors.errors else "it could not be read"
+        raise InternalError(f"cxsite's built-in questionnaire {path} does not load ({first}): the "
+                            "installation is damaged. Reinstall cxsite (pip install --force-reinstall "
+                            "cxsite), or from a clone run 'pip install -e .' in the repository.")
+    return dataclasses.replace(q, source=BUILT_IN)
 
 
 def find_engagement_folders(root: Path) -> list[Path]:
@@ -275,20 +346,11 @@ def load_project(root: Path, only: list[str] | None = None, responses: bool = Tr
     root = root.resolve()
     project = Project(root)
     errors = ErrorCollector()
-    if not (root / "assessments").is_dir():
-        raise InputErrors([InputError(str(root), "no assessments/ folder here; run in a project root "
-                                                 "or pass --project DIR")])
-    for path in find_questionnaire_files(root):
-        q = load_questionnaire(path, root, errors)
-        if q is None:
-            project.broken.add(questionnaire_id_of(path) or path.stem)
-            continue
-        if q.key in {x.key for x in project.questionnaires.values()}:
-            other = project.questionnaires[(q.id, q.version)]
-            errors.add(Location(q.path, 1, 1),
-                       f"questionnaire '{q.id}' version {q.version} is also defined in {other.path}")
-            continue
-        project.questionnaires[(q.id, q.version)] = q
+    if not any((root / marker).exists() for marker in ROOT_MARKERS):
+        raise InputErrors([InputError(str(root), "no cxsite project here (no mkdocs.yml, engagements/ or "
+                                                 "assessments/); run in a project root or pass --project DIR",
+                                      code="no-project")])
+    _load_questionnaires(project, errors)
     if folders is None:
         folders = find_engagement_folders(root)
     else:

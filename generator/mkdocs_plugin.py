@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files
 
 from . import buildcontext
 from .cache import CACHE_DIR, Cache
-from .errors import InputError, InputErrors
+from .errors import CxsiteError
 from .load import load_project
 from .pages import build_pages
 from .render import DEFAULT_TEMPLATES
@@ -186,7 +186,7 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
             project = context.project if context is not None and context.project is not None else load_project(
                 self.root, only=self.config.engagements or None, client=self.config.client, cache=cache)
             site = build_pages(project, self.templates, pdf=self.config.pdf, cache=cache)
-        except (InputError, InputErrors) as exc:
+        except CxsiteError as exc:
             if context is not None:
                 context.failure = exc  # MkDocs keeps only "Aborted": the caller reports this one
             raise PluginError(f"cxsite: the project has errors:\n{exc}") from None

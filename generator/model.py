@@ -223,6 +223,7 @@ class Questionnaire:
     open_questions: tuple[OpenQuestion, ...]
     path: str = ""          # as shown in messages
     path_abs: str = ""      # for hashing its bytes
+    source: str = "project"  # "project" (its assessments/) or "built-in" (shipped with cxsite)
 
     @property
     def items(self) -> tuple[Item, ...]:

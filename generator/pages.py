@@ -244,6 +244,8 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
         # The whole portfolio also lists questionnaires no engagement uses yet; a
         # client's own site shows only what its reports were built from.
         for q in project.questionnaires.values():
+            if q.source != "project":
+                continue  # a built-in questionnaire is listed only where an engagement uses it
             latest = project.latest(q.id)
             used.setdefault((latest.id, latest.version), latest)
     questionnaires = sorted(used.values(), key=lambda q: q.key)

@@ -22,6 +22,7 @@ from .outputs import (
     PORTFOLIO, SITE, check_replaceable, os_problem, protected_paths, refuse_project_data, write_marker,
 )
 from .progress import A_FEW, Progress
+from .resources import package_folder
 
 STAMPS = ".cxsite-stamps"
 
@@ -64,7 +65,7 @@ def shared_inputs(root: Path, pdf: bool, offline: bool) -> bytes:
     """A digest of what every client's site is built from besides its own engagements.
 
     The site's configuration, hand-written pages, templates and questionnaires,
-    the generator's code and packaged templates, the versions of MkDocs and
+    the generator's code, packaged templates and built-in questionnaires, the versions of MkDocs and
     Material, and the build options. Conservative: a change to any of them
     rebuilds every client.
     """
@@ -82,6 +83,10 @@ def shared_inputs(root: Path, pdf: bool, offline: bool) -> bytes:
     package = Path(__file__).parent
     _hash_files(h, package.parent, package.rglob("*.py"))
     _hash_files(h, DEFAULT_TEMPLATES.parent, DEFAULT_TEMPLATES.rglob("*"))
+    # The built-in questionnaires: an engagement that names one is built from it.
+    h.update(b"built-in\0")
+    library = package_folder("assessments")
+    _hash_files(h, library.parent, library.rglob("*"))
     return h.digest()
 
 

@@ -22,7 +22,7 @@ from jinja2 import (
 from jinja2.runtime import BlockReference, Context
 from markupsafe import Markup
 
-from .errors import InputError, Location
+from .errors import InputError, InternalError, Location
 from .resources import missing_packaged, package_folder
 
 DEFAULT_TEMPLATES = package_folder("site_templates")
@@ -256,8 +256,11 @@ def _not_found(name: str) -> str:
             f"templates; correct the name, or add the file to site_templates/")
 
 
-def template_problem(env: Environment, exc: TemplateError, template: str) -> InputError:
-    """What went wrong in a template, at its file and line, and what to do."""
+def template_problem(env: Environment, exc: TemplateError, template: str) -> InputError | InternalError:
+    """What went wrong in a template, at its file and line, and what to do.
+
+    A page template missing from the package is cxsite's failure, not the
+    project's (:class:`InternalError`, exit 2)."""
     if isinstance(exc, TemplateSyntaxError) and exc.filename:
         return InputError(Location(_shown(exc.filename, env), exc.lineno or 0),
                           f"{exc.message}; correct the template (Jinja2 syntax)")
@@ -266,7 +269,7 @@ def template_problem(env: Environment, exc: TemplateError, template: str) -> Inp
         if frame is None:
             # The page template itself is missing: nobody shadowed it, so the
             # packaged copy is gone.
-            return InputError(str(DEFAULT_TEMPLATES / template), missing_packaged(DEFAULT_TEMPLATES / template))
+            return InternalError(missing_packaged(DEFAULT_TEMPLATES / template))
         return InputError(Location(_shown(frame[0], env), frame[1]), _not_found(exc.name))
     where = Location(_shown(frame[0], env), frame[1]) if frame else Location(template)
     return InputError(where, f"{exc.message or type(exc).__name__}; see the packaged "

@@ -391,7 +391,7 @@ def score_engagement(e: Engagement) -> dict:
         "schema": SCHEMA_VERSION,
         "engagement": {"id": e.id, "client": e.client, "title": e.title, "wave": e.wave,
                        "date": e.date.isoformat()},
-        "assessment": {"id": q.id, "version": q.version, "title": q.title},
+        "assessment": {"id": q.id, "version": q.version, "title": q.title, "source": q.source},
         "min_group_size": e.min_group_size,
     }
     if n_usable < e.min_group_size:

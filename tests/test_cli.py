@@ -14,7 +14,7 @@ def test_validate_runs_in_the_current_folder(tiny, cli, monkeypatch):
 
 def test_validate_outside_a_project(tmp_path, cli):
     code, _, err = cli("--project", tmp_path, "validate")
-    assert code == 1 and "no assessments/ folder here" in err
+    assert code == 1 and "no cxsite project here (no mkdocs.yml, engagements/ or assessments/)" in err
 
 
 def test_validate_reports_every_problem_at_once(tiny, cli):
@@ -36,7 +36,7 @@ def test_score_json_is_the_documented_contract(tiny, cli):
                       "outcomes", "segments", "data_quality"}
     assert r["engagement"] == {"id": "tiny-2026", "client": "Tiny Co", "title": "Tiny baseline",
                                "wave": "2026", "date": "2026-06-30"}
-    assert r["assessment"] == {"id": "tiny", "version": "1.0.0", "title": "Tiny"}
+    assert r["assessment"] == {"id": "tiny", "version": "1.0.0", "title": "Tiny", "source": "project"}
     assert set(r["dimensions"][0]) >= {"id", "title", "n", "mean", "score", "band", "favorable",
                                        "neutral", "unfavorable", "alpha", "items"}
     assert set(r["dimensions"][0]["items"][0]) >= {"id", "text", "n", "mean", "favorable", "neutral",

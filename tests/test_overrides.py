@@ -121,12 +121,12 @@ def test_a_template_error_at_render_time_is_located(tiny, tmp_path, cli):
 
 def test_a_missing_packaged_template_names_the_installation(tiny, monkeypatch):
     from cxsite import render
-    from cxsite.errors import InputError
+    from cxsite.errors import InternalError
 
     monkeypatch.setattr(render, "DEFAULT_TEMPLATES", tiny / "nowhere")
     render._environment.cache_clear()
     try:
-        with pytest.raises(InputError, match="packaged file .*home.md.j2 is missing: the installation is incomplete"):
+        with pytest.raises(InternalError, match="packaged file .*home.md.j2 is missing: the installation is incomplete"):
             build_pages(load_project(tiny))
     finally:
         render._environment.cache_clear()
