@@ -116,6 +116,18 @@ def add_page_extensions(config) -> None:
         config.mdx_configs["toc"] = {"permalink": True}  # options only: toc itself is listed already
 
 
+def _take_home_intro(files: Files) -> str | None:
+    """A hand-written ``docs/index.md``, taken out of the files: it opens the generated home page."""
+    from mkdocs.utils.meta import get_data
+
+    home = files.get_file_from_path("index.md")
+    if home is None or home.generated_by is not None:
+        return None
+    files.remove(home)
+    body, _ = get_data(Path(home.abs_src_path).read_text(encoding="utf-8-sig"))
+    return body
+
+
 class CxsitePlugin(BasePlugin[CxsiteConfig]):
     def on_config(self, config):
         add_page_extensions(config)
@@ -185,7 +197,8 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
             cache = Cache(self.root / CACHE_DIR)
             project = context.project if context is not None and context.project is not None else load_project(
                 self.root, only=self.config.engagements or None, client=self.config.client, cache=cache)
-            site = build_pages(project, self.templates, pdf=self.config.pdf, cache=cache)
+            site = build_pages(project, self.templates, pdf=self.config.pdf, cache=cache,
+                               home_intro=_take_home_intro(files))
         except CxsiteError as exc:
             if context is not None:
                 context.failure = exc  # MkDocs keeps only "Aborted": the caller reports this one

@@ -227,8 +227,13 @@ def _awaiting_pages(site: Site, env, e: Engagement, ctx: dict) -> dict:
 
 
 def build_pages(project: Project, templates: Path | None = None, pdf: bool = False,
-                cache: "Cache | None" = None) -> Site:
-    """Render every page of the site for the engagements loaded in ``project``."""
+                cache: "Cache | None" = None, home_intro: str | None = None) -> Site:
+    """Render every page of the site for the engagements loaded in ``project``.
+
+    ``home_intro``: the project's hand-written ``docs/index.md``, which opens
+    the home page in place of the default introduction; the list of reports
+    follows it. It is the practice's own Markdown, not data, so it is not escaped.
+    """
     env = make_environment(templates)
     problems = check_templates(env)
     if problems:
@@ -259,7 +264,8 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
     cards = [{"e": e, "r": site.results[e.id], "q": e.questionnaire, "awaiting": bundles[e.id].get("awaiting")}
              for e in engagements]
     site.pages["index.md"] = render(env, "home.md.j2", cards=cards, clients=sorted({e.client for e in engagements}),
-                                    questionnaires=list(by_id.values()), **common)
+                                    questionnaires=list(by_id.values()),
+                                    home_intro=Markup(home_intro) if home_intro is not None else None, **common)
     site.pages["questionnaires/index.md"] = render(env, "questionnaires.md.j2",
                                                    questionnaires=list(by_id.values()), **common)
     for q in by_id.values():

@@ -114,11 +114,12 @@ Client responses are confidential: keep this repository private.
 """
 
 ABOUT_MD = """\
-# About these reports
+# Assessment reports
 
 Each report sets out where an organisation stands on one of our questionnaires, what its people
 said, and what its leaders can do next. No figure rests on fewer people than the engagement's
-anonymity threshold. Edit this page, or add others beside it in `docs/`.
+anonymity threshold. This text opens the home page, and the list of reports follows it: edit it,
+or add other pages beside it in `docs/`.
 """
 
 ASSESSMENTS_README = """\
@@ -150,9 +151,8 @@ def project_files(root: Path, site_name: str, modeline: Callable[[Path, Path, st
         pre_commit: modeline(pre_commit, root, "pre-commit-config") + PRE_COMMIT.format(version=__version__),
         root / ".gitignore": GITIGNORE,
         root / "README.md": PROJECT_README.format(site_name=site_name),
-        # Not docs/index.md: the site's home page is generated (the list of reports),
-        # and a hand-written page of that name is refused as a clash.
-        root / "docs" / "about.md": ABOUT_MD,
+        # The home page's introduction: the generated list of reports follows it.
+        root / "docs" / "index.md": ABOUT_MD,
         root / "assessments" / "README.md": ASSESSMENTS_README,
         root / "engagements" / ".gitkeep": "",
         root / ".vscode" / "settings.json": json.dumps(VSCODE_SETTINGS, indent=2) + "\n",

@@ -38,6 +38,21 @@ def test_files_are_generated_with_a_nav(tiny):
     assert "assets/cxsite.css" in cfg.extra_css
 
 
+def test_a_hand_written_docs_index_opens_the_generated_home_page(tiny):
+    """docs/index.md is the practice's introduction: its text, then the list of reports; no clash."""
+    from mkdocs.structure.files import File
+
+    (tiny / "docs" / "index.md").write_text("---\ntitle: Welcome\n---\n# Our practice\n\nRead us first.\n")
+    cfg, plugin = _config(tiny)
+    files = Files([File("index.md", str(tiny / "docs"), str(tiny / "site"), False)])
+    out = plugin.on_files(files, cfg)
+    home = next(f for f in out if f.src_uri == "index.md")
+    text = home.content_string
+    assert "# Our practice" in text and "Read us first." in text and "title: Welcome" not in text
+    assert "Tiny Co" in text and "# Assessment reports" not in text
+    assert [f.src_uri for f in out].count("index.md") == 1
+
+
 def test_bad_input_becomes_a_plugin_error(tiny):
     q = tiny / "assessments" / "tiny.yml"
     q.write_text(q.read_text().replace("audience: staff", "audience: nobody"))

@@ -36,7 +36,7 @@ def _header(path: Path) -> list[str]:
 
 
 def test_init_writes_the_project_files(project):
-    for name in ("mkdocs.yml", "assessments", "engagements", "docs/about.md", ".gitignore",
+    for name in ("mkdocs.yml", "assessments", "engagements", "docs/index.md", ".gitignore",
                  ".pre-commit-config.yaml", ".vscode/settings.json", "README.md"):
         assert (project / name).exists(), name
     mkdocs = yaml.safe_load((project / "mkdocs.yml").read_text())
