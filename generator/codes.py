@@ -77,6 +77,7 @@ CODES: tuple[Code, ...] = (
     Code("questionnaire-broken", r"questionnaire '[^']*' has errors", "an engagement's questionnaire failed to load"),
     Code("previous-invalid", r"(previous engagement|'previous' links|an engagement cannot be its own previous)",
          "'previous' does not name an earlier wave of the same client"),
+    Code("bad-file-name", r"'[^']*' cannot be a file name", "a file name the operating system cannot take"),
     Code("outside-folder", r"(.*links? (to a place )?outside|engagement folder is a link|.*must name a file inside)",
          "a file or link that leaves the engagement's folder or the project"),
     Code("logo-invalid", r"logo", "a logo that is missing, too large, unsafe or not what its name says"),

@@ -171,7 +171,7 @@ def small_derivable_set(rows: np.ndarray, weight: np.ndarray, k: int) -> np.ndar
     # j ones lies in it exactly when its projection keeps all of it, |B x|^2 = j.
     _, sv, vt = np.linalg.svd(signatures.T.astype(np.float64), full_matrices=False)
     basis = vt[: int(np.count_nonzero(sv > _TOL * max(signatures.shape)))]
-    small = np.flatnonzero(sizes < k)
+    small = _candidates(basis, np.flatnonzero(sizes < k))
     combos = _search(basis, sizes, small, k)
     if combos is None:
         return None
@@ -181,6 +181,30 @@ def small_derivable_set(rows: np.ndarray, weight: np.ndarray, k: int) -> np.ndar
 
 
 _EXHAUSTED = object()
+
+
+def _candidates(basis: np.ndarray, small: np.ndarray) -> np.ndarray:
+    """The small blocks that can be part of a derivable set made of small blocks only.
+
+    Such a set is a row-space vector ``B.T @ c`` that is zero on every other
+    block, so ``c`` lies in the null space of the other blocks' columns of the
+    basis; that leaves at most ``rank`` dimensions, and a block on which all
+    of them vanish can take part in no such set. With many one-person atoms
+    (sparsely crossed segments) this prunes the search to the few blocks that
+    matter.
+    """
+    if not len(small):
+        return small
+    others = np.ones(basis.shape[1], dtype=bool)
+    others[small] = False
+    rest = basis[:, others]
+    gram = rest @ rest.T                               # rank x rank
+    values, vectors = np.linalg.eigh(gram)
+    free = vectors[:, values < 1e-9]                   # c with rest.T @ c = 0
+    if not free.shape[1]:
+        return small[:0]
+    reach = np.abs(free.T @ basis[:, small]).max(axis=0) > 1e-9
+    return small[reach]
 
 
 def _search(basis: np.ndarray, sizes: np.ndarray, small: np.ndarray, k: int):

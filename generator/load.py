@@ -56,6 +56,23 @@ def parse_assessment_ref(ref: str) -> tuple[str, str | None]:
     return name.strip(), (version.strip() or None)
 
 
+NAME_MAX = 255  # bytes in one file or folder name on the file systems cxsite runs on
+
+
+def usable_file_name(name: str, where: Location, errors: ErrorCollector) -> bool:
+    """Whether ``name`` can be a file name at all; a located error when it cannot.
+
+    A longer name makes the operating system refuse even to look for the
+    file (ENAMETOOLONG), which is the user's input, not cxsite failing.
+    """
+    parts = Path(name).parts
+    if not parts or any(len(p.encode("utf-8", "surrogatepass")) > NAME_MAX for p in parts) or "\0" in name:
+        errors.add(where, f"'{name[:40]}…' cannot be a file name (empty, over {NAME_MAX} bytes, or holding "
+                          "a NUL); name the file in the engagement folder")
+        return False
+    return True
+
+
 def _own_folder(folder: Path, root: Path, errors: ErrorCollector) -> Path | None:
     """The engagement folder, resolved, if it and its engagement.yml are its own (not links elsewhere).
 
@@ -115,6 +132,8 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         errors.add(doc.at(("responses",)),
                    f"responses must name a file inside the engagement folder, not '{responses_file}'")
         return None
+    if not usable_file_name(responses_file, doc.at(("responses",)), errors):
+        return None
     if target.exists() and not _stays_in(target, real):
         errors.add(doc.at(("responses",)),
                    f"'{responses_file}' links outside this engagement's folder; copy the file in instead")
@@ -139,6 +158,8 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         where = doc.at(("brand", "logo"))
         if Path(brand["logo"]).is_absolute() or ".." in Path(brand["logo"]).parts:
             errors.add(where, "logo must name a file inside the engagement folder")
+            logo = None
+        elif not usable_file_name(brand["logo"], where, errors):
             logo = None
         elif logo.suffix.lower() not in LOGO_TYPES:
             errors.add(where, f"logo must be an image ({', '.join(LOGO_TYPES)}), not '{logo.name}'")
