@@ -268,14 +268,17 @@ class Decision:
     groups: np.ndarray
     dimensions: dict[str, np.ndarray]
 
-    def index_of(self, key: tuple[str, str]) -> int:
-        return self.universe.keys.index(key)
+    def __post_init__(self) -> None:
+        # Each group's row, looked up once per figure asked about, not searched for.
+        self._row = {key: g for g, key in enumerate(self.universe.keys)}
 
     def group(self, key: tuple[str, str]) -> bool:
-        return key in self.universe.keys and bool(self.groups[self.index_of(key)])
+        g = self._row.get(key)
+        return g is not None and bool(self.groups[g])
 
     def dimension(self, key: tuple[str, str], dim_id: str) -> bool:
-        return key in self.universe.keys and bool(self.dimensions[dim_id][self.index_of(key)])
+        g = self._row.get(key)
+        return g is not None and bool(self.dimensions[dim_id][g])
 
     def enough(self, n: int | None) -> bool:
         """Rule 1 for a figure of the whole alone (an item, an outcome, alpha's complete cases)."""
