@@ -15,6 +15,7 @@ gets a specific code.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -121,13 +122,18 @@ CODES: tuple[Code, ...] = (
                       r"responses file '[^']*' not found)", "a named file, engagement or client does not exist"),
 )
 
-_COMPILED = tuple((re.compile(c.pattern), c.code) for c in CODES)
 KNOWN = frozenset(c.code for c in CODES) | {FALLBACK, "internal"}
+
+
+@functools.cache
+def _compiled() -> tuple[tuple[re.Pattern, str], ...]:
+    # Compiled at the first message without a code, not at every start-up.
+    return tuple((re.compile(c.pattern), c.code) for c in CODES)
 
 
 def code_for(message: str) -> str:
     """The code of a message whose call site named none: the first matching row of :data:`CODES`."""
-    for pattern, code in _COMPILED:
+    for pattern, code in _compiled():
         if pattern.match(message):
             return code
     return FALLBACK
