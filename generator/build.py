@@ -46,6 +46,7 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
     """
     from .buildcontext import build_context
     from .cache import CACHE_DIR, Cache
+    from .results import Results
 
     config_file = config_file or root / "mkdocs.yml"
     shown = str(site_dir)
@@ -53,14 +54,15 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
     plugins, options = merged_plugins(config_file, {"client": client, "engagements": engagements,
                                                     "pdf": pdf, "offline": offline})
     # Fail on bad input before MkDocs starts, with the project's own messages.
+    results = Results(Cache(root / CACHE_DIR))
     project = load_project(root, only=options.get("engagements") or None, client=options.get("client"),
-                           cache=Cache(root / CACHE_DIR), folders=folders)
+                           known=results.known, folders=folders)
     bar = None
     if progress:
         from .progress import A_FEW, Progress
 
         bar = Progress(0, "rendering pages", show=len(project.engagements) > A_FEW)
-    with build_context(root, project=project, progress=bar) as context:
+    with build_context(root, project=project, results=results, progress=bar) as context:
         staging = _mkdocs_build(config_file, site_dir, shown, strict, plugins, context)
     if options.get("pdf"):
         from .pdf import print_pdfs

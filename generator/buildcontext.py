@@ -30,6 +30,8 @@ class BuildContext:
         The resolved project root; a plugin whose project is another one ignores the context.
     project : cxsite.load.Project or None
         The project as loaded and validated by the caller, so the plugin need not read it again.
+    results : cxsite.results.Results or None
+        Where that project's results come from (the one the caller loaded it with).
     progress : cxsite.progress.Progress or None
         A bar stepped once per rendered page.
     failure : Exception or None
@@ -40,6 +42,7 @@ class BuildContext:
     root: Path
     project: Any = None
     progress: Any = None
+    results: Any = None
     failure: Exception | None = None
 
 
@@ -47,17 +50,18 @@ _CURRENT: ContextVar[BuildContext | None] = ContextVar("cxsite_build_context", d
 
 
 @contextmanager
-def build_context(root: Path, project: Any = None, progress: Any = None) -> Iterator[BuildContext]:
+def build_context(root: Path, project: Any = None, progress: Any = None,
+                  results: Any = None) -> Iterator[BuildContext]:
     """Make a :class:`BuildContext` current for the ``with`` block, then forget it.
 
     Parameters
     ----------
     root : Path
         The project root the build is for.
-    project, progress
+    project, progress, results
         See :class:`BuildContext`.
     """
-    context = BuildContext(root.resolve(), project, progress)
+    context = BuildContext(root.resolve(), project, progress, results=results)
     token = _CURRENT.set(context)
     try:
         yield context

@@ -17,6 +17,7 @@ used for ``KEEP_DAYS`` days.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -25,36 +26,30 @@ from pathlib import Path
 
 from . import __version__
 from .model import Engagement
+from .resources import code_digest
 
 FORMAT = 1
 CACHE_DIR = ".cxsite-cache"
 KEEP_DAYS = 30
 PRUNE_EVERY = 86400  # seconds between two listings of the cache
 PRUNED = ".pruned"  # its time is the last listing's
-# The code whose change can change an entry: what reads, validates and scores
-# an engagement. Templates and charts are not here: entries hold results, not pages.
-_CODE = ("cache.py", "comments.py", "disclosure.py", "images.py", "load.py", "model.py", "questionnaires.py",
-         "resources.py", "responses.py", "schema.py", "score.py", "yamlsafe.py", "redact.py",
-         "redact_names.py", "redact_phones.py",
-         # The word lists redaction reads: a change to them changes the comments an entry holds.
-         "data/given_names.txt", "data/given_names_ambiguous.txt", "data/not_surnames.txt",
-         "data/name_words.txt")
 
 
+@functools.cache
 def _code_hash() -> str:
-    h = hashlib.sha256()
-    for name in _CODE:
-        h.update((Path(__file__).parent / name).read_bytes())
-    return h.hexdigest()
+    """The digest of cxsite's code and data (:func:`cxsite.resources.code_files`), once per process.
 
-
-_CODE_HASH = _code_hash()
+    All of it counts, not only what reads and scores: a list of "the modules
+    that matter" kept by hand goes stale the day a module is added, and an
+    entry kept too long is wrong where one dropped too soon only costs time.
+    """
+    return code_digest().hex()
 
 
 def key_for(e: Engagement) -> str:
     # The source is in the results ("assessment": {"source"}): a project copy of a
     # built-in questionnaire, byte for byte the same, is still another entry.
-    h = hashlib.sha256(f"{FORMAT}\0{__version__}\0{_CODE_HASH}\0{e.questionnaire.source}\0".encode())
+    h = hashlib.sha256(f"{FORMAT}\0{__version__}\0{_code_hash()}\0{e.questionnaire.source}\0".encode())
     for path in (Path(e.questionnaire.path_abs), e.folder / "engagement.yml", e.folder / e.responses_file,
                  e.folder / "import-quality.json"):
         h.update(str(path.name).encode() + b"\0")

@@ -108,12 +108,13 @@ def _print_awaiting(project, named: list[str]) -> None:
 
 def cmd_score(args) -> int:
     from .load import load_project, select_engagement
-    from .score import score_engagement
+    from .results import Results
 
     root = _project_root(args)
     project = load_project(root, only=[args.engagement])
     eid = select_engagement(project, args.engagement, root)
-    result = score_engagement(project.engagements[eid])
+    # No cache: 'score' writes nothing but its output.
+    result = Results().result(project.engagements[eid])
     text = to_json(result) if args.format == "json" else to_csv(result)
     if args.output:
         from .outputs import protected_paths, refuse_project_data, write_file

@@ -26,7 +26,7 @@ from .resources import missing_packaged, package_folder
 from .schema import SLUG_RE, read_document
 
 if TYPE_CHECKING:
-    from .cache import Cache
+    from collections.abc import Callable
 
 
 @dataclass
@@ -106,9 +106,40 @@ def _own_folder(folder: Path, root: Path, errors: ErrorCollector) -> Path | None
 
 
 def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> Engagement | None:
-    root = project.root
-    path = folder / "engagement.yml"
-    display = display_path(path, root)
+    """One engagement folder, checked against the questionnaire it names; None when it cannot be used.
+
+    Every problem found is added to ``errors``; the ones that make the rest
+    meaningless (no readable engagement.yml, an unknown questionnaire, a
+    responses file outside the folder) stop the checks there.
+    """
+    read = _read_engagement_file(folder, project.root, errors)
+    if read is None:
+        return None
+    doc, raw, real = read
+    name, version = parse_assessment_ref(raw["assessment"])
+    questionnaire = _find_questionnaire(project, name, version, doc.at(("assessment",)), errors)
+    if questionnaire is None or not _responses_file_ok(raw["responses"], folder, real, doc, errors):
+        return None
+    _check_columns(raw, doc, questionnaire, name, errors)
+    brand = raw["brand"] or {}
+    logo = _checked_logo(brand.get("logo"), folder, real, doc, project.root, errors)
+    if raw["previous"] == folder.name:
+        errors.add(doc.at(("previous",)), "an engagement cannot be its own previous wave")
+    return Engagement(
+        id=folder.name, folder=folder, path=display_path(folder / "engagement.yml", project.root),
+        client=raw["client"], title=raw["title"],
+        assessment_id=name, assessment_version=version, wave=raw["wave"], date=raw["date"],
+        responses_file=raw["responses"], invited=raw["invited"], segments=tuple(raw["segments"]),
+        min_group_size=raw["min_group_size"],
+        min_group_size_comments=raw["min_group_size_comments"] or raw["min_group_size"],
+        previous=raw["previous"], questionnaire=questionnaire,
+        previous_at=doc.at(("previous",)), invited_at=doc.at(("invited",)), logo=logo, color=brand.get("color"),
+        columns=dict(raw["columns"]), quality=raw["quality"] or QUALITY_FORMAT.check({}, (), None),
+    )
+
+
+def _read_engagement_file(folder: Path, root: Path, errors: ErrorCollector):
+    """``(document, values, resolved folder)`` of a valid id's own, well-formed engagement.yml, or None."""
     eid = folder.name
     if not SLUG_RE.match(eid):
         errors.add(Location(display_path(folder, root)),
@@ -117,27 +148,32 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
     real = _own_folder(folder, root, errors)
     if real is None:
         return None
+    path = folder / "engagement.yml"
     before = len(errors.errors)
-    read = read_document(path, display, ENGAGEMENT_FORMAT, errors)
+    read = read_document(path, display_path(path, root), ENGAGEMENT_FORMAT, errors)
     if read is None or len(errors.errors) > before:
         return None
     doc, raw = read
-    name, version = parse_assessment_ref(raw["assessment"])
-    questionnaire = _find_questionnaire(project, name, version, doc.at(("assessment",)), errors)
-    if questionnaire is None:
-        return None
-    responses_file = raw["responses"]
-    target = (folder / responses_file)
+    return doc, raw, real
+
+
+def _responses_file_ok(responses_file: str, folder: Path, real: Path, doc, errors: ErrorCollector) -> bool:
+    """Whether ``responses:`` names a usable file inside the engagement's own folder (reported if not)."""
+    where = doc.at(("responses",))
     if Path(responses_file).is_absolute() or ".." in Path(responses_file).parts:
-        errors.add(doc.at(("responses",)),
-                   f"responses must name a file inside the engagement folder, not '{responses_file}'")
-        return None
-    if not usable_file_name(responses_file, doc.at(("responses",)), errors):
-        return None
+        errors.add(where, f"responses must name a file inside the engagement folder, not '{responses_file}'")
+        return False
+    if not usable_file_name(responses_file, where, errors):
+        return False
+    target = folder / responses_file
     if target.exists() and not _stays_in(target, real):
-        errors.add(doc.at(("responses",)),
-                   f"'{responses_file}' links outside this engagement's folder; copy the file in instead")
-        return None
+        errors.add(where, f"'{responses_file}' links outside this engagement's folder; copy the file in instead")
+        return False
+    return True
+
+
+def _check_columns(raw: dict, doc, questionnaire: Questionnaire, name: str, errors: ErrorCollector) -> None:
+    """Segments and mapped columns must not clash with, or point past, the questionnaire's columns."""
     item_ids = {i.id for i in questionnaire.items} | {o.id for o in questionnaire.outcomes} \
         | {o.id for o in questionnaire.open_questions}
     for si, seg in enumerate(raw["segments"]):
@@ -151,43 +187,31 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
                        f"'{name}' nor a segment{did_you_mean(target, item_ids | set(raw['segments']))}")
     if len(set(raw["segments"])) != len(raw["segments"]):
         errors.add(doc.at(("segments",)), "a segment is listed twice")
-    logo = None
-    brand = raw["brand"] or {}
-    if brand.get("logo"):
-        logo = folder / brand["logo"]
-        where = doc.at(("brand", "logo"))
-        if Path(brand["logo"]).is_absolute() or ".." in Path(brand["logo"]).parts:
-            errors.add(where, "logo must name a file inside the engagement folder")
-            logo = None
-        elif not usable_file_name(brand["logo"], where, errors):
-            logo = None
-        elif logo.suffix.lower() not in LOGO_TYPES:
-            errors.add(where, f"logo must be an image ({', '.join(LOGO_TYPES)}), not '{logo.name}'")
-            logo = None
-        elif not logo.is_file():
-            errors.add(where, f"logo file '{brand['logo']}' not found in the engagement folder")
-            logo = None
-        elif not _stays_in(logo, real):
-            errors.add(where, f"'{brand['logo']}' links outside this engagement's folder; "
-                              "copy the file in instead")
-            logo = None
-        elif logo.stat().st_size > 2 * 1024 * 1024:
-            errors.add(where, "logo is over 2 MB; use a smaller image")
-            logo = None
-        elif not check_logo(logo, where, display_path(logo, root), errors):
-            logo = None  # it could run code or is not what its name says (see images.py)
-    if raw["previous"] == eid:
-        errors.add(doc.at(("previous",)), "an engagement cannot be its own previous wave")
-    return Engagement(
-        id=eid, folder=folder, path=display, client=raw["client"], title=raw["title"],
-        assessment_id=name, assessment_version=version, wave=raw["wave"], date=raw["date"],
-        responses_file=responses_file, invited=raw["invited"], segments=tuple(raw["segments"]),
-        min_group_size=raw["min_group_size"],
-        min_group_size_comments=raw["min_group_size_comments"] or raw["min_group_size"],
-        previous=raw["previous"], questionnaire=questionnaire,
-        previous_at=doc.at(("previous",)), invited_at=doc.at(("invited",)), logo=logo, color=brand.get("color"),
-        columns=dict(raw["columns"]), quality=raw["quality"] or QUALITY_FORMAT.check({}, (), None),
-    )
+
+
+def _checked_logo(name: str | None, folder: Path, real: Path, doc, root: Path,
+                  errors: ErrorCollector) -> Path | None:
+    """The ``brand.logo`` file, if it is a safe image of at most 2 MB in the engagement's folder (reported if not)."""
+    if not name:
+        return None
+    logo = folder / name
+    where = doc.at(("brand", "logo"))
+    if Path(name).is_absolute() or ".." in Path(name).parts:
+        errors.add(where, "logo must name a file inside the engagement folder")
+    elif not usable_file_name(name, where, errors):
+        pass
+    elif logo.suffix.lower() not in LOGO_TYPES:
+        errors.add(where, f"logo must be an image ({', '.join(LOGO_TYPES)}), not '{logo.name}'")
+    elif not logo.is_file():
+        errors.add(where, f"logo file '{name}' not found in the engagement folder")
+    elif not _stays_in(logo, real):
+        errors.add(where, f"'{name}' links outside this engagement's folder; copy the file in instead")
+    elif logo.stat().st_size > 2 * 1024 * 1024:
+        errors.add(where, "logo is over 2 MB; use a smaller image")
+    elif check_logo(logo, where, display_path(logo, root), errors):
+        return logo
+    # else: it could run code or is not what its name says (see images.py)
+    return None
 
 
 def _find_questionnaire(project: Project, name: str, version: str | None, where: Location,
@@ -348,7 +372,7 @@ def slugify(text: str) -> str:
 
 
 def load_project(root: Path, only: list[str] | None = None, responses: bool = True,
-                 client: str | None = None, cache: "Cache | None" = None,
+                 client: str | None = None, known: "Callable[[Engagement], bool] | None" = None,
                  folders: list[Path] | None = None) -> Project:
     """Load every questionnaire and engagement (or the engagements in ``only``,
     or those of one ``client``, given by name or slug, or in ``folders``).
@@ -357,20 +381,15 @@ def load_project(root: Path, only: list[str] | None = None, responses: bool = Tr
     practice for each client: the caller has validated the whole once, and
     names the folders of one client (previous waves included).
 
-    With a ``cache``, an engagement whose inputs were scored before is not
-    read again: its cached results are attached instead (``e.cached``).
+    ``known`` (:meth:`cxsite.results.Results.known`) says which engagements
+    have their results already: their responses are not read again.
 
     Raises :class:`InputErrors` listing every problem found.
     """
-    from .responses import load_responses
-
     root = root.resolve()
+    _require_project_root(root)
     project = Project(root)
     errors = ErrorCollector()
-    if not any((root / marker).exists() for marker in ROOT_MARKERS):
-        raise InputErrors([InputError(str(root), "no cxsite project here (no mkdocs.yml, engagements/ or "
-                                                 "assessments/); run in a project root or pass --project DIR",
-                                      code="no-project")])
     _load_questionnaires(project, errors)
     if folders is None:
         folders = find_engagement_folders(root)
@@ -381,7 +400,25 @@ def load_project(root: Path, only: list[str] | None = None, responses: bool = Tr
         if e:
             project.engagements[e.id] = e
     check_previous_links(project, errors)
-    if client is not None and not errors:
+    if not errors:
+        _keep_selected(project, client, only)
+    if responses:
+        _read_responses(project, known, errors)
+    errors.raise_if_any()
+    return project
+
+
+def _require_project_root(root: Path) -> None:
+    """Refuse a folder with none of :data:`ROOT_MARKERS`: it is no project."""
+    if not any((root / marker).exists() for marker in ROOT_MARKERS):
+        raise InputErrors([InputError(str(root), "no cxsite project here (no mkdocs.yml, engagements/ or "
+                                                 "assessments/); run in a project root or pass --project DIR",
+                                      code="no-project")])
+
+
+def _keep_selected(project: Project, client: str | None, only: list[str] | None) -> None:
+    """Keep the engagements of ``client``, then those named in ``only`` and their previous waves."""
+    if client is not None:
         names = {e.client for e in project.engagements.values()}
         match = _match_client(client, names)
         if not match:
@@ -389,30 +426,29 @@ def load_project(root: Path, only: list[str] | None = None, responses: bool = Tr
                                           f"{did_you_mean(client, names)}; clients: {one_of(sorted(names))}")])
         project.engagements = {k: v for k, v in project.engagements.items() if v.client in match}
         project.filtered = True
-    if only and not errors:
-        keep = {select_engagement(project, name, root) for name in only}
+    if only:
+        keep = {select_engagement(project, name, project.root) for name in only}
         keep |= {p for k in keep for p in _previous_chain(project, k)}
         project.engagements = {k: v for k, v in project.engagements.items() if k in keep}
         project.filtered = True
-    if responses:
-        for e in project.engagements.values():
-            if cache is not None:
-                from .cache import key_for
 
-                e.cache_key = key_for(e)
-                e.cached = cache.get(e.cache_key)
-                if e.cached is not None:
-                    continue
-            try:
-                e.responses = load_responses(e, root)
-            except InputErrors as exc:
-                errors.extend(exc.errors)
-            except InputError as exc:
-                errors.extend([exc])
-            else:
-                check_invited(e, errors)
-    errors.raise_if_any()
-    return project
+
+def _read_responses(project: Project, known: "Callable[[Engagement], bool] | None",
+                    errors: ErrorCollector) -> None:
+    """Read and check the responses of every kept engagement whose results are not ``known``."""
+    from .responses import load_responses
+
+    for e in project.engagements.values():
+        if known is not None and known(e):
+            continue
+        try:
+            e.responses = load_responses(e, project.root)
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+        except InputError as exc:
+            errors.extend([exc])
+        else:
+            check_invited(e, errors)
 
 
 def _match_client(client: str, names: set[str]) -> list[str]:

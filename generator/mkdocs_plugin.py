@@ -30,6 +30,7 @@ from .errors import CxsiteError
 from .load import load_project
 from .pages import build_pages
 from .render import DEFAULT_TEMPLATES
+from .results import Results
 from .resources import missing_packaged
 
 log = logging.getLogger("mkdocs.plugins.cxsite")
@@ -191,13 +192,20 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
             names |= {p.relative_to(self.templates).as_posix() for p in own.rglob("*") if p.is_file()}
         return sorted(names)
 
+    def _project(self) -> tuple:
+        """The project and its results: those ``cxsite build`` loaded, else read here (``mkdocs build``)."""
+        context = self.context
+        if context is not None and context.project is not None:
+            return context.project, context.results
+        results = Results(Cache(self.root / CACHE_DIR))
+        return load_project(self.root, only=self.config.engagements or None, client=self.config.client,
+                            known=results.known), results
+
     def on_files(self, files: Files, config) -> Files:
         context = self.context
         try:
-            cache = Cache(self.root / CACHE_DIR)
-            project = context.project if context is not None and context.project is not None else load_project(
-                self.root, only=self.config.engagements or None, client=self.config.client, cache=cache)
-            site = build_pages(project, self.templates, pdf=self.config.pdf, cache=cache,
+            project, results = self._project()
+            site = build_pages(project, self.templates, pdf=self.config.pdf, results=results,
                                home_intro=_take_home_intro(files))
         except CxsiteError as exc:
             if context is not None:

@@ -276,8 +276,6 @@ class Engagement:
     color: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
     quality: dict = field(default_factory=dict)
-    cache_key: str | None = None
-    cached: dict | None = None   # a cache hit: results, comments and notes, no responses read
 
 
 NA = "NA"  # an answer given as not applicable

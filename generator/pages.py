@@ -14,13 +14,11 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import charts, clock
-from .cache import Cache
-from .comments import visible_comments
+from .errors import InputErrors
 from .load import Project
 from .model import Engagement, Questionnaire
-from .errors import InputErrors
 from .render import check_templates, htmlattr, make_environment, render
-from .score import score_engagement
+from .results import Results
 
 
 @dataclass
@@ -163,40 +161,6 @@ def _print_page(env, ctx: dict, parts: list[tuple[str, dict]]) -> str:
     return render(env, "print.md.j2", sections=sections, **ctx)
 
 
-def _import_quality(e: Engagement) -> dict | None:
-    """The counts 'cxsite import' left beside the responses, if it made them."""
-    import json
-
-    path = e.folder / "import-quality.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and isinstance(data.get("rows_read"), int) else None
-
-
-def engagement_bundle(e: Engagement, cache: "Cache | None" = None) -> dict:
-    """What the pages need of one engagement: results, visible comments, notes.
-
-    Taken from the cache when the engagement's inputs are unchanged.
-    """
-    if e.cached is not None:
-        return e.cached
-    result = score_engagement(e)
-    usable = result["respondents"]["usable"] or 0
-    bundle = {
-        "result": result,
-        "comments": None if result["withheld"] else visible_comments(e, usable),
-        "notes": dict(e.responses.notes),
-        "import_quality": _import_quality(e),
-        # A responses file of the header row only: the survey has not run yet.
-        "awaiting": len(e.responses) == 0,
-    }
-    if cache is not None and e.cache_key:
-        cache.put(e.cache_key, bundle)
-    return bundle
-
-
 def _awaiting_pages(site: Site, env, e: Engagement, ctx: dict) -> dict:
     """The pages of an engagement awaiting responses, and its navigation entry.
 
@@ -227,9 +191,11 @@ def _awaiting_pages(site: Site, env, e: Engagement, ctx: dict) -> dict:
 
 
 def build_pages(project: Project, templates: Path | None = None, pdf: bool = False,
-                cache: "Cache | None" = None, home_intro: str | None = None) -> Site:
+                results: Results | None = None, home_intro: str | None = None) -> Site:
     """Render every page of the site for the engagements loaded in ``project``.
 
+    ``results``: where each engagement's results come from (the cache, or
+    scoring it); by default every engagement is scored.
     ``home_intro``: the project's hand-written ``docs/index.md``, which opens
     the home page in place of the default introduction; the list of reports
     follows it. It is the practice's own Markdown, not data, so it is not escaped.
@@ -238,87 +204,123 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
     problems = check_templates(env)
     if problems:
         raise InputErrors(problems)
+    results = results if results is not None else Results()
     site = Site()
-    generated = clock.now().date()
     engagements = sorted(project.engagements.values(), key=lambda e: (e.client, e.date, e.id))
-    bundles = {e.id: engagement_bundle(e, cache) for e in engagements}
+    bundles = {e.id: results.bundle(e) for e in engagements}
     for e in engagements:
         site.results[e.id] = bundles[e.id]["result"]
+    questionnaires = questionnaires_shown(project, engagements)
+    # for_print: a page's template rendered as a section of the print page (see _print_page).
+    common = {"generated": clock.now().date(), "pdf": pdf, "for_print": False}
+    _index_pages(site, env, engagements, bundles, questionnaires, home_intro, common)
+    client_nav: dict[str, list] = {}
+    for e in engagements:
+        ctx = _engagement_context(site, e, common)
+        if bundles[e.id].get("awaiting"):
+            entry = _awaiting_pages(site, env, e, ctx)
+        else:
+            entry = _report_pages(site, env, e, bundles[e.id], ctx)
+        client_nav.setdefault(e.client, []).append(entry)
+    site.nav = _navigation(client_nav, questionnaires)
+    return site
+
+
+def questionnaires_shown(project: Project, engagements: list[Engagement]) -> list[Questionnaire]:
+    """The questionnaires the site has a page for: per id, the newest version in use, sorted by id.
+
+    The whole portfolio also lists the project's own questionnaires no
+    engagement uses yet; a client's own site shows only what its reports
+    were built from, and a built-in questionnaire is listed only where an
+    engagement uses it.
+    """
     used = {(e.questionnaire.id, e.questionnaire.version): e.questionnaire for e in engagements}
     if not project.filtered:
-        # The whole portfolio also lists questionnaires no engagement uses yet; a
-        # client's own site shows only what its reports were built from.
         for q in project.questionnaires.values():
             if q.source != "project":
-                continue  # a built-in questionnaire is listed only where an engagement uses it
+                continue
             latest = project.latest(q.id)
             used.setdefault((latest.id, latest.version), latest)
-    questionnaires = sorted(used.values(), key=lambda q: q.key)
-    # One page per questionnaire id: the newest version in use.
     by_id: dict[str, Questionnaire] = {}
-    for q in questionnaires:
-        by_id[q.id] = q
+    for q in sorted(used.values(), key=lambda q: q.key):
+        by_id[q.id] = q  # sorted by version: the newest stays
+    return list(by_id.values())
 
-    # for_print: a page's template rendered as a section of the print page (see _print_page).
-    common = {"generated": generated, "pdf": pdf, "for_print": False}
+
+def _index_pages(site: Site, env, engagements: list[Engagement], bundles: dict, questionnaires: list,
+                 home_intro: str | None, common: dict) -> None:
+    """The home page (every report, every questionnaire), the questionnaire list and each questionnaire's page."""
     cards = [{"e": e, "r": site.results[e.id], "q": e.questionnaire, "awaiting": bundles[e.id].get("awaiting")}
              for e in engagements]
     site.pages["index.md"] = render(env, "home.md.j2", cards=cards, clients=sorted({e.client for e in engagements}),
-                                    questionnaires=list(by_id.values()),
+                                    questionnaires=questionnaires,
                                     home_intro=Markup(home_intro) if home_intro is not None else None, **common)
     site.pages["questionnaires/index.md"] = render(env, "questionnaires.md.j2",
-                                                   questionnaires=list(by_id.values()), **common)
-    for q in by_id.values():
+                                                   questionnaires=questionnaires, **common)
+    for q in questionnaires:
         site.pages[questionnaire_page(q)] = render(env, "questionnaire.md.j2", q=q, **common)
 
-    client_nav: dict[str, list] = {}
-    for e in engagements:
-        r = site.results[e.id]
-        q = e.questionnaire
-        prev = site.results.get(e.previous) if e.previous else None
-        base = engagement_dir(e.id)
-        t = trend(r, prev)
-        if e.logo:
-            site.assets[f"{base}/logo{e.logo.suffix.lower()}"] = e.logo
-        ctx = dict(e=e, q=q, r=r, bands={b.id: b for b in q.bands},
-                   dims={d.id: d for d in q.dimensions}, trend=t,
-                   qpage=f"../../{questionnaire_page(q)}", brand=brand_style(e),
-                   reversed={i.id for i in q.items if i.reverse},
-                   logo=f"logo{e.logo.suffix.lower()}" if e.logo else None,
-                   charts=None if r["withheld"] else engagement_charts(e, r, t), **common)
-        if bundles[e.id].get("awaiting"):
-            client_nav.setdefault(e.client, []).append(_awaiting_pages(site, env, e, ctx))
-            continue
-        parts: list[tuple[str, dict]] = []  # this engagement's (template, own context), in reading order
 
-        def page(path: str, template: str, **extra) -> None:
-            site.pages[path] = render(env, template, **extra, **ctx)
-            parts.append((template, extra))
+def _engagement_context(site: Site, e: Engagement, common: dict) -> dict:
+    """What every page of one engagement is given to render; its logo becomes one of the site's assets."""
+    r = site.results[e.id]
+    q = e.questionnaire
+    prev = site.results.get(e.previous) if e.previous else None
+    base = engagement_dir(e.id)
+    t = trend(r, prev)
+    if e.logo:
+        site.assets[f"{base}/logo{e.logo.suffix.lower()}"] = e.logo
+    return dict(e=e, q=q, r=r, bands={b.id: b for b in q.bands},
+                dims={d.id: d for d in q.dimensions}, trend=t,
+                qpage=f"../../{questionnaire_page(q)}", brand=brand_style(e),
+                reversed={i.id for i in q.items if i.reverse},
+                logo=f"logo{e.logo.suffix.lower()}" if e.logo else None,
+                charts=None if r["withheld"] else engagement_charts(e, r, t), **common)
 
-        page(f"{base}/index.md", "overview.md.j2", h=None if r["withheld"] else highlights(r))
-        entry = [{"Overview": f"{base}/index.md"}]
-        if not r["withheld"]:
-            dim_nav = []
-            for d in r["dimensions"]:
-                path = f"{base}/dimensions/{d['id']}.md"
-                page(path, "dimension.md.j2", d=d, dm=ctx["dims"][d["id"]], notes=bundles[e.id]["notes"])
-                dim_nav.append({nav_title(d["title"]): path})
-            entry.append({"Dimensions": dim_nav})
-            if e.segments:
-                page(f"{base}/segments.md", "segments.md.j2")
-                entry.append({"Groups": f"{base}/segments.md"})
-            if q.open_questions:
-                page(f"{base}/comments.md", "comments.md.j2", comments=bundles[e.id]["comments"])
-                entry.append({"Comments": f"{base}/comments.md"})
-        page(f"{base}/methodology.md", "methodology.md.j2", imported=bundles[e.id].get("import_quality"))
-        entry.append({"Methodology": f"{base}/methodology.md"})
-        site.pages[f"{base}/print.md"] = _print_page(env, ctx, parts)
-        entry.append({"Full report (print)": f"{base}/print.md"})
-        client_nav.setdefault(e.client, []).append({nav_title(f"{e.title} ({e.wave})"): entry})
 
-    site.nav = [{"Home": "index.md"}]
+def _report_pages(site: Site, env, e: Engagement, bundle: dict, ctx: dict) -> dict:
+    """The pages of an engagement with results, its print page made of them, and its navigation entry.
+
+    Returns
+    -------
+    dict
+        ``{navigation title: [entries]}`` for the client's section.
+    """
+    r = ctx["r"]
+    base = engagement_dir(e.id)
+    parts: list[tuple[str, dict]] = []  # this engagement's (template, own context), in reading order
+
+    def page(path: str, template: str, **extra) -> None:
+        site.pages[path] = render(env, template, **extra, **ctx)
+        parts.append((template, extra))
+
+    page(f"{base}/index.md", "overview.md.j2", h=None if r["withheld"] else highlights(r))
+    entry = [{"Overview": f"{base}/index.md"}]
+    if not r["withheld"]:
+        dim_nav = []
+        for d in r["dimensions"]:
+            path = f"{base}/dimensions/{d['id']}.md"
+            page(path, "dimension.md.j2", d=d, dm=ctx["dims"][d["id"]], notes=bundle["notes"])
+            dim_nav.append({nav_title(d["title"]): path})
+        entry.append({"Dimensions": dim_nav})
+        if e.segments:
+            page(f"{base}/segments.md", "segments.md.j2")
+            entry.append({"Groups": f"{base}/segments.md"})
+        if e.questionnaire.open_questions:
+            page(f"{base}/comments.md", "comments.md.j2", comments=bundle["comments"])
+            entry.append({"Comments": f"{base}/comments.md"})
+    page(f"{base}/methodology.md", "methodology.md.j2", imported=bundle.get("import_quality"))
+    entry.append({"Methodology": f"{base}/methodology.md"})
+    site.pages[f"{base}/print.md"] = _print_page(env, ctx, parts)
+    entry.append({"Full report (print)": f"{base}/print.md"})
+    return {nav_title(f"{e.title} ({e.wave})"): entry}
+
+
+def _navigation(client_nav: dict[str, list], questionnaires: list[Questionnaire]) -> list:
+    """The site's navigation: home, each client's reports (clients sorted), the questionnaires."""
+    nav: list = [{"Home": "index.md"}]
     for client in sorted(client_nav):
-        site.nav.append({nav_title(client): client_nav[client]})
-    site.nav.append({"Questionnaires": ["questionnaires/index.md"]
-                     + [{nav_title(q.title): questionnaire_page(q)} for q in by_id.values()]})
-    return site
+        nav.append({nav_title(client): client_nav[client]})
+    nav.append({"Questionnaires": ["questionnaires/index.md"]
+                + [{nav_title(q.title): questionnaire_page(q)} for q in questionnaires]})
+    return nav

@@ -22,7 +22,7 @@ from .outputs import (
     PORTFOLIO, SITE, check_replaceable, os_problem, protected_paths, refuse_project_data, write_marker,
 )
 from .progress import A_FEW, Progress
-from .resources import package_folder
+from .resources import code_digest, package_folder
 
 STAMPS = ".cxsite-stamps"
 
@@ -65,12 +65,11 @@ def shared_inputs(root: Path, pdf: bool, offline: bool) -> bytes:
     """A digest of what every client's site is built from besides its own engagements.
 
     The site's configuration, hand-written pages, templates and questionnaires,
-    the generator's code, packaged templates and built-in questionnaires, the versions of MkDocs and
-    Material, and the build options. Conservative: a change to any of them
-    rebuilds every client.
+    cxsite's code, data and packaged templates (:func:`cxsite.resources.code_files`,
+    the list the results cache keys hash too), the built-in questionnaires, the
+    versions of MkDocs and Material, and the build options. Conservative: a
+    change to any of them rebuilds every client.
     """
-    from .render import DEFAULT_TEMPLATES
-
     h = hashlib.sha256(f"pdf={pdf} offline={offline}\0".encode())
     for dist in ("mkdocs", "mkdocs-material", "numpy", "jinja2"):
         try:
@@ -80,9 +79,7 @@ def shared_inputs(root: Path, pdf: bool, offline: bool) -> bytes:
     _hash_files(h, root, [root / "mkdocs.yml"])
     for folder in ("docs", "site_templates", "assessments"):
         _hash_files(h, root, (root / folder).rglob("*"))
-    package = Path(__file__).parent
-    _hash_files(h, package.parent, package.rglob("*.py"))
-    _hash_files(h, DEFAULT_TEMPLATES.parent, DEFAULT_TEMPLATES.rglob("*"))
+    h.update(b"code\0" + code_digest())
     # The built-in questionnaires: an engagement that names one is built from it.
     h.update(b"built-in\0")
     library = package_folder("assessments")
@@ -158,9 +155,11 @@ def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, in
     touched. ``force`` builds every client, changed or not.
     """
     from .cache import CACHE_DIR, Cache
+    from .results import Results
 
     check_out_dir(root, out)
-    project = load_project(root, cache=Cache(root / CACHE_DIR))
+    # Validated once for every client; what the cache knows is not read again.
+    project = load_project(root, known=Results(Cache(root / CACHE_DIR)).known)
     # Slugs are checked across every client, not just this shard's: two clients
     # dealt to different machines would otherwise overwrite one folder.
     slugs = client_slugs(project.clients())

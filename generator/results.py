@@ -1,0 +1,101 @@
+"""An engagement's results: the one place that reads the results cache, scores on a miss and writes it.
+
+Every caller that needs what an engagement's pages are made of (the pages,
+``cxsite score``, a portfolio build, the MkDocs plugin) asks a
+:class:`Results`; none reads or writes :mod:`cxsite.cache` itself, and the
+domain object :class:`~cxsite.model.Engagement` carries no cache state.
+
+Loading takes part in one way only: :func:`cxsite.load.load_project` is
+given :meth:`Results.known`, and reads no responses for an engagement whose
+results are known already. That is what makes a rebuild re-read only the
+engagements whose inputs changed; an entry is only ever written after its
+inputs passed validation, so a hit needs no second validation.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .cache import Cache, key_for
+from .comments import visible_comments
+from .model import Engagement
+from .score import score_engagement
+
+
+class Results:
+    """The results of one project's engagements, each computed or read from the cache once.
+
+    Parameters
+    ----------
+    cache : Cache or None
+        Where results are kept between builds; None scores every engagement.
+
+    Notes
+    -----
+    A bundle is what the pages need of one engagement: ``result`` (the
+    scores, :func:`cxsite.score.score_engagement`), ``comments`` (those that
+    may be shown), ``notes`` (the assessor's), ``import_quality`` (the counts
+    ``cxsite import`` left) and ``awaiting`` (no responses in yet).
+    """
+
+    def __init__(self, cache: Cache | None = None):
+        self.cache = cache
+        self._keys: dict[str, str] = {}      # engagement id -> cache key, from its inputs as loaded
+        self._bundles: dict[str, dict] = {}  # engagement id -> bundle
+
+    def known(self, e: Engagement) -> bool:
+        """Whether ``e``'s results are at hand without reading its responses (a cache hit).
+
+        The key is taken here, before the responses are read, so an entry is
+        stored under the inputs that were validated.
+        """
+        if e.id in self._bundles:
+            return True
+        if self.cache is None:
+            return False
+        key = self._keys[e.id] = key_for(e)
+        entry = self.cache.get(key)
+        if entry is None:
+            return False
+        self._bundles[e.id] = entry
+        return True
+
+    def bundle(self, e: Engagement) -> dict:
+        """What the pages need of ``e``: from the cache when its inputs are unchanged, else scored and stored."""
+        if self.known(e):
+            return self._bundles[e.id]
+        bundle = score_bundle(e)
+        if self.cache is not None:
+            self.cache.put(self._keys[e.id], bundle)
+        self._bundles[e.id] = bundle
+        return bundle
+
+    def result(self, e: Engagement) -> dict:
+        """``e``'s scores, as ``cxsite score`` prints them."""
+        if self.cache is None and e.id not in self._bundles:
+            return score_engagement(e)  # nothing is stored: the rest of a bundle would go unused
+        return self.bundle(e)["result"]
+
+
+def score_bundle(e: Engagement) -> dict:
+    """Score ``e``, loaded with its responses, into the bundle its pages are made of."""
+    result = score_engagement(e)
+    usable = result["respondents"]["usable"] or 0
+    return {
+        "result": result,
+        "comments": None if result["withheld"] else visible_comments(e, usable),
+        "notes": dict(e.responses.notes),
+        "import_quality": _import_quality(e),
+        # A responses file of the header row only: the survey has not run yet.
+        "awaiting": len(e.responses) == 0,
+    }
+
+
+def _import_quality(e: Engagement) -> dict | None:
+    """The counts 'cxsite import' left beside the responses, if it made them."""
+    path = e.folder / "import-quality.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("rows_read"), int) else None
