@@ -19,6 +19,7 @@ from .load import Project
 from .model import Engagement, Questionnaire
 from .render import check_templates, htmlattr, make_environment, render
 from .results import Results
+from .urls import relative, site_path
 
 
 @dataclass
@@ -27,14 +28,6 @@ class Site:
     assets: dict[str, Path] = field(default_factory=dict)  # path in the site -> source file
     nav: list = field(default_factory=list)
     results: dict[str, dict] = field(default_factory=dict)
-
-
-def engagement_dir(eid: str) -> str:
-    return f"engagements/{eid}"
-
-
-def questionnaire_page(q: Questionnaire) -> str:
-    return f"questionnaires/{q.id}.md"
 
 
 def nav_title(text: str) -> str:
@@ -156,9 +149,11 @@ def _print_page(env, ctx: dict, parts: list[tuple[str, dict]]) -> str:
     not need (the navigation links, the repeated subtitle): no Python here
     knows a template's wording.
     """
-    printed = dict(ctx, for_print=True)
+    path = site_path("print", eid=ctx["e"].id)
+    # Every section is rendered as a part of the print page: its links are made from there.
+    printed = dict(ctx, for_print=True, page_path=path)
     sections = [Markup(render(env, template, **extra, **printed)) for template, extra in parts]
-    return render(env, "print.md.j2", sections=sections, **ctx)
+    return render(env, "print.md.j2", sections=sections, **dict(ctx, page_path=path))
 
 
 def _awaiting_pages(site: Site, env, e: Engagement, ctx: dict) -> dict:
@@ -183,11 +178,10 @@ def _awaiting_pages(site: Site, env, e: Engagement, ctx: dict) -> dict:
     dict
         ``{navigation title: [entries]}`` for the client's section.
     """
-    base = engagement_dir(e.id)
-    site.pages[f"{base}/index.md"] = render(env, "awaiting.md.j2", **ctx)
-    site.pages[f"{base}/print.md"] = _print_page(env, ctx, [("awaiting.md.j2", {})])
-    return {nav_title(f"{e.title} ({e.wave})"): [{"Overview": f"{base}/index.md"},
-                                                 {"Full report (print)": f"{base}/print.md"}]}
+    overview, printed = site_path("overview", eid=e.id), site_path("print", eid=e.id)
+    site.pages[overview] = render(env, "awaiting.md.j2", page_path=overview, **ctx)
+    site.pages[printed] = _print_page(env, ctx, [("awaiting.md.j2", {})])
+    return {nav_title(f"{e.title} ({e.wave})"): [{"Overview": overview}, {"Full report (print)": printed}]}
 
 
 def build_pages(project: Project, templates: Path | None = None, pdf: bool = False,
@@ -252,13 +246,16 @@ def _index_pages(site: Site, env, engagements: list[Engagement], bundles: dict, 
     """The home page (every report, every questionnaire), the questionnaire list and each questionnaire's page."""
     cards = [{"e": e, "r": site.results[e.id], "q": e.questionnaire, "awaiting": bundles[e.id].get("awaiting")}
              for e in engagements]
-    site.pages["index.md"] = render(env, "home.md.j2", cards=cards, clients=sorted({e.client for e in engagements}),
-                                    questionnaires=questionnaires,
-                                    home_intro=Markup(home_intro) if home_intro is not None else None, **common)
-    site.pages["questionnaires/index.md"] = render(env, "questionnaires.md.j2",
-                                                   questionnaires=questionnaires, **common)
+    home, listed = site_path("home"), site_path("questionnaires")
+    site.pages[home] = render(env, "home.md.j2", cards=cards, clients=sorted({e.client for e in engagements}),
+                              questionnaires=questionnaires,
+                              home_intro=Markup(home_intro) if home_intro is not None else None,
+                              page_path=home, **common)
+    site.pages[listed] = render(env, "questionnaires.md.j2", questionnaires=questionnaires, page_path=listed,
+                                **common)
     for q in questionnaires:
-        site.pages[questionnaire_page(q)] = render(env, "questionnaire.md.j2", q=q, **common)
+        path = site_path("questionnaire", qid=q.id)
+        site.pages[path] = render(env, "questionnaire.md.j2", q=q, page_path=path, **common)
 
 
 def _engagement_context(site: Site, e: Engagement, common: dict) -> dict:
@@ -266,15 +263,18 @@ def _engagement_context(site: Site, e: Engagement, common: dict) -> dict:
     r = site.results[e.id]
     q = e.questionnaire
     prev = site.results.get(e.previous) if e.previous else None
-    base = engagement_dir(e.id)
     t = trend(r, prev)
+    overview = site_path("overview", eid=e.id)
+    logo = None
     if e.logo:
-        site.assets[f"{base}/logo{e.logo.suffix.lower()}"] = e.logo
+        logo = site_path("logo", eid=e.id, suffix=e.logo.suffix.lower())
+        site.assets[logo] = e.logo
+    # qpage and logo: links from the engagement's folder, kept for a project's templates that use them.
     return dict(e=e, q=q, r=r, bands={b.id: b for b in q.bands},
                 dims={d.id: d for d in q.dimensions}, trend=t,
-                qpage=f"../../{questionnaire_page(q)}", brand=brand_style(e),
+                qpage=relative(site_path("questionnaire", qid=q.id), overview), brand=brand_style(e),
                 reversed={i.id for i in q.items if i.reverse},
-                logo=f"logo{e.logo.suffix.lower()}" if e.logo else None,
+                logo=relative(logo, overview) if logo else None,
                 charts=None if r["withheld"] else engagement_charts(e, r, t), **common)
 
 
@@ -287,40 +287,36 @@ def _report_pages(site: Site, env, e: Engagement, bundle: dict, ctx: dict) -> di
         ``{navigation title: [entries]}`` for the client's section.
     """
     r = ctx["r"]
-    base = engagement_dir(e.id)
     parts: list[tuple[str, dict]] = []  # this engagement's (template, own context), in reading order
 
-    def page(path: str, template: str, **extra) -> None:
-        site.pages[path] = render(env, template, **extra, **ctx)
+    def page(name: str, template: str, dim: str | None = None, **extra) -> str:
+        path = site_path(name, eid=e.id, **({"dim": dim} if dim else {}))
+        site.pages[path] = render(env, template, page_path=path, **extra, **ctx)
         parts.append((template, extra))
+        return path
 
-    page(f"{base}/index.md", "overview.md.j2", h=None if r["withheld"] else highlights(r))
-    entry = [{"Overview": f"{base}/index.md"}]
+    entry: list = [{"Overview": page("overview", "overview.md.j2", h=None if r["withheld"] else highlights(r))}]
     if not r["withheld"]:
-        dim_nav = []
-        for d in r["dimensions"]:
-            path = f"{base}/dimensions/{d['id']}.md"
-            page(path, "dimension.md.j2", d=d, dm=ctx["dims"][d["id"]], notes=bundle["notes"])
-            dim_nav.append({nav_title(d["title"]): path})
+        dim_nav = [{nav_title(d["title"]): page("dimension", "dimension.md.j2", dim=d["id"], d=d,
+                                                  dm=ctx["dims"][d["id"]], notes=bundle["notes"])}
+                   for d in r["dimensions"]]
         entry.append({"Dimensions": dim_nav})
         if e.segments:
-            page(f"{base}/segments.md", "segments.md.j2")
-            entry.append({"Groups": f"{base}/segments.md"})
+            entry.append({"Groups": page("segments", "segments.md.j2")})
         if e.questionnaire.open_questions:
-            page(f"{base}/comments.md", "comments.md.j2", comments=bundle["comments"])
-            entry.append({"Comments": f"{base}/comments.md"})
-    page(f"{base}/methodology.md", "methodology.md.j2", imported=bundle.get("import_quality"))
-    entry.append({"Methodology": f"{base}/methodology.md"})
-    site.pages[f"{base}/print.md"] = _print_page(env, ctx, parts)
-    entry.append({"Full report (print)": f"{base}/print.md"})
+            entry.append({"Comments": page("comments", "comments.md.j2", comments=bundle["comments"])})
+    entry.append({"Methodology": page("methodology", "methodology.md.j2", imported=bundle.get("import_quality"))})
+    printed = site_path("print", eid=e.id)
+    site.pages[printed] = _print_page(env, ctx, parts)
+    entry.append({"Full report (print)": printed})
     return {nav_title(f"{e.title} ({e.wave})"): entry}
 
 
 def _navigation(client_nav: dict[str, list], questionnaires: list[Questionnaire]) -> list:
     """The site's navigation: home, each client's reports (clients sorted), the questionnaires."""
-    nav: list = [{"Home": "index.md"}]
+    nav: list = [{"Home": site_path("home")}]
     for client in sorted(client_nav):
         nav.append({nav_title(client): client_nav[client]})
-    nav.append({"Questionnaires": ["questionnaires/index.md"]
-                + [{nav_title(q.title): questionnaire_page(q)} for q in questionnaires]})
+    nav.append({"Questionnaires": [site_path("questionnaires")]
+                + [{nav_title(q.title): site_path("questionnaire", qid=q.id)} for q in questionnaires]})
     return nav

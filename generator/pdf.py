@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import InputError
+from .urls import built_page, site_path
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -49,7 +50,7 @@ def serve(site_dir: Path):
 
 
 def print_pdfs(site_dir: Path, engagements: Iterable[tuple[str, str]]) -> list[Path]:
-    """Print ``engagements/<id>/print/`` of the built site to ``engagements/<id>/<id>.pdf``.
+    """Print each engagement's print page of the built site to its PDF (``engagements/<id>/<id>.pdf``).
 
     ``engagements`` are (id, footer label) pairs. Playwright's synchronous API
     refuses to run where an asyncio loop is running (a notebook, a caller that
@@ -71,6 +72,15 @@ def print_pdfs(site_dir: Path, engagements: Iterable[tuple[str, str]]) -> list[P
     return outcome["paths"]
 
 
+def _print_page(site_dir: Path, eid: str) -> str | None:
+    """The URL path of engagement ``eid``'s built print page, with or without directory URLs; None if absent."""
+    for directory_urls in (True, False):  # an offline site (--zip) has none
+        written, url = built_page(site_path("print", eid=eid), directory_urls)
+        if (site_dir / written).is_file():
+            return url
+    return None
+
+
 def _print(site_dir: Path, engagements: list[tuple[str, str]]) -> list[Path]:
     try:
         from playwright.sync_api import Error as PlaywrightError
@@ -88,11 +98,11 @@ def _print(site_dir: Path, engagements: list[tuple[str, str]]) -> list[Path]:
                 page = browser.new_page()
                 page.emulate_media(media="print")
                 for eid, label in engagements:
-                    source = site_dir / "engagements" / eid / "print" / "index.html"
-                    if not source.is_file():
+                    built = _print_page(site_dir, eid)
+                    if built is None:
                         continue
-                    page.goto(f"{base}/engagements/{eid}/print/", wait_until="load")
-                    target = site_dir / "engagements" / eid / f"{eid}.pdf"
+                    page.goto(f"{base}/{built}", wait_until="load")
+                    target = site_dir / site_path("pdf", eid=eid)
                     page.pdf(path=str(target), format="A4", print_background=True,
                              display_header_footer=True, header_template="<span></span>",
                              footer_template=FOOTER.format(label=html.escape(label, quote=True)),

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from .errors import InputError, InternalError, Location
 from .resources import missing_packaged, package_folder
+from .urls import url_for
 
 DEFAULT_TEMPLATES = package_folder("site_templates")
 # A project template names the packaged one it builds on as "default:NAME",
@@ -196,6 +197,7 @@ def _environment(project: str | None, default: str) -> Environment:
     env.filters.update(pct=pct, score=score, num=num, plus=plus, signed=signed, code=code, htmlattr=htmlattr,
                        htmltext=htmltext)
     env.globals["safe"] = Markup
+    env.globals["url_for"] = url_for  # the site's URL scheme (cxsite.urls): no template spells a path
     env.context_class = _Context
     return env
 
