@@ -150,8 +150,9 @@ def _print_page(env, ctx: dict, parts: list[tuple[str, dict]]) -> str:
     knows a template's wording.
     """
     path = site_path("print", eid=ctx["e"].id)
-    # Every section is rendered as a part of the print page: its links are made from there.
-    printed = dict(ctx, for_print=True, page_path=path)
+    # Every section is rendered as a part of the print page: its links are made from there,
+    # and the brand's style element, which the print page has once, is not repeated in each.
+    printed = dict(ctx, for_print=True, page_path=path, brand=None)
     sections = [Markup(render(env, template, **extra, **printed)) for template, extra in parts]
     return render(env, "print.md.j2", sections=sections, **dict(ctx, page_path=path))
 

@@ -29,3 +29,12 @@ def test_no_pdf_link_without_pdf(pulse, tmp_path):
     build_site(pulse, out)
     assert not list(out.rglob("*.pdf"))
     assert ".pdf" not in (out / "engagements/example-co-2026-oct/index.html").read_text()
+
+
+def test_pdf_of_a_site_for_opening_from_disk(pulse, tmp_path, chromium):
+    # --zip builds without directory URLs: the print page is print.html, not print/index.html.
+    out = tmp_path / "site"
+    build_site(pulse, out, pdf=True, offline=True)
+    pdf = out / "engagements/example-co-2026-oct/example-co-2026-oct.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert (out / "engagements/example-co-2026-oct/print.html").is_file()
