@@ -36,6 +36,8 @@ class Project:
     engagements: dict[str, Engagement] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # ids of questionnaires that failed to load
     filtered: bool = False  # only some engagements were kept (one client's site)
+    # Where each engagement's 'previous' and 'invited' were written, for the later checks' messages.
+    written_at: dict[str, dict[str, Location]] = field(default_factory=dict)
 
     def latest(self, assessment_id: str) -> Questionnaire | None:
         versions = [q for (i, _), q in self.questionnaires.items() if i == assessment_id]
@@ -125,6 +127,7 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
     logo = _checked_logo(brand.get("logo"), folder, real, doc, project.root, errors)
     if raw["previous"] == folder.name:
         errors.add(doc.at(("previous",)), "an engagement cannot be its own previous wave")
+    project.written_at[folder.name] = {key: doc.at((key,)) for key in ("previous", "invited")}
     return Engagement(
         id=folder.name, folder=folder, path=display_path(folder / "engagement.yml", project.root),
         client=raw["client"], title=raw["title"],
@@ -133,7 +136,7 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         min_group_size=raw["min_group_size"],
         min_group_size_comments=raw["min_group_size_comments"] or raw["min_group_size"],
         previous=raw["previous"], questionnaire=questionnaire,
-        previous_at=doc.at(("previous",)), invited_at=doc.at(("invited",)), logo=logo, color=brand.get("color"),
+        logo=logo, color=brand.get("color"),
         columns=dict(raw["columns"]), quality=raw["quality"] or QUALITY_FORMAT.check({}, (), None),
     )
 
@@ -153,8 +156,7 @@ def _read_engagement_file(folder: Path, root: Path, errors: ErrorCollector):
     read = read_document(path, display_path(path, root), ENGAGEMENT_FORMAT, errors)
     if read is None or len(errors.errors) > before:
         return None
-    doc, raw = read
-    return doc, raw, real
+    return (*read, real)
 
 
 def _responses_file_ok(responses_file: str, folder: Path, real: Path, doc, errors: ErrorCollector) -> bool:
@@ -208,9 +210,8 @@ def _checked_logo(name: str | None, folder: Path, real: Path, doc, root: Path,
         errors.add(where, f"'{name}' links outside this engagement's folder; copy the file in instead")
     elif logo.stat().st_size > 2 * 1024 * 1024:
         errors.add(where, "logo is over 2 MB; use a smaller image")
-    elif check_logo(logo, where, display_path(logo, root), errors):
+    elif check_logo(logo, where, display_path(logo, root), errors):  # else it could run code (images.py)
         return logo
-    # else: it could run code or is not what its name says (see images.py)
     return None
 
 
@@ -253,7 +254,7 @@ def check_previous_links(project: Project, errors: ErrorCollector) -> None:
     for eid, e in sorted(project.engagements.items()):
         if not e.previous or e.previous == eid:
             continue  # no link, or a self-link, already reported where it was read
-        where = e.previous_at or Location(e.path)
+        where = project.written_at.get(eid, {}).get("previous") or Location(e.path)
         prev = project.engagements.get(e.previous)
         if prev is None:
             errors.add(where, f"previous engagement '{e.previous}' not found"
@@ -279,15 +280,25 @@ def check_previous_links(project: Project, errors: ErrorCollector) -> None:
             cur = project.engagements.get(cur.previous)
 
 
-def check_invited(e: Engagement, errors: ErrorCollector) -> None:
-    """``invited`` must be at least the usable respondents, or the response rate is over 100 %."""
+def check_invited(e: Engagement, where: Location | None, errors: ErrorCollector) -> None:
+    """``invited`` must be at least the usable respondents, or the response rate is over 100 %.
+
+    Parameters
+    ----------
+    e : Engagement
+        Loaded with its responses (otherwise nothing is checked).
+    where : Location or None
+        Where ``invited`` was written (:attr:`Project.written_at`); the engagement file if unknown.
+    errors : ErrorCollector
+        Gets the problem, if any.
+    """
     from .score import usable_rows
 
     if e.invited is None or e.responses is None:
         return
     usable = int(usable_rows(e.responses).sum())
     if usable > e.invited:
-        errors.add(e.invited_at or Location(e.path),
+        errors.add(where or Location(e.path),
                    f"invited: {e.invited} is fewer than the {usable} usable respondents in "
                    f"{e.responses.path} (a response rate of {100 * usable / e.invited:.0f}%); "
                    f"give the number of people invited, at least {usable}, or leave 'invited' out")
@@ -448,7 +459,7 @@ def _read_responses(project: Project, known: "Callable[[Engagement], bool] | Non
         except InputError as exc:
             errors.extend([exc])
         else:
-            check_invited(e, errors)
+            check_invited(e, project.written_at.get(e.id, {}).get("invited"), errors)
 
 
 def _match_client(client: str, names: set[str]) -> list[str]:

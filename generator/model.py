@@ -270,8 +270,6 @@ class Engagement:
     previous: str | None
     questionnaire: Questionnaire | None = None
     responses: "Responses | None" = None
-    previous_at: "object | None" = None  # Location of the 'previous' key, for messages
-    invited_at: "object | None" = None   # Location of 'invited', for messages
     logo: Path | None = None
     color: str | None = None
     columns: dict[str, str] = field(default_factory=dict)

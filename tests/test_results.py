@@ -41,7 +41,7 @@ def test_building_pages_writes_no_cache_unless_given_one(tiny, tmp_path):
 
 def test_an_engagement_holds_no_loader_or_cache_state():
     names = {f.name for f in dataclasses.fields(Engagement)}
-    assert not names & {"cache_key", "cached", "bundle", "results"}
+    assert not names & {"cache_key", "cached", "bundle", "results", "previous_at", "invited_at"}
 
 
 def test_score_command_writes_no_cache(tiny, cli):
