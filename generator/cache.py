@@ -2,12 +2,15 @@
 
 A cache entry holds what the pages need of one engagement — its results, the
 comments that may be shown and the assessor's notes — under a key made of the
-bytes of its questionnaire, its engagement.yml and its responses, and of the
-code that scores them. The same inputs give the same key, so a rebuild after
-one engagement changed reads and scores only that one; anything else that
-changed (a questionnaire, the generator) changes the keys of the engagements
-it touches. An entry is only ever written after its inputs passed validation,
-so a hit needs no second validation.
+bytes of its questionnaire, its engagement.yml and its responses, and of
+cxsite's code (:func:`cxsite.resources.code_files`). The same inputs give the
+same key, so a rebuild after one engagement changed reads and scores only that
+one; anything else that changed (a questionnaire, the generator) changes the
+keys of the engagements it touches. An entry is only ever written after its
+inputs passed validation, so a hit needs no second validation.
+
+This module stores and finds entries; :mod:`cxsite.results` alone decides
+when to read one and when to score and write one.
 
 Entries are never read stale, only left behind when their inputs change:
 every hit refreshes an entry's time, and :meth:`Cache.prune` (called after

@@ -1,7 +1,7 @@
 """The MkDocs adapter: generated report pages in, live reload on data changes.
 
 All the work happens in the core (:func:`cxsite.load.load_project`,
-:func:`cxsite.pages.build_pages`); this only hands the pages to MkDocs as
+:class:`cxsite.results.Results`, :func:`cxsite.pages.build_pages`); this only hands the pages to MkDocs as
 ``File.generated`` and tells ``mkdocs serve`` which folders to watch.
 
 It is steered by its options (``client``, ``engagements``, ``pdf``,

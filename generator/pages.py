@@ -3,7 +3,8 @@
 :func:`build_pages` is the whole of the site's generated content as a plain
 mapping ``{path inside docs: Markdown}``, plus the navigation. It knows
 nothing of MkDocs: the plugin hands the mapping to MkDocs, tests read it
-directly.
+directly. Where each page lives is :mod:`cxsite.urls`'s to say, and what an
+engagement's pages show comes from :class:`cxsite.results.Results`.
 """
 
 from __future__ import annotations

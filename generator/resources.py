@@ -61,7 +61,10 @@ def code_files() -> dict[str, Path]:
 
 
 def code_digest() -> bytes:
-    """A SHA-256 digest of :func:`code_files`, names and contents: what the cache keys and the portfolio stamps hash."""
+    """A SHA-256 digest of :func:`code_files`, names and contents.
+
+    The one digest of cxsite's code: the results cache keys and the portfolio stamps both hash it.
+    """
     import hashlib
 
     h = hashlib.sha256()

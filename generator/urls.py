@@ -79,7 +79,10 @@ def built_page(path: str, directory_urls: bool = True) -> tuple[str, str]:
 
 
 def relative(target: str, page: str) -> str:
-    """``target``, a path inside the site, as a link from ``page``: ``relative("index.md", "a/b.md") == "../index.md"``."""
+    """``target``, a path inside the site, as a link from ``page``.
+
+    ``relative("index.md", "a/b.md") == "../index.md"``.
+    """
     return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
 
