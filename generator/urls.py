@@ -45,13 +45,14 @@ def site_path(name: str, **params: str) -> str:
         A key of :data:`PAGES`.
     **params : str
         The values its path names (``eid``, ``qid``, ``dim``, ``suffix``). Ids are
-        slugs already; anything else is percent-encoded, so a value can never
-        add a folder, a query or a fragment.
+        slugs already; anything else is percent-encoded, and an empty value,
+        ``.`` or ``..`` is refused, so a value can never add or leave a folder,
+        a query or a fragment.
 
     Raises
     ------
     ValueError
-        For an unknown name, or a parameter missing or left over.
+        For an unknown name, a parameter missing or left over, or a value that names no file.
     """
     if name not in PAGES:
         raise ValueError(f"no page '{name}' in the site's URL scheme; one of {', '.join(sorted(PAGES))}")
@@ -60,7 +61,11 @@ def site_path(name: str, **params: str) -> str:
     if set(params) != needed:
         raise ValueError(f"page '{name}' takes {', '.join(sorted(needed)) or 'no parameters'}, "
                          f"not {', '.join(sorted(params)) or 'none'}")
-    return pattern.format(**{k: quote(str(v), safe="") for k, v in params.items()})
+    values = {k: quote(str(v), safe="") for k, v in params.items()}
+    bad = sorted(k for k, v in values.items() if v in ("", ".", ".."))
+    if bad:
+        raise ValueError(f"page '{name}' needs a name for {', '.join(bad)}, not '{params[bad[0]]}'")
+    return pattern.format(**values)
 
 
 def built_page(path: str, directory_urls: bool = True) -> tuple[str, str]:

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cxsite.load import load_project
 from cxsite.pages import build_pages
@@ -41,7 +43,8 @@ def test_a_value_cannot_leave_its_place_in_a_path():
         == "methodology.md#anonymity"
 
 
-@pytest.mark.parametrize("name, params", [("nope", {}), ("overview", {}), ("home", {"eid": "x"})])
+@pytest.mark.parametrize("name, params", [("nope", {}), ("overview", {}), ("home", {"eid": "x"}),
+                                          ("overview", {"eid": ".."}), ("questionnaire", {"qid": ""})])
 def test_a_wrong_call_is_refused(name, params):
     with pytest.raises(ValueError):
         site_path(name, **params)
@@ -85,3 +88,27 @@ def test_a_wrong_url_for_in_a_project_template_is_located(tiny, tmp_path, cli):
     assert any(line.startswith("site_templates/overview.md.j2:3:1: url_for: no page 'overveiw'")
                for line in err.splitlines()), err
     assert not (tmp_path / "site").exists()
+
+
+_SEGMENT = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,8}", fullmatch=True)
+_PATH = st.lists(_SEGMENT, min_size=1, max_size=4).map(lambda parts: "/".join(parts) + ".md")
+
+
+@given(_PATH, _PATH)
+def test_a_relative_link_resolves_to_its_target_from_any_page(target, page):
+    import posixpath
+
+    assert posixpath.normpath(posixpath.join(posixpath.dirname(page), relative(target, page))) == target
+
+
+@given(st.one_of(st.text(min_size=1), st.text(alphabet="/?#.\\ %a_-", min_size=1)))
+def test_any_value_stays_one_segment_of_its_path(value):
+    import posixpath
+
+    try:
+        path = site_path("overview", eid=value)
+    except ValueError:
+        assert value in (".", "..")
+        return
+    assert path.startswith("engagements/") and path.endswith("/index.md") and posixpath.normpath(path) == path
+    assert path.count("/") == 2 and not set(path) & set("?#\\ ")
