@@ -173,7 +173,7 @@ def to_csv(result: dict) -> str:
             for m in ("n", "mean", "favorable", "neutral", "unfavorable", "not_applicable"):
                 w.writerow(["item", i["id"], "", "", m, i[m]])
     for o in result["outcomes"]:
-        for m in ("n", "mean", "nps", "promoters", "passives", "detractors", "favorable"):
+        for m in ("n", "mean", "nps", "promoters", "passives", "detractors", "favorable", "ces", "easy"):
             w.writerow(["outcome", o["id"], "", "", m, o[m]])
     for seg, groups in sorted(result["segments"].items()):
         for g in groups:
