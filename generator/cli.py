@@ -216,6 +216,10 @@ def cmd_build(args) -> int:
                                   offline=args.zip, force=args.force)
         for site in sites:
             print(f"{'built' if site.built else 'unchanged'} {site.folder}  ({site.client})")
+            if args.zip:
+                from .portfolio import zip_path
+
+                print(f"{'wrote' if site.built else 'unchanged'} {zip_path(site.folder)}")
         return 0
     if args.shard or args.out or args.force:
         flag = "--shard" if args.shard else "--out" if args.out else "--force"

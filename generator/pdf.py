@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import InputError
+from .progress import Progress
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -71,12 +72,39 @@ def print_pdfs(site_dir: Path, engagements: Iterable[tuple[str, str]]) -> list[P
     return outcome["paths"]
 
 
+def print_page_url(site_dir: Path, eid: str) -> str | None:
+    """The address, below the site's root, of an engagement's print page; None if it has none.
+
+    A site for file:// (``--zip``) has no directory URLs: the page is
+    ``print.html`` there, not ``print/index.html``, and was missed, so a zipped
+    site linked to a PDF that was never printed.
+    """
+    folder = site_dir / "engagements" / eid
+    for source, url in ((folder / "print" / "index.html", f"engagements/{eid}/print/"),
+                        (folder / "print.html", f"engagements/{eid}/print.html")):
+        if source.is_file():
+            return url
+    return None
+
+
+def _print_one(page, target: Path, label: str) -> None:
+    """Print the loaded page to ``target``, its title (the PDF's Title) the engagement's label."""
+    # Chromium names the PDF by the document's title, which was the site's
+    # generic "Full report (print) - <site>": a reader's PDF list showed no client.
+    page.evaluate("title => { document.title = title; }", label)
+    page.pdf(path=str(target), format="A4", print_background=True,
+             display_header_footer=True, header_template="<span></span>",
+             footer_template=FOOTER.format(label=html.escape(label, quote=True)),
+             margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
+
+
 def _print(site_dir: Path, engagements: list[tuple[str, str]]) -> list[Path]:
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise InputError("--pdf", "PDF output needs Playwright: pip install 'cxsite[pdf]'") from None
+        raise InputError("--pdf", "PDF output needs Playwright, the 'pdf' extra: pip install 'cxsite[pdf]' "
+                                  "(and a Chromium: Debian's 'chromium' package)") from None
     chromium = find_chromium()
     server = serve(site_dir)
     base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -87,17 +115,15 @@ def _print(site_dir: Path, engagements: list[tuple[str, str]]) -> list[Path]:
             try:
                 page = browser.new_page()
                 page.emulate_media(media="print")
-                for eid, label in engagements:
-                    source = site_dir / "engagements" / eid / "print" / "index.html"
-                    if not source.is_file():
-                        continue
-                    page.goto(f"{base}/engagements/{eid}/print/", wait_until="load")
+                todo = [(eid, label, url) for eid, label in engagements
+                        if (url := print_page_url(site_dir, eid)) is not None]
+                bar = Progress(len(todo), "printing PDFs")
+                for eid, label, url in todo:
+                    page.goto(f"{base}/{url}", wait_until="load")
                     target = site_dir / "engagements" / eid / f"{eid}.pdf"
-                    page.pdf(path=str(target), format="A4", print_background=True,
-                             display_header_footer=True, header_template="<span></span>",
-                             footer_template=FOOTER.format(label=html.escape(label, quote=True)),
-                             margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
+                    _print_one(page, target, label)
                     written.append(target)
+                    bar.step(eid)
             finally:
                 browser.close()
     except PlaywrightError as exc:
