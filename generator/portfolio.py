@@ -141,12 +141,13 @@ def zip_path(site: Path) -> Path:
     return site.with_name(site.name + ".zip")
 
 
-def _build_one(root: str, out: str, client: str, pdf: bool, offline: bool, folders: list[str]) -> str:
+def _build_one(root: str, out: str, client: str, pdf: bool, offline: bool, folders: list[str],
+               strict: bool = True) -> str:
     """Build one client's site; with ``offline`` (``--zip``), zip it beside its folder too."""
     from .build import build_site, write_zip
 
     build_site(Path(root), Path(out), client=client, pdf=pdf, offline=offline,
-               folders=[Path(f) for f in folders])
+               folders=[Path(f) for f in folders], strict=strict)
     if offline:
         write_zip(Path(out), zip_path(Path(out)))
     return client
@@ -164,7 +165,8 @@ def _unchanged(out: Path, slug: str, stamp: str, zipped: bool = False) -> bool:
 
 
 def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, int] | None = None,
-                      pdf: bool = False, offline: bool = False, force: bool = False) -> list[ClientSite]:
+                      pdf: bool = False, offline: bool = False, force: bool = False,
+                      strict: bool = True) -> list[ClientSite]:
     """Build ``out/<client-slug>/`` for every client (of the shard) whose inputs changed.
 
     Every problem of the whole portfolio is reported before any site is
@@ -198,7 +200,7 @@ def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, in
             raise os_problem(exc, str(out / STAMPS / slugs[c])) from None
         progress.step(c)
 
-    args = {c: (str(project.root), str(out / slugs[c]), c, pdf, offline, folders[c]) for c in todo}
+    args = {c: (str(project.root), str(out / slugs[c]), c, pdf, offline, folders[c], strict) for c in todo}
     if jobs <= 1 or len(todo) <= 1:
         for c in todo:
             try:
