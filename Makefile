@@ -21,15 +21,16 @@ tests/node_modules/.installed: tests/package.json tests/package-lock.json
 # Debian's Chromium for the browser tests (pages, accessibility, PDF, the wheel's
 # smoke test). Installed here when this shell may (root, apt-get); otherwise say
 # what to install, and those tests skip (on CI, where CI is set, they fail).
+# poppler-utils (pdftoppm, pdfinfo): the PDF tests look at the printed pages as images.
 chromium:
-	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then :; \
+	@if { command -v chromium || command -v chromium-browser; } >/dev/null && command -v pdftoppm >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "installing Debian's chromium for the browser tests"; \
+	  echo "installing Debian's chromium and poppler-utils for the browser and PDF tests"; \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  { apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; } \
+	  { apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core poppler-utils >/dev/null; } \
 	    || echo "could not install chromium: the browser tests will be skipped"; \
-	else echo "chromium not found: the browser tests will be skipped" \
-	  "(install it: sudo apt-get install chromium fonts-dejavu-core)"; fi
+	else echo "chromium or pdftoppm not found: the browser tests will be skipped" \
+	  "(install them: sudo apt-get install chromium fonts-dejavu-core poppler-utils)"; fi
 
 site: $(STAMP)
 	$(BIN)/cxsite build --site-dir site

@@ -34,8 +34,11 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
                engagements: list[str] | None = None, strict: bool = True,
                config_file: Path | None = None, pdf: bool = False,
                offline: bool = False, folders: list[Path] | None = None,
-               progress: bool = False) -> None:
+               progress: bool = False) -> list[str]:
     """Validate the project, then build it with MkDocs into ``site_dir`` (and print PDFs).
+
+    Returns the ids of the engagements built, sorted: those asked for and the
+    earlier waves their trends need.
 
     ``client``, ``engagements``, ``pdf`` and ``offline`` are the plugin's
     options: given here, they override the same options in ``mkdocs.yml``;
@@ -75,6 +78,7 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
             raise
     _swap_in(staging, site_dir, shown)
     Cache(root / CACHE_DIR).prune()
+    return sorted(project.engagements)
 
 
 def _mkdocs_build(config_file: Path, site_dir: Path, shown: str, strict: bool, plugins: list | None,

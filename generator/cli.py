@@ -174,7 +174,7 @@ def to_csv(result: dict) -> str:
             for m in ("n", "mean", "favorable", "neutral", "unfavorable", "not_applicable"):
                 w.writerow(["item", i["id"], "", "", m, i[m]])
     for o in result["outcomes"]:
-        for m in ("n", "mean", "nps", "promoters", "passives", "detractors", "favorable"):
+        for m in ("n", "mean", "nps", "promoters", "passives", "detractors", "favorable", "ces", "easy"):
             w.writerow(["outcome", o["id"], "", "", m, o[m]])
     for seg, groups in sorted(result["segments"].items()):
         for g in groups:
@@ -195,7 +195,10 @@ def cmd_import(args) -> int:
     engagement = Path(args.engagement)
     if not engagement.is_dir():
         engagement = root / "engagements" / args.engagement
-    result = import_export(Path(args.source), engagement, root, tool=args.tool, encoding=args.encoding,
+    tool = args.tool
+    if tool == "generic":  # the importer names a plain table by its container
+        tool = "xlsx" if Path(args.source).suffix.lower() == ".xlsx" else "csv"
+    result = import_export(Path(args.source), engagement, root, tool=tool, encoding=args.encoding,
                            columns_file=Path(args.columns) if args.columns else None, salt=args.salt)
     print(result.summary())
     return 0
@@ -205,22 +208,20 @@ def cmd_build(args) -> int:
     from .build import build_site
 
     root = _project_root(args)
+    _check_build_options(args)
     if args.all_clients:
         from .portfolio import build_all_clients, parse_shard
 
-        if args.client or args.engagement:
-            raise InputError("--all-clients", "builds every client; leave out --client and --engagement")
-        if not args.out:
-            raise InputError("--all-clients", "needs --out DIR for the client sites")
         shard = parse_shard(args.shard) if args.shard else None
-        sites = build_all_clients(root, Path(args.out), jobs=args.jobs, shard=shard, pdf=args.pdf,
-                                  offline=args.zip, force=args.force)
+        sites = build_all_clients(root, Path(args.out), jobs=args.jobs or 1, shard=shard, pdf=args.pdf,
+                                  offline=args.zip, force=args.force, strict=not args.no_strict)
         for site in sites:
             print(f"{'built' if site.built else 'unchanged'} {site.folder}  ({site.client})")
+            if args.zip:
+                from .portfolio import zip_path
+
+                print(f"{'wrote' if site.built else 'unchanged'} {zip_path(site.folder)}")
         return 0
-    if args.shard or args.out or args.force:
-        flag = "--shard" if args.shard else "--out" if args.out else "--force"
-        raise InputError(flag, "goes with --all-clients")
     site_dir = Path(args.site_dir) if args.site_dir else root / "site"
     zip_target = None
     if args.zip:
@@ -232,15 +233,38 @@ def cmd_build(args) -> int:
         zip_target = site_dir.with_name(named.name + ".zip") if site_dir.name else \
             named.with_name(named.name + ".zip")
         check_zip_target(root, zip_target)
-    build_site(root, site_dir, client=args.client, engagements=args.engagement or None,
-               strict=not args.no_strict, pdf=args.pdf, offline=args.zip, progress=True)
+    built = build_site(root, site_dir, client=args.client, engagements=args.engagement or None,
+                       strict=not args.no_strict, pdf=args.pdf, offline=args.zip, progress=True)
     print(f"built {site_dir}")
+    earlier = sorted(set(built) - set(args.engagement)) if args.engagement else []
+    if earlier:
+        print(f"with earlier waves, for the trend: {', '.join(earlier)}")
     if args.zip:
         from .build import write_zip
 
         target = write_zip(site_dir, zip_target)
         print(f"wrote {target} (unzip it and open {site_dir.name}/index.html; no web server needed)")
     return 0
+
+
+def _check_build_options(args) -> None:
+    """Refuse an option that would do nothing in this combination, rather than ignore it."""
+    if args.all_clients:
+        for flag, given in (("--client", args.client), ("--engagement", args.engagement),
+                            ("--site-dir", args.site_dir)):
+            if given:
+                raise InputError(flag, "does nothing with --all-clients, which builds every client into "
+                                       "--out DIR/<client>/; leave it out")
+        if not args.out:
+            raise InputError("--all-clients", "needs --out DIR for the client sites")
+    else:
+        for flag, given in (("--out", args.out), ("--jobs", args.jobs is not None),
+                            ("--shard", args.shard), ("--force", args.force)):
+            if given:
+                raise InputError(flag, "goes with --all-clients; without it one site is built (into "
+                                       "--site-dir); leave it out or add --all-clients")
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError("--jobs", f"must be 1 or more, not {args.jobs}")
 
 
 def cmd_serve(args) -> int:
@@ -252,7 +276,9 @@ def cmd_serve(args) -> int:
     config_file = root / "mkdocs.yml"
     # A preview of one client (or engagement) renders only its pages on every
     # reload: the plugin's options, merged with mkdocs.yml's as for cxsite build.
-    plugins, _ = merged_plugins(config_file, {"client": args.client, "engagements": args.engagement})
+    plugins, _ = merged_plugins(config_file, {"client": args.client, "engagements": args.engagement,
+                                              "show_errors": True})
+    plugins = _plugins_for_rebuilds(plugins)
     # MkDocs' own command line sets up its log; called as a library it prints
     # nothing below a warning, so the address, each rebuild and its time would
     # go unseen.
@@ -269,6 +295,24 @@ def cmd_serve(args) -> int:
         log.removeHandler(handler)
         log.setLevel(level)
     return 0
+
+
+def _plugins_for_rebuilds(plugins: list | None) -> list | dict | None:
+    """The ``plugins`` setting in a form MkDocs can read again on every rebuild.
+
+    ``mkdocs serve`` loads the configuration anew for each rebuild with the
+    same arguments, and MkDocs takes a list entry ``{name: options}`` apart
+    with ``popitem()``: the second load found an empty mapping and every
+    rebuild failed ("Invalid Plugins configuration"). The mapping form
+    ``{name: options}`` is read without being changed; a list naming one
+    plugin twice cannot be one, and stays as it is.
+    """
+    if plugins is None:
+        return None
+    names = [next(iter(p)) if isinstance(p, dict) else p for p in plugins]
+    if len(set(names)) != len(names):
+        return plugins
+    return {name: (p[name] if isinstance(p, dict) else {}) for name, p in zip(names, plugins)}
 
 
 def cmd_schema(args) -> int:
@@ -317,84 +361,16 @@ def cmd_new_questionnaire(args) -> int:
     return 0
 
 
-def _add_scaffold_commands(sub) -> None:
-    """``init`` and ``new engagement|questionnaire``: files a consultant starts from."""
-    i = sub.add_parser("init", help="write a new project into an empty folder")
-    i.add_argument("dir", metavar="DIR", help="the new project's folder (new or empty)")
-    i.add_argument("--name", help="the site's name (default: from the folder's name)")
-    i.set_defaults(func=cmd_init)
-
-    n = sub.add_parser("new", help="write a new engagement or questionnaire that validates")
-    kinds = n.add_subparsers(dest="kind", required=True)
-    e = kinds.add_parser("engagement", help="engagements/ID/engagement.yml and a header-only responses.csv")
-    e.add_argument("id", metavar="ID", help="the engagement's id and folder name, e.g. acme-2026-q3")
-    e.add_argument("--assessment", required=True, metavar="A", help="questionnaire id, or id@version")
-    e.add_argument("--client", required=True, metavar="NAME", help="the client's name")
-    e.add_argument("--wave", metavar="W", help="e.g. '2026 Q3' (default: the quarter of today's date)")
-    e.add_argument("--title", help="the report's title (default: the questionnaire's)")
-    e.add_argument("--segments", metavar="A,B", help="response columns to break results down by")
-    e.set_defaults(func=cmd_new_engagement)
-    q = kinds.add_parser("questionnaire", help="assessments/ID.yml, a skeleton to edit")
-    q.add_argument("id", metavar="ID", help="the questionnaire's id")
-    q.add_argument("--title", help="its title (default: from the id)")
-    q.set_defaults(func=cmd_new_questionnaire)
+COMMANDS = {"validate": cmd_validate, "score": cmd_score, "import": cmd_import, "build": cmd_build,
+            "serve": cmd_serve, "schema": cmd_schema, "init": cmd_init,
+            "new engagement": cmd_new_engagement, "new questionnaire": cmd_new_questionnaire}
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="cxsite", description="Culture and customer-experience assessment reports.")
-    p.add_argument("--project", metavar="DIR", help="project root (default: the current folder)")
-    sub = p.add_subparsers(dest="command", required=True)
+    """The command line's grammar (:mod:`cxsite.cli_parser`), its commands run by this module."""
+    from .cli_parser import build_parser
 
-    v = sub.add_parser("validate", help="check questionnaires, engagements and responses")
-    v.add_argument("paths", nargs="*", help="files or engagement folders (default: everything)")
-    v.add_argument("--format", choices=("text", "json"), default="text",
-                   help="json: {valid, problems: [{path, line, col, code, message}]} on stdout")
-    v.set_defaults(func=cmd_validate)
-
-    s = sub.add_parser("score", help="print an engagement's results")
-    s.add_argument("engagement", help="engagement id or folder")
-    s.add_argument("--format", choices=("json", "csv"), default="json")
-    s.add_argument("-o", "--output", metavar="FILE")
-    s.set_defaults(func=cmd_score)
-
-    from .importers import TOOLS
-
-    im = sub.add_parser("import", help="turn a survey-tool export into an engagement's responses")
-    im.add_argument("source", help="the export: CSV, TSV or XLSX (or assessor ratings in YAML)")
-    im.add_argument("--engagement", required=True, metavar="DIR", help="engagement folder or id")
-    im.add_argument("--from", dest="tool", choices=TOOLS, help="the tool that made the export (default: detected)")
-    im.add_argument("--encoding", help="the file's encoding (default: detected)")
-    im.add_argument("--columns", metavar="FILE", help="YAML map of export headers to question ids")
-    im.add_argument("--salt", help="salt for hashing respondent ids (default: random, kept nowhere)")
-    im.set_defaults(func=cmd_import)
-
-    b = sub.add_parser("build", help="build the report site")
-    b.add_argument("--site-dir", metavar="DIR", help="output folder (default: site/)")
-    b.add_argument("--client", help="build only this client's engagements (name or slug)")
-    b.add_argument("--engagement", action="append", metavar="ID", help="build only this engagement (repeatable)")
-    b.add_argument("--no-strict", action="store_true", help="do not treat MkDocs warnings as errors")
-    b.add_argument("--pdf", action="store_true", help="also print one PDF per engagement (needs Chromium)")
-    b.add_argument("--all-clients", action="store_true", help="one site per client, in --out DIR/<client>/")
-    b.add_argument("--out", metavar="DIR", help="with --all-clients: where the client sites go")
-    b.add_argument("--jobs", type=int, default=1, metavar="N", help="with --all-clients: build N clients at once")
-    b.add_argument("--shard", metavar="I/N", help="with --all-clients: build only slice I of N (1-based)")
-    b.add_argument("--force", action="store_true",
-                   help="with --all-clients: rebuild every client, even those whose inputs did not change")
-    b.add_argument("--zip", action="store_true",
-                   help="build for opening from disk (file://) and write SITE_DIR.zip beside the site")
-    b.set_defaults(func=cmd_build)
-
-    sv = sub.add_parser("serve", help="live preview; rebuilds when a questionnaire or response changes")
-    sv.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
-    sv.add_argument("--client", metavar="NAME", help="preview only this client's engagements")
-    sv.add_argument("--engagement", action="append", metavar="ID", help="preview only this engagement (repeatable)")
-    sv.set_defaults(func=cmd_serve)
-
-    sc = sub.add_parser("schema", help="print the JSON Schema of a file format")
-    sc.add_argument("kind", choices=("questionnaire", "engagement", "ratings"))
-    sc.set_defaults(func=cmd_schema)
-    _add_scaffold_commands(sub)
-    return p
+    return build_parser(sorted(COMMANDS))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -409,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.project and not Path(args.project).is_dir():
             raise InputError(args.project, "--project: no such folder", code="not-found")
-        return args.func(args)
+        return COMMANDS[args.handler](args)
     except InputErrors as exc:
         _print_problems(exc.errors)
         return 1

@@ -306,7 +306,7 @@ def decide_engagement(u: Universe, k: int, dimension_counts: Mapping[str, Sequen
 
 DIMENSION_FIGURES = ("n", "mean", "score", "band", "favorable", "neutral", "unfavorable", "alpha")
 ITEM_FIGURES = ("n", "mean", "favorable", "neutral", "unfavorable", "not_applicable", "counts")
-OUTCOME_FIGURES = ITEM_FIGURES + ("score", "promoters", "passives", "detractors", "nps")
+OUTCOME_FIGURES = ITEM_FIGURES + ("score", "promoters", "passives", "detractors", "nps", "ces", "easy")
 
 
 def withhold(entry: dict, figures: Sequence[str]) -> dict:

@@ -29,6 +29,7 @@ from .cache import CACHE_DIR, Cache
 from .errors import CxsiteError
 from .load import load_project
 from .pages import build_pages
+from .problems_page import problems_markdown
 from .render import DEFAULT_TEMPLATES
 from .results import Results
 from .resources import missing_packaged
@@ -55,6 +56,7 @@ class CxsiteConfig(Config):
     engagements = c.ListOfItems(c.Type(str), default=[])  # or only these (ids)
     pdf = c.Type(bool, default=False)  # link each overview to its PDF (cxsite build --pdf makes them)
     offline = c.Type(bool, default=False)  # a site for file:// (cxsite build --zip), as Material's offline plugin
+    show_errors = c.Type(bool, default=False)  # cxsite serve: a page of the project's problems, not a failed build
 
 
 class _CompiledTemplates(BytecodeCache):
@@ -142,6 +144,7 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
         if JS not in [str(s) for s in config.extra_javascript]:
             config.extra_javascript.append(JS)
         self.offline = self._set_up_offline(config)
+        self._problems = False  # this build shows the problems page (show_errors) instead of the report
         return config
 
     def _set_up_offline(self, config) -> bool:
@@ -210,6 +213,8 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
         except CxsiteError as exc:
             if context is not None:
                 context.failure = exc  # MkDocs keeps only "Aborted": the caller reports this one
+            if self.config.show_errors:
+                return self._problems_site(files, config, exc)
             raise PluginError(f"cxsite: the project has errors:\n{exc}") from None
         hand_written = sorted(f.src_uri for f in files.documentation_pages())
         for path, content in site.pages.items():
@@ -228,6 +233,21 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
             config.nav = site.nav + hand_written
         if context is not None and context.progress is not None:
             context.progress.restart(len(files.documentation_pages()))
+        return files
+
+    def _problems_site(self, files: Files, config, exc: CxsiteError) -> Files:
+        """The site as one page of the project's problems (``show_errors``: the live preview).
+
+        The hand-written pages go too: they link to report pages this build
+        does not have. The theme's own files stay, so the page looks like the site.
+        """
+        log.error("cxsite: the project has errors:\n%s", exc)
+        for page in list(files.documentation_pages()):
+            files.remove(page)
+        files.append(File.generated(config, "index.md", content=problems_markdown(exc)))
+        files.append(File.generated(config, CSS, abs_src_path=str(self._asset(CSS))))
+        config.nav = ["index.md"]
+        self._problems = True
         return files
 
     def on_env(self, env, config, files):
@@ -253,6 +273,15 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
 
     @event_priority(-100)  # after the search plugin has written its index, as Material's own
     def on_post_build(self, *, config) -> None:
+        if self._problems:
+            # The browser may be on any report page, which this build does not
+            # have: the server answers it with 404.html, so that is the problems page too.
+            # Its links are relative to the site's root, so it names the root as its base.
+            site = Path(config.site_dir)
+            html = (site / "index.html").read_text(encoding="utf-8")
+            base = escape(config.site_url or "/")
+            (site / "404.html").write_text(html.replace("<head>", f'<head><base href="{base}">', 1),
+                                           encoding="utf-8")
         if self._offline_plugin is not None:
             self._offline_plugin.on_post_build(config=config)  # the search index, inlined for file://
 

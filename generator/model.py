@@ -31,17 +31,21 @@ MAX_SPEEDER_SECONDS = 86_400    # a day
 EARLIEST_DATE = dt.date(1990, 1, 1)  # before any survey tool cxsite imports from
 LATEST_DATE = dt.date(2100, 12, 31)
 POINT = Number(minimum=-POINT_LIMIT, maximum=POINT_LIMIT, integer=True)
-SCALE_KINDS = ("likert", "nps")
+SCALE_KINDS = ("likert", "nps", "ces")
 
 SCALE_FORMAT = Record("scale", {
     "kind": Field(Choice(SCALE_KINDS), default="likert",
-                  doc="likert: labelled consecutive points; nps: 0-10 likelihood, only end labels needed"),
+                  doc="likert: labelled consecutive points; nps: 0-10 likelihood, only end labels needed; "
+                      "ces: customer effort, labelled consecutive points, reported as its mean and "
+                      "the share who found it easy"),
     "points": Field(MapOf(POINT, Text(), min_items=2), required=True,
                     doc="point value -> label"),
     "favorable": Field(ListOf(POINT, min_items=1),
-                       doc="points counted as favourable; default the top two (nps: 9-10)"),
+                       doc="points counted as favourable; default the top two (nps: 9-10; ces: the points above "
+                           "the middle, the 'easy' answers)"),
     "unfavorable": Field(ListOf(POINT, min_items=1),
-                         doc="points counted as unfavourable; default the bottom two (nps: 0-6)"),
+                         doc="points counted as unfavourable; default the bottom two (nps: 0-6; ces: the points "
+                             "below the middle)"),
     "not_applicable": Field(ListOf(Text()), default=[],
                             doc="answers that count as no answer and are reported separately"),
 })

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .urls import built_page, site_path
+from .progress import Progress
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -81,12 +82,24 @@ def _print_page(site_dir: Path, eid: str) -> str | None:
     return None
 
 
+def _print_one(page, target: Path, label: str) -> None:
+    """Print the loaded page to ``target``, its title (the PDF's Title) the engagement's label."""
+    # Chromium names the PDF by the document's title, which was the site's
+    # generic "Full report (print) - <site>": a reader's PDF list showed no client.
+    page.evaluate("title => { document.title = title; }", label)
+    page.pdf(path=str(target), format="A4", print_background=True,
+             display_header_footer=True, header_template="<span></span>",
+             footer_template=FOOTER.format(label=html.escape(label, quote=True)),
+             margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
+
+
 def _print(site_dir: Path, engagements: list[tuple[str, str]]) -> list[Path]:
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise InputError("--pdf", "PDF output needs Playwright: pip install 'cxsite[pdf]'") from None
+        raise InputError("--pdf", "PDF output needs Playwright, the 'pdf' extra: pip install 'cxsite[pdf]' "
+                                  "(and a Chromium: Debian's 'chromium' package)") from None
     chromium = find_chromium()
     server = serve(site_dir)
     base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -97,17 +110,15 @@ def _print(site_dir: Path, engagements: list[tuple[str, str]]) -> list[Path]:
             try:
                 page = browser.new_page()
                 page.emulate_media(media="print")
-                for eid, label in engagements:
-                    built = _print_page(site_dir, eid)
-                    if built is None:
-                        continue
-                    page.goto(f"{base}/{built}", wait_until="load")
+                todo = [(eid, label, url) for eid, label in engagements
+                        if (url := _print_page(site_dir, eid)) is not None]
+                bar = Progress(len(todo), "printing PDFs")
+                for eid, label, url in todo:
+                    page.goto(f"{base}/{url}", wait_until="load")
                     target = site_dir / site_path("pdf", eid=eid)
-                    page.pdf(path=str(target), format="A4", print_background=True,
-                             display_header_footer=True, header_template="<span></span>",
-                             footer_template=FOOTER.format(label=html.escape(label, quote=True)),
-                             margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
+                    _print_one(page, target, label)
                     written.append(target)
+                    bar.step(eid)
             finally:
                 browser.close()
     except PlaywrightError as exc:

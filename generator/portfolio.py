@@ -115,8 +115,10 @@ def check_out_dir(root: Path, out: Path) -> None:
     check_replaceable(out.resolve(), PORTFOLIO, str(out))
 
 
-def check_client_dirs(root: Path, out: Path, slugs: list[str]) -> None:
-    """Every client's site folder, checked before any is built: all problems at once."""
+def check_client_dirs(root: Path, out: Path, slugs: list[str], zipped: bool = False) -> None:
+    """Every client's site folder (and zip), checked before any is built: all problems at once."""
+    from .build import check_zip_target
+
     prot = protected_paths(root)
     errors = ErrorCollector()
     for slug in slugs:
@@ -124,31 +126,44 @@ def check_client_dirs(root: Path, out: Path, slugs: list[str]) -> None:
         try:
             refuse_project_data(folder, prot, str(folder), "the client's site folder")
             check_replaceable(folder.resolve(), SITE, str(folder))
+            if zipped:
+                check_zip_target(root, zip_path(folder))
         except InputError as exc:
             errors.extend([exc])
     errors.raise_if_any()
 
 
-def _build_one(root: str, out: str, client: str, pdf: bool, offline: bool, folders: list[str]) -> str:
-    from .build import build_site
+def zip_path(site: Path) -> Path:
+    """Where a client's zipped site goes: ``<out>/<client-slug>.zip``, beside its folder."""
+    return site.with_name(site.name + ".zip")
+
+
+def _build_one(root: str, out: str, client: str, pdf: bool, offline: bool, folders: list[str],
+               strict: bool = True) -> str:
+    """Build one client's site; with ``offline`` (``--zip``), zip it beside its folder too."""
+    from .build import build_site, write_zip
 
     build_site(Path(root), Path(out), client=client, pdf=pdf, offline=offline,
-               folders=[Path(f) for f in folders])
+               folders=[Path(f) for f in folders], strict=strict)
+    if offline:
+        write_zip(Path(out), zip_path(Path(out)))
     return client
 
 
-def _unchanged(out: Path, slug: str, stamp: str) -> bool:
+def _unchanged(out: Path, slug: str, stamp: str, zipped: bool = False) -> bool:
     """Whether a client's site was built from exactly these inputs; if not, its stamp goes."""
     stamp_file = out / STAMPS / slug
     if (stamp_file.is_file() and stamp_file.read_text() == stamp
-            and (out / slug / "index.html").is_file()):
+            and (out / slug / "index.html").is_file()
+            and (not zipped or zip_path(out / slug).is_file())):
         return True
     stamp_file.unlink(missing_ok=True)  # a build that fails or is killed leaves no stamp
     return False
 
 
 def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, int] | None = None,
-                      pdf: bool = False, offline: bool = False, force: bool = False) -> list[ClientSite]:
+                      pdf: bool = False, offline: bool = False, force: bool = False,
+                      strict: bool = True) -> list[ClientSite]:
     """Build ``out/<client-slug>/`` for every client (of the shard) whose inputs changed.
 
     Every problem of the whole portfolio is reported before any site is
@@ -164,7 +179,7 @@ def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, in
     # dealt to different machines would otherwise overwrite one folder.
     slugs = client_slugs(project.clients())
     clients = pick_shard(project.clients(), shard)
-    check_client_dirs(root, out, [slugs[c] for c in clients])
+    check_client_dirs(root, out, [slugs[c] for c in clients], zipped=offline)
     folders = {c: sorted(str(e.folder) for e in project.engagements.values() if e.client == c) for c in clients}
     try:
         (out / STAMPS).mkdir(parents=True, exist_ok=True)
@@ -173,7 +188,7 @@ def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, in
         raise os_problem(exc, str(out)) from None
     shared = shared_inputs(project.root, pdf, offline)
     stamps = {c: client_stamp(shared, [Path(f) for f in folders[c]]) for c in clients}
-    todo = [c for c in clients if force or not _unchanged(out, slugs[c], stamps[c])]
+    todo = [c for c in clients if force or not _unchanged(out, slugs[c], stamps[c], zipped=offline)]
     progress = Progress(len(todo), "building client sites", show=len(todo) > A_FEW)
     errors = []
 
@@ -184,7 +199,7 @@ def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, in
             raise os_problem(exc, str(out / STAMPS / slugs[c])) from None
         progress.step(c)
 
-    args = {c: (str(project.root), str(out / slugs[c]), c, pdf, offline, folders[c]) for c in todo}
+    args = {c: (str(project.root), str(out / slugs[c]), c, pdf, offline, folders[c], strict) for c in todo}
     if jobs <= 1 or len(todo) <= 1:
         for c in todo:
             try:

@@ -75,11 +75,7 @@ def _build_scale(sid: str, raw: dict, doc: Doc, errors: ErrorCollector) -> Scale
     points = _scale_points(sid, raw, doc, errors)
     if points is None:
         return None
-    if raw["kind"] == "nps":
-        fav_default, unfav_default = [9, 10], list(range(0, 7))
-    else:
-        ordered = sorted(points)
-        fav_default, unfav_default = ordered[-2:], ordered[:2]
+    fav_default, unfav_default = _default_sides(raw["kind"], sorted(points))
     fav = raw["favorable"] if raw["favorable"] is not None else fav_default
     unfav = raw["unfavorable"] if raw["unfavorable"] is not None else unfav_default
     ok = True
@@ -101,6 +97,22 @@ def _build_scale(sid: str, raw: dict, doc: Doc, errors: ErrorCollector) -> Scale
         return None
     return Scale(sid, kind=raw["kind"], points=points, favorable=frozenset(fav),
                  unfavorable=frozenset(unfav), not_applicable=tuple(raw["not_applicable"]))
+
+
+def _default_sides(kind: str, ordered: list[int]) -> tuple[list[int], list[int]]:
+    """The favourable and unfavourable points a scale of ``kind`` has unless it names them.
+
+    NPS has its fixed promoter and detractor points. A customer-effort scale
+    (CES) is reported as the share who found it easy, which CES reports take
+    as every point above the middle (5-7 of 7, 4-5 of 5); the points below
+    the middle are the "difficult" ones. Other scales: the top and bottom two.
+    """
+    if kind == "nps":
+        return [9, 10], list(range(0, 7))
+    if kind == "ces":
+        middle = (ordered[0] + ordered[-1]) / 2
+        return [p for p in ordered if p > middle], [p for p in ordered if p < middle]
+    return ordered[-2:], ordered[:2]
 
 
 def _scale_points(sid: str, raw: dict, doc: Doc, errors: ErrorCollector) -> dict[int, str] | None:

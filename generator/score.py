@@ -239,7 +239,7 @@ def weighted_index(dims: Sequence[dict], weights: Sequence[float]) -> float | No
 
 
 def outcome_stats(item: Item, codes: np.ndarray) -> dict:
-    """An outcome item: its item statistics, and NPS where the scale is ``nps``.
+    """An outcome item: its item statistics, NPS where the scale is ``nps``, CES where ``ces``.
 
     .. math:: \\text{NPS} = 100 \\cdot \\frac{\\text{promoters} - \\text{detractors}}{n}
 
@@ -259,6 +259,10 @@ def outcome_stats(item: Item, codes: np.ndarray) -> dict:
         )
     else:
         stats.update(promoters=None, passives=None, detractors=None, nps=None)
+    # A customer-effort score is read as CES reports give it: the mean on the
+    # scale's own points and the share of "easy" (favourable) answers.
+    ces = item.scale.kind == "ces"
+    stats.update(ces=stats["mean"] if ces else None, easy=stats["favorable"] if ces else None)
     return stats
 
 

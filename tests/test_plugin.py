@@ -125,7 +125,22 @@ def test_merged_plugins_override_only_the_keys_given(tiny):
 def test_serve_keeps_the_users_plugin_options(tiny, monkeypatch, cli):
     _with_templates_dir(tiny)
     kwargs = _served(cli, monkeypatch, "--project", tiny, "serve", "--engagement", "tiny-2026")
-    assert kwargs["plugins"][1] == {"cxsite": {"templates_dir": "practice", "engagements": ["tiny-2026"]}}
+    assert kwargs["plugins"]["cxsite"] == {"templates_dir": "practice", "engagements": ["tiny-2026"],
+                                           "show_errors": True}
+    assert list(kwargs["plugins"]) == ["search", "cxsite"]  # the user's order kept
+
+
+def test_serve_plugins_survive_being_read_twice(tiny):
+    """mkdocs serve reads its arguments again for each rebuild; the first read must not spend them."""
+    from mkdocs.config import load_config
+
+    from cxsite.build import merged_plugins
+    from cxsite.cli import _plugins_for_rebuilds
+
+    plugins = _plugins_for_rebuilds(merged_plugins(tiny / "mkdocs.yml", {"show_errors": True})[0])
+    for _ in range(2):
+        config = load_config(str(tiny / "mkdocs.yml"), plugins=plugins)
+        assert config.plugins["cxsite"].config.show_errors is True
 
 
 def test_a_project_without_the_plugin_listed_gets_it(tiny):

@@ -160,3 +160,40 @@ def test_portfolio_lists_the_cache_once_to_prune_it(tmp_path, cli, monkeypatch):
     # Each client's build listing the whole cache again would grow with the square of the portfolio.
     assert cli("--project", root, "build", "--all-clients", "--out", tmp_path / "sites")[0] == 0
     assert len(listings) == 1 and not stale.exists()
+
+
+def test_all_clients_zip_writes_a_zip_per_client(tmp_path, cli):
+    import zipfile
+
+    from conftest import copy_project
+
+    root = copy_project("twoclients", tmp_path)
+    out = tmp_path / "sites"
+    run = ("--project", root, "build", "--all-clients", "--zip", "--out", out)
+    code, stdout, err = cli(*run)
+    assert code == 0, err
+    for slug in ("tiny-co", "zebracorn-holdings"):
+        names = zipfile.ZipFile(out / f"{slug}.zip").namelist()
+        assert f"{slug}/index.html" in names and f"{slug}/.cxsite-made" not in names
+        assert f"wrote {out / slug}.zip" in stdout
+    assert not any("zebra" in n for n in zipfile.ZipFile(out / "tiny-co.zip").namelist())
+    code, stdout, _ = cli(*run)
+    assert "unchanged" in stdout and "built" not in stdout
+    (out / "tiny-co.zip").unlink()  # a zip that is gone is written again
+    code, stdout, _ = cli(*run)
+    assert f"wrote {out / 'tiny-co'}.zip" in stdout and (out / "tiny-co.zip").is_file()
+
+
+def test_all_clients_zip_refuses_a_zip_path_that_is_a_folder(tmp_path, cli):
+    from conftest import copy_project
+
+    root = copy_project("twoclients", tmp_path)
+    out = tmp_path / "sites"
+    assert cli("--project", root, "build", "--all-clients", "--out", out)[0] == 0
+    (out / "tiny-co.zip").mkdir()
+    stamp = (out / "zebracorn-holdings" / "index.html").stat().st_mtime_ns
+    code, _, err = cli("--project", root, "build", "--all-clients", "--zip", "--out", out)
+    assert code == 1 and "tiny-co.zip: is a folder" in err
+    # Refused before any client was built: the other client's site is as it was.
+    assert (out / "zebracorn-holdings" / "index.html").stat().st_mtime_ns == stamp
+    assert not (out / "zebracorn-holdings.zip").exists()
