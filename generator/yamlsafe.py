@@ -18,8 +18,9 @@ from typing import Any, Iterable
 import yaml
 
 from .errors import InputError, Location
+from .limits import MAX_YAML_BYTES, read_limited
+from .places import line_col
 
-MAX_YAML_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 200_000
 
@@ -68,17 +69,7 @@ def read_text(path: Path, display: str, limit: int, csv: bool = False) -> str:
     ``csv`` adds the hint that survey exports in other encodings go through
     ``cxsite import``.
     """
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(display, f"cannot read file: {exc.strerror}") from None
-    if size > limit:
-        raise InputError(
-            display,
-            f"file is {size / 1_048_576:.1f} MB, over the {limit // 1_048_576} MB limit "
-            "for this kind of file; split it or check that it is the right file",
-        )
-    data = path.read_bytes()
+    data = read_limited(path, display, limit)
     check_utf8([data], display, csv)
     return data.decode("utf-8-sig")
 
@@ -122,10 +113,7 @@ def check_utf8(chunks: Iterable[bytes], display: str, csv: bool = False) -> None
         found = [x for x in (nul if nul >= 0 else None, bad) if x is not None]
         if found:
             stop = min(found)
-            head = data[:stop]
-            cut = head.rfind(b"\n")
-            before = head[cut + 1:] if cut >= 0 else line_start + head
-            line, col = lines + head.count(b"\n"), len(before.decode("utf-8", "replace")) + 1
+            line, col = line_col(line_start + data, len(line_start) + stop, first_line=lines)
             message = _nul_message(data, first) if stop == nul else _byte_message(data, stop)
             if "UTF-16" in message:
                 line, col = 1, 1  # about the whole file, not the byte found

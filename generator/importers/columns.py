@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ErrorCollector, InputError, Location, did_you_mean
+from ..places import display_path
 from ..model import Engagement, Scale
 from ..schema import INVALID, Context, MapOf, Slug, Text
 from ..yamlsafe import load_yaml
@@ -163,7 +164,7 @@ def load_columns_map(engagement: Engagement, engagement_doc, columns_file: Path 
     result = ColumnsMap()
     sources = [(engagement.columns, engagement_doc, ("columns",), engagement.path)]
     if columns_file is not None:
-        display = _display(columns_file, project_root)
+        display = display_path(columns_file, project_root)
         if not columns_file.is_file():
             raise InputError("--columns", f"columns file '{columns_file}' not found")
         doc = load_yaml(columns_file, display)
@@ -184,13 +185,6 @@ def load_columns_map(engagement: Engagement, engagement_doc, columns_file: Path 
             result.source[str(header).strip()] = display
     errors.raise_if_any()
     return result
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
 
 
 # ----------------------------------------------------------------- classification

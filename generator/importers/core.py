@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import ErrorCollector, InputError, InputErrors, Location, did_you_mean, display_path, one_of
 from ..load import load_project
+from ..lookup import find_engagement
 from ..model import Engagement
 from ..outputs import check_targets, os_problem
 from ..redact import KnownNames, contact_kind, redact
@@ -72,10 +73,10 @@ class ImportResult:
         return "\n".join(out)
 
 
-def import_export(source: Path, engagement_dir: Path, project_root: Path, tool: str | None = None,
+def import_export(source: Path, engagement_dir: Path | str, project_root: Path, tool: str | None = None,
                   encoding: str | None = None, columns_file: Path | None = None,
                   salt: str | None = None) -> ImportResult:
-    """Import ``source`` as the responses of the engagement in ``engagement_dir``.
+    """Import ``source`` as the responses of the engagement in ``engagement_dir`` (or of that id).
 
     Raises :class:`InputError`/:class:`InputErrors` (located messages) on any
     problem; then no file is written or changed.
@@ -85,7 +86,7 @@ def import_export(source: Path, engagement_dir: Path, project_root: Path, tool: 
         raise InputError("--from", f"unknown tool '{tool}'{did_you_mean(tool, TOOLS)}; "
                                    f"expected one of {one_of(TOOLS)}")
     project = load_project(project_root, responses=False)
-    engagement = _engagement(project, Path(engagement_dir))
+    engagement = find_engagement(project, engagement_dir)
     display = display_path(source.resolve(), project.root) if source.exists() else str(source)
     if not source.is_file():
         raise InputError(display, "export file not found; give the path of the downloaded file")
@@ -162,21 +163,6 @@ def import_export(source: Path, engagement_dir: Path, project_root: Path, tool: 
         dropped_metadata=[c.header.label for c in columns if c.role in ("metadata", "empty")],
         notes=all_notes, responses_path=target, report_path=engagement.folder / REPORT,
         quality_path=engagement.folder / QUALITY)
-
-
-def _engagement(project, engagement_dir: Path) -> Engagement:
-    """The engagement of a folder, or of a bare id (as the other commands accept)."""
-    bare = not engagement_dir.exists() and len(engagement_dir.parts) == 1
-    eid = engagement_dir.name if bare else engagement_dir.resolve().name
-    engagement = project.engagements.get(eid)
-    if engagement is None:
-        raise InputError(str(engagement_dir), f"no engagement '{eid}'"
-                                              f"{did_you_mean(eid, project.engagements)}; expected "
-                                              f"one of {one_of(sorted(project.engagements))}")
-    if not bare and engagement_dir.resolve() != engagement.folder.resolve():
-        raise InputError(str(engagement_dir), f"this folder is not the project's engagement '{eid}' "
-                                              f"({engagement.folder}); pass that folder")
-    return engagement
 
 
 def _file_fact(table: Table, count: int) -> str:

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, Location
+from ..limits import MAX_EXPORT_BYTES, read_limited
+from ..places import line_col
 
-MAX_EXPORT_BYTES = 64 * 1024 * 1024
 MAX_XLSX_CELLS = 20_000_000
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 _ZIP = b"PK\x03\x04"
@@ -50,15 +51,7 @@ class Table:
 
 def read_table(path: Path, display: str, encoding: str | None = None) -> Table:
     """Read a CSV-like text file or an .xlsx workbook into a :class:`Table`."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_EXPORT_BYTES:
-            raise InputError(display, f"file is {size / 1_048_576:.1f} MB, over the "
-                                      f"{MAX_EXPORT_BYTES // 1_048_576} MB limit for an export; "
-                                      "check that it is the right file")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(display, f"cannot read file: {exc.strerror}") from None
+    data = read_limited(path, display, MAX_EXPORT_BYTES, "an export", "check that it is the right file")
     if not data.strip():
         raise InputError(Location(display, 1, 1), "file is empty; export the responses again")
     if data.startswith(_OLE):
@@ -156,15 +149,14 @@ def decode(data: bytes, display: str, encoding: str | None) -> tuple[str, str, l
 
 def _no_nul(text: str, display: str) -> str:
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
+        line, _ = line_col(text, text.index("\x00"))
         raise InputError(Location(display, line, 1), "file contains zero bytes: it is binary or in "
                                                       "another encoding; pass --encoding (e.g. utf-16)")
     return text
 
 
 def _byte_location(data: bytes, offset: int, display: str) -> Location:
-    line = data.count(b"\n", 0, offset) + 1
-    return Location(display, line, offset - (data.rfind(b"\n", 0, offset) + 1) + 1)
+    return Location(display, *line_col(data, offset))
 
 
 def sniff_delimiter(text: str) -> str:
