@@ -87,22 +87,37 @@ def decode(data: bytes, display: str, encoding: str | None) -> tuple[str, str, l
     Returns the text (BOM removed), the encoding used and notes for the report.
     """
     if encoding:
-        try:
-            codec = codecs.lookup(encoding).name
-        except LookupError:
-            raise InputError("--encoding", f"unknown encoding '{encoding}'; use e.g. utf-8, "
-                                           "utf-16, cp1252 or latin-1") from None
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError as exc:
-            raise InputError(_byte_location(data, exc.start, display),
-                             f"byte 0x{data[exc.start]:02x} cannot be read as {encoding}; "
-                             "leave out --encoding to detect the encoding, or give the right "
-                             "one") from None
-        return _no_nul(text.lstrip("\ufeff"), display), codec, [f"encoding {codec} (given by --encoding)"]
-    for bom, name in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                      (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                      (codecs.BOM_UTF16_BE, "utf-16")):
+        return _decode_as_given(data, display, encoding)
+    return _decode_by_bom(data, display) or _decode_without_bom(data, display)
+
+
+def _decode_as_given(data: bytes, display: str, encoding: str) -> tuple[str, str, list[str]]:
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError("--encoding", f"unknown encoding '{encoding}'; use e.g. utf-8, "
+                                       "utf-16, cp1252 or latin-1") from None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise InputError(_byte_location(data, exc.start, display),
+                         f"byte 0x{data[exc.start]:02x} cannot be read as {encoding}; "
+                         "leave out --encoding to detect the encoding, or give the right "
+                         "one") from None
+    return _no_nul(text.lstrip("\ufeff"), display), codec, [f"encoding {codec} (given by --encoding)"]
+
+
+# Byte-order marks, longest first: UTF-32-LE's starts with UTF-16-LE's.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32", "UTF-32 with BOM"),
+         (codecs.BOM_UTF32_BE, "utf-32", "UTF-32 with BOM"),
+         (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 with BOM"),
+         (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 with BOM"),
+         (codecs.BOM_UTF16_BE, "utf-16", "UTF-16 with BOM"))
+
+
+def _decode_by_bom(data: bytes, display: str) -> tuple[str, str, list[str]] | None:
+    """The text of a file that starts with a byte-order mark; ``None`` when it has none."""
+    for bom, name, label in _BOMS:
         if data.startswith(bom):
             try:
                 text = data.decode(name)
@@ -110,9 +125,12 @@ def decode(data: bytes, display: str, encoding: str | None) -> tuple[str, str, l
                 raise InputError(_byte_location(data, exc.start, display),
                                  f"the file starts with a {name} byte-order mark but byte "
                                  f"0x{data[exc.start]:02x} does not fit it; export it again") from None
-            label = {"utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16 with BOM",
-                     "utf-32": "UTF-32 with BOM"}[name]
             return _no_nul(text.lstrip("\ufeff"), display), label, []
+    return None
+
+
+def _decode_without_bom(data: bytes, display: str) -> tuple[str, str, list[str]]:
+    """UTF-16 by its zero bytes, else UTF-8, else (not mixed with UTF-8) Windows-1252 or Latin-1."""
     sample = data[:4096]
     if sample.count(0) > len(sample) // 4:
         # UTF-16 without a BOM: the zero bytes of ASCII characters sit on one side.
@@ -145,7 +163,6 @@ def decode(data: bytes, display: str, encoding: str | None) -> tuple[str, str, l
             "usual encoding of Excel in Western Europe. If accented letters look wrong in the "
             "result, import again with --encoding"]
     raise AssertionError("latin-1 decodes any bytes")
-
 
 def _no_nul(text: str, display: str) -> str:
     if "\x00" in text:
