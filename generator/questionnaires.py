@@ -291,7 +291,7 @@ class _Builder:
         scale = self._scale_of(r["scale"], path + ("scale",))
         if scale is None or not _ok(*r.values()):
             return None
-        return Item(r["id"], r["text"], scale, bool(r.get("reverse")), r.get("customer_text"))
+        return Item(r["id"], r["text"], r.get("customer_text"), scale=scale, reverse=bool(r.get("reverse")))
 
     def _dimensions(self, bands: list[Band], band_ids: list[str]) -> list[Dimension]:
         dimensions, dim_ids = [], set()

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from ..errors import ErrorCollector, InputError, Location, did_you_mean
 from ..places import display_path
-from ..model import Engagement, Scale
+from ..model import Engagement, Question, Scale
 from ..schema import INVALID, Context, MapOf, Slug, Text
 from ..yamlsafe import load_yaml
 from .detect import Header, compact, statement_parts
@@ -137,8 +137,8 @@ def targets_of(engagement: Engagement) -> dict[str, Target]:
     return out
 
 
-def _texts(thing) -> tuple[str, ...]:
-    return tuple(t for t in (thing.text, thing.customer_text) if t)
+def _texts(question: Question) -> tuple[str, ...]:
+    return tuple(t for t in (question.text, question.customer_text) if t)
 
 
 def norm(text: str) -> str:
