@@ -60,3 +60,14 @@ def test_size_limit_refuses_before_reading(tmp_path):
 def test_an_unreadable_file_is_a_located_error(tmp_path):
     with pytest.raises(InputError, match=r"^gone.yml: cannot read file: No such file"):
         read_limited(tmp_path / "gone.yml", "gone.yml", MB)
+
+
+def test_an_exports_column_counts_characters_like_every_other_file():
+    from cxsite.importers.tables import decode
+
+    data = "name;comment\nJosé;\xe9t\xe9\n".encode("utf-8").replace(b"\xc3\xa9t\xc3\xa9", b"\xe9t\xe9")
+    with pytest.raises(InputError) as exc:
+        decode(data, "export.csv", None)
+    # 'José;' is five characters (six bytes): the bad byte stands in column 6, as an editor shows it.
+    assert str(exc.value.where) == "export.csv:2:6"
+    assert "line 2 holds UTF-8" in exc.value.message
