@@ -17,9 +17,9 @@ listed once in :data:`CODES` (see :mod:`cxsite.codes`).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from .codes import CODES, code_for
 from .places import display_path  # re-exported: messages name files with it

@@ -282,7 +282,9 @@ def _read_rows(reader, header: list[str], seen: dict[str, int], table: _Table, e
                                f"row has {len(fields)} fields but the header has {width}; "
                                "check for a missing or extra separator or an unquoted comma")
                 continue
-            at = (lambda c, line=line: Location(display, line, seen[c]))
+            def at(c, line=line):
+                return Location(display, line, seen[c])
+
             start = len(codes)
             try:
                 for pick, decode in groups:

@@ -3,7 +3,6 @@ a cap per file, and internal failures as one paragraph with exit status 2."""
 
 import json
 import re
-import shutil
 
 import pytest
 

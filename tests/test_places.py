@@ -65,7 +65,7 @@ def test_an_unreadable_file_is_a_located_error(tmp_path):
 def test_an_exports_column_counts_characters_like_every_other_file():
     from cxsite.importers.tables import decode
 
-    data = "name;comment\nJosé;\xe9t\xe9\n".encode("utf-8").replace(b"\xc3\xa9t\xc3\xa9", b"\xe9t\xe9")
+    data = "name;comment\nJosé;\xe9t\xe9\n".encode().replace(b"\xc3\xa9t\xc3\xa9", b"\xe9t\xe9")
     with pytest.raises(InputError) as exc:
         decode(data, "export.csv", None)
     # 'José;' is five characters (six bytes): the bad byte stands in column 6, as an editor shows it.
