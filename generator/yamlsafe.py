@@ -75,10 +75,12 @@ def read_text(path: Path, display: str, limit: int, csv: bool = False) -> str:
     return data.decode("utf-8-sig")
 
 
-# Byte-order marks of the encodings a spreadsheet or Windows editor saves as
-# "Unicode": longest first, since UTF-32-LE's starts with UTF-16-LE's.
-_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
-         (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+# Byte-order marks: the codec that reads a file starting with one, and the
+# encoding's name. Longest first, since UTF-32-LE's starts with UTF-16-LE's.
+# A spreadsheet or Windows editor saves UTF-16 or UTF-32 as "Unicode".
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+        (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+        (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"))
 _SAVE_AS = "re-save the file as UTF-8"
 _IMPORT = " (or import it with 'cxsite import', which detects other encodings)"
 
@@ -100,8 +102,8 @@ def check_utf8(chunks: Iterable[bytes], display: str, csv: bool = False) -> None
     for chunk in chunks:
         first = lines == 1 and not line_start and not pending
         if first:
-            for bom, name in _BOMS:
-                if chunk.startswith(bom):
+            for bom, _, name in BOMS:
+                if chunk.startswith(bom) and name != "UTF-8":  # UTF-8's own BOM is read and dropped
                     raise InputError(Location(display, 1, 1), f"file is {name}, not UTF-8; {_SAVE_AS}{hint}")
         data = pending + chunk
         nul = data.find(b"\x00")

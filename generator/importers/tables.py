@@ -21,6 +21,7 @@ from pathlib import Path
 from ..errors import InputError, Location
 from ..limits import MAX_EXPORT_BYTES, read_limited
 from ..places import line_col
+from ..yamlsafe import BOMS
 
 MAX_XLSX_CELLS = 20_000_000
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
@@ -107,17 +108,9 @@ def _decode_as_given(data: bytes, display: str, encoding: str) -> tuple[str, str
     return _no_nul(text.lstrip("\ufeff"), display), codec, [f"encoding {codec} (given by --encoding)"]
 
 
-# Byte-order marks, longest first: UTF-32-LE's starts with UTF-16-LE's.
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32", "UTF-32 with BOM"),
-         (codecs.BOM_UTF32_BE, "utf-32", "UTF-32 with BOM"),
-         (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 with BOM"),
-         (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 with BOM"),
-         (codecs.BOM_UTF16_BE, "utf-16", "UTF-16 with BOM"))
-
-
 def _decode_by_bom(data: bytes, display: str) -> tuple[str, str, list[str]] | None:
     """The text of a file that starts with a byte-order mark; ``None`` when it has none."""
-    for bom, name, label in _BOMS:
+    for bom, name, encoding in BOMS:
         if data.startswith(bom):
             try:
                 text = data.decode(name)
@@ -125,7 +118,7 @@ def _decode_by_bom(data: bytes, display: str) -> tuple[str, str, list[str]] | No
                 raise InputError(_byte_location(data, exc.start, display),
                                  f"the file starts with a {name} byte-order mark but byte "
                                  f"0x{data[exc.start]:02x} does not fit it; export it again") from None
-            return _no_nul(text.lstrip("\ufeff"), display), label, []
+            return _no_nul(text.lstrip("\ufeff"), display), f"{encoding} with BOM", []
     return None
 
 
