@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site pdf zip test test-fast bench serve validate examples clean chromium
+.PHONY: site pdf zip lint test test-fast bench serve validate examples clean chromium
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,10 +35,14 @@ chromium:
 site: $(STAMP)
 	$(BIN)/cxsite build --site-dir site
 
-test: $(STAMP) tests/node_modules/.installed chromium
+# ruff over generator/ and tests/ (its rules: [tool.ruff] in pyproject.toml), before any test runs.
+lint: $(STAMP)
+	$(BIN)/ruff check
+
+test: lint tests/node_modules/.installed chromium
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP)
+test-fast: lint
 	$(BIN)/python -m pytest -m 'not slow'
 
 pdf: $(STAMP)   # the site plus one PDF per engagement (needs Debian's chromium)
@@ -60,4 +64,4 @@ validate: $(STAMP)
 	$(BIN)/cxsite validate
 
 clean:
-	rm -rf site .venv build *.egg-info .pytest_cache
+	rm -rf site .venv build *.egg-info .pytest_cache .ruff_cache

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from .errors import InputError, InputErrors, InternalError
+from .places import display_path, inside
 
 
 def _project_root(args) -> Path:
@@ -66,10 +67,10 @@ def _validate(args):
         path = Path(p).resolve()
         if not path.exists():
             raise InputError(p, "no such file or folder", code="not-found")
-        try:
-            named.append(path.relative_to(root.resolve()).as_posix())
-        except ValueError:
-            raise InputError(p, "is not inside the project; pass --project DIR", code="bad-option") from None
+        shown = inside(path, root)
+        if shown is None:
+            raise InputError(p, "is not inside the project; pass --project DIR", code="bad-option")
+        named.append(shown)
     try:
         return named, load_project(root)
     except InputErrors as exc:
@@ -107,14 +108,14 @@ def _print_awaiting(project, named: list[str]) -> None:
 
 
 def cmd_score(args) -> int:
-    from .load import load_project, select_engagement
+    from .load import load_project
+    from .lookup import find_engagement
     from .results import Results
 
     root = _project_root(args)
     project = load_project(root, only=[args.engagement])
-    eid = select_engagement(project, args.engagement, root)
     # No cache: 'score' writes nothing but its output.
-    result = Results().result(project.engagements[eid])
+    result = Results().result(find_engagement(project, args.engagement))
     text = to_json(result) if args.format == "json" else to_csv(result)
     if args.output:
         from .outputs import protected_paths, refuse_project_data, write_file
@@ -192,13 +193,10 @@ def cmd_import(args) -> int:
     from .importers import import_export
 
     root = _project_root(args)
-    engagement = Path(args.engagement)
-    if not engagement.is_dir():
-        engagement = root / "engagements" / args.engagement
     tool = args.tool
     if tool == "generic":  # the importer names a plain table by its container
         tool = "xlsx" if Path(args.source).suffix.lower() == ".xlsx" else "csv"
-    result = import_export(Path(args.source), engagement, root, tool=tool, encoding=args.encoding,
+    result = import_export(Path(args.source), args.engagement, root, tool=tool, encoding=args.encoding,
                            columns_file=Path(args.columns) if args.columns else None, salt=args.salt)
     print(result.summary())
     return 0
@@ -323,8 +321,6 @@ def cmd_schema(args) -> int:
 
 
 def _report_written(paths: list[Path], root: Path, then: str) -> None:
-    from .errors import display_path
-
     for path in paths:
         print(f"wrote {display_path(path, root)}")
     print(then)

@@ -17,11 +17,12 @@ listed once in :data:`CODES` (see :mod:`cxsite.codes`).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from .codes import CODES, code_for
+from .places import display_path  # re-exported: messages name files with it
 
 
 @dataclass(frozen=True, order=True)
@@ -128,11 +129,3 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 def one_of(choices: Iterable[object]) -> str:
     return ", ".join(repr(c) if isinstance(c, str) else str(c) for c in choices)
-
-
-def display_path(path: Path, root: Path) -> str:
-    """``path`` as messages show it: relative to the project root where it lies inside."""
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)

@@ -21,6 +21,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.sax import make_parser
 
 from .errors import ErrorCollector, Location
+from .places import line_col
 
 ADVICE = "export the logo as a plain SVG without scripts, or as PNG"
 MAX_LISTED = 10  # problems listed in the SVG itself; a broken export can have hundreds
@@ -156,9 +157,7 @@ def _position_of(data: bytes, needles: tuple[bytes, ...]) -> tuple[int, int] | N
     found = [i for i in (upper.find(n) for n in needles) if i >= 0]
     if not found:
         return None
-    at = min(found)
-    line_start = data.rfind(b"\n", 0, at) + 1
-    return data.count(b"\n", 0, at) + 1, len(data[line_start:at].decode("utf-8", "replace")) + 1
+    return line_col(data, min(found))
 
 
 class _SvgInspector(xml.sax.handler.ContentHandler):

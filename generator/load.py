@@ -18,6 +18,7 @@ from .errors import (
     ErrorCollector, InputError, InputErrors, InternalError, Location, did_you_mean, display_path, one_of,
 )
 from .images import check_logo
+from .limits import MAX_LOGO_BYTES, MB
 from .model import (
     ENGAGEMENT_FORMAT, LOGO_TYPES, QUALITY_FORMAT, RESERVED_COLUMNS, Engagement, Questionnaire,
 )
@@ -208,8 +209,8 @@ def _checked_logo(name: str | None, folder: Path, real: Path, doc, root: Path,
         errors.add(where, f"logo file '{name}' not found in the engagement folder")
     elif not _stays_in(logo, real):
         errors.add(where, f"'{name}' links outside this engagement's folder; copy the file in instead")
-    elif logo.stat().st_size > 2 * 1024 * 1024:
-        errors.add(where, "logo is over 2 MB; use a smaller image")
+    elif logo.stat().st_size > MAX_LOGO_BYTES:
+        errors.add(where, f"logo is over {MAX_LOGO_BYTES // MB} MB; use a smaller image")
     elif check_logo(logo, where, display_path(logo, root), errors):  # else it could run code (images.py)
         return logo
     return None
@@ -486,12 +487,10 @@ def _previous_chain(project: Project, eid: str) -> list[str]:
 
 
 def select_engagement(project: Project, name: str, root: Path) -> str:
-    """Resolve an engagement given as its id or its folder."""
-    candidate = Path(name)
-    if candidate.exists() and candidate.is_dir():
-        name = candidate.resolve().name
-    if name not in project.engagements:
-        raise InputErrors([InputError(
-            name, f"no engagement '{name}'{did_you_mean(name, project.engagements)}; "
-                  f"expected one of {one_of(sorted(project.engagements))}")])
-    return name
+    """The id of an engagement given as its id or its folder (see :func:`lookup.find_engagement`)."""
+    from .lookup import find_engagement
+
+    try:
+        return find_engagement(project, name).id
+    except InputError as exc:
+        raise InputErrors([exc]) from None

@@ -183,12 +183,20 @@ class Band:
 
 
 @dataclass(frozen=True)
-class Item:
+class Question:
+    """What every question has: its id (its column), its text, and the wording customers see."""
+
     id: str
     text: str
+    customer_text: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item(Question):
+    """A rated question: a dimension's item or an outcome, answered on a scale."""
+
     scale: Scale
     reverse: bool = False
-    customer_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,10 +215,8 @@ class Dimension:
 
 
 @dataclass(frozen=True)
-class OpenQuestion:
-    id: str
-    text: str
-    customer_text: str | None = None
+class OpenQuestion(Question):
+    """A question answered in words: its answers are comments."""
 
 
 @dataclass(frozen=True)

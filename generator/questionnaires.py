@@ -210,113 +210,145 @@ def _check_not_applicable(sid: str, points: dict[int, str], answers: list[str], 
 
 
 def _build_questionnaire(raw: dict, doc: Doc, errors: ErrorCollector) -> Questionnaire | None:
-    scales = {}
-    for sid, sraw in (raw["scales"] or {}).items() if isinstance(raw["scales"], dict) else []:
-        scale = _build_scale(sid, sraw, doc, errors)
-        if scale:
-            scales[sid] = scale
+    return _Builder(raw, doc, errors).questionnaire()
 
-    bands: list[Band] = []
-    band_raw = raw["bands"] if isinstance(raw["bands"], list) else []
-    for i, b in enumerate(band_raw):
-        if not isinstance(b, dict) or not _ok(*b.values()):
-            continue
-        if i == 0 and b["min"] != 0:
-            errors.add(doc.at(("bands", 0, "min")), f"the first band must start at 0, not {b['min']}")
-        if bands and b["min"] <= bands[-1].min:
-            errors.add(doc.at(("bands", i, "min")),
-                       f"bands must be in ascending order of min: {b['min']:g} follows {bands[-1].min:g}; "
-                       "list bands from the lowest score up")
-        if any(x.id == b["id"] for x in bands):
-            errors.add(doc.at(("bands", i, "id")), f"duplicate band id '{b['id']}'")
-        bands.append(Band(b["id"], b["min"], b["label"], b["summary"]))
-    # Ids of broken bands too: a band with a bad 'min' is one error, not also one per narrative naming it.
-    band_ids = list(dict.fromkeys(b["id"] for b in band_raw if isinstance(b, dict) and isinstance(b["id"], str)))
 
-    seen: dict[str, tuple] = {}
+def _list_of(value) -> list:
+    """A list the document gives, or none where it gave something else (already reported)."""
+    return value if isinstance(value, list) else []
 
-    def claim(kind: str, ident: str, path: tuple) -> None:
-        if ident in seen:
-            first = doc.at(seen[ident])
-            errors.add(doc.at(path), f"duplicate {kind} id '{ident}' (first used at line {first.line}); "
-                                     "ids must be unique in a questionnaire")
+
+class _Builder:
+    """Builds one questionnaire from its checked document, part by part.
+
+    The parts share what the whole needs: the scales items refer to, the band
+    ids narratives name, and every id claimed so far (ids are unique across
+    items, outcomes and open questions, since each becomes a column).
+    """
+
+    def __init__(self, raw: dict, doc: Doc, errors: ErrorCollector):
+        self.raw, self.doc, self.errors = raw, doc, errors
+        self.scales: dict[str, Scale] = {}
+        self.seen: dict[str, tuple] = {}  # id -> document path where it was first used
+
+    def questionnaire(self) -> Questionnaire | None:
+        raw = self.raw
+        self.scales = self._scales()
+        bands, band_ids = self._bands()
+        dimensions = self._dimensions(bands, band_ids)
+        outcomes = [self._item(o, ("outcomes", oi)) for oi, o in enumerate(_list_of(raw["outcomes"]))]
+        opens = self._open_questions()
+        for column in RESERVED_COLUMNS:
+            if column in self.seen:
+                self.errors.add(self.doc.at(self.seen[column]),
+                                f"'{column}' is reserved for the respondent column; rename it")
+        if not _ok(raw["id"], raw["version"], raw["title"], raw["summary"], raw["audience"]):
+            return None
+        return Questionnaire(
+            raw["id"], raw["version"], raw["title"], raw["summary"], raw["audience"], self.scales,
+            tuple(bands), tuple(dimensions), tuple(o for o in outcomes if o), tuple(opens), path=self.doc.file,
+        )
+
+    def _scales(self) -> dict[str, Scale]:
+        given = self.raw["scales"] if isinstance(self.raw["scales"], dict) else {}
+        built = {sid: _build_scale(sid, sraw, self.doc, self.errors) for sid, sraw in given.items()}
+        return {sid: scale for sid, scale in built.items() if scale}
+
+    def _bands(self) -> tuple[list[Band], list[str]]:
+        """The usable bands, and the ids of all bands, broken ones too.
+
+        A band with a bad 'min' is one error, not also one per narrative naming it.
+        """
+        doc, bands = self.doc, []
+        band_raw = _list_of(self.raw["bands"])
+        for i, b in enumerate(band_raw):
+            if not isinstance(b, dict) or not _ok(*b.values()):
+                continue
+            if i == 0 and b["min"] != 0:
+                self.errors.add(doc.at(("bands", 0, "min")), f"the first band must start at 0, not {b['min']}")
+            if bands and b["min"] <= bands[-1].min:
+                self.errors.add(doc.at(("bands", i, "min")),
+                                f"bands must be in ascending order of min: {b['min']:g} follows "
+                                f"{bands[-1].min:g}; list bands from the lowest score up")
+            if any(x.id == b["id"] for x in bands):
+                self.errors.add(doc.at(("bands", i, "id")), f"duplicate band id '{b['id']}'")
+            bands.append(Band(b["id"], b["min"], b["label"], b["summary"]))
+        ids = dict.fromkeys(b["id"] for b in band_raw if isinstance(b, dict) and isinstance(b["id"], str))
+        return bands, list(ids)
+
+    def _claim(self, kind: str, ident: str, path: tuple) -> None:
+        if ident in self.seen:
+            first = self.doc.at(self.seen[ident])
+            self.errors.add(self.doc.at(path), f"duplicate {kind} id '{ident}' (first used at line "
+                                               f"{first.line}); ids must be unique in a questionnaire")
         else:
-            seen[ident] = path
+            self.seen[ident] = path
 
-    def scale_of(ref, path: tuple) -> Scale | None:
+    def _scale_of(self, ref, path: tuple) -> Scale | None:
         if ref is INVALID:
             return None
-        if ref not in scales:
-            if isinstance(raw["scales"], dict) and ref in raw["scales"]:
+        if ref not in self.scales:
+            if isinstance(self.raw["scales"], dict) and ref in self.raw["scales"]:
                 return None  # the scale itself is broken and already reported
-            errors.add(doc.at(path), f"unknown scale '{ref}'{did_you_mean(ref, scales)}; "
-                                     f"expected one of {one_of(sorted(scales))}")
+            self.errors.add(self.doc.at(path), f"unknown scale '{ref}'{did_you_mean(ref, self.scales)}; "
+                                               f"expected one of {one_of(sorted(self.scales))}")
             return None
-        return scales[ref]
+        return self.scales[ref]
 
-    def item_of(r: dict, path: tuple) -> Item | None:
+    def _item(self, r: dict, path: tuple) -> Item | None:
         if not isinstance(r, dict):
             return None
         if r["id"] is not INVALID:
-            claim("item", r["id"], path + ("id",))
-        scale = scale_of(r["scale"], path + ("scale",))
+            self._claim("item", r["id"], path + ("id",))
+        scale = self._scale_of(r["scale"], path + ("scale",))
         if scale is None or not _ok(*r.values()):
             return None
-        return Item(r["id"], r["text"], scale, bool(r.get("reverse")), r.get("customer_text"))
+        return Item(r["id"], r["text"], r.get("customer_text"), scale=scale, reverse=bool(r.get("reverse")))
 
-    dimensions = []
-    dim_raw = raw["dimensions"] if isinstance(raw["dimensions"], list) else []
-    dim_ids: dict[str, int] = {}
-    for di, d in enumerate(dim_raw):
-        if not isinstance(d, dict):
-            continue
-        at = ("dimensions", di)
-        if d["id"] is not INVALID:
-            if d["id"] in dim_ids:
-                errors.add(doc.at(at + ("id",)), f"duplicate dimension id '{d['id']}'")
-            dim_ids[d["id"]] = di
-        items = [item_of(r, at + ("items", ii)) for ii, r in enumerate(d["items"] or [])
-                 ] if isinstance(d["items"], list) else []
+    def _dimensions(self, bands: list[Band], band_ids: list[str]) -> list[Dimension]:
+        dimensions, dim_ids = [], set()
+        for di, d in enumerate(_list_of(self.raw["dimensions"])):
+            if not isinstance(d, dict):
+                continue
+            if d["id"] is not INVALID:
+                if d["id"] in dim_ids:
+                    self.errors.add(self.doc.at(("dimensions", di, "id")), f"duplicate dimension id '{d['id']}'")
+                dim_ids.add(d["id"])
+            dimension = self._dimension(d, ("dimensions", di), band_ids if bands else None)
+            if dimension:
+                dimensions.append(dimension)
+        if dimensions and sum(d.weight for d in dimensions) <= 0:
+            self.errors.add(self.doc.at(("dimensions",)),
+                            "dimension weights add up to 0; give at least one a weight above 0")
+        return dimensions
+
+    def _dimension(self, d: dict, at: tuple, band_ids: list[str] | None) -> Dimension | None:
+        """One dimension; ``band_ids`` None when no band is usable (band names are not checked then)."""
+        items = [self._item(r, at + ("items", ii)) for ii, r in enumerate(_list_of(d["items"]))]
         good = [i for i in items if i]
         scale_ids = sorted({i.scale.id for i in good})
         if len(scale_ids) > 1:
-            errors.add(doc.at(at + ("items",)),
-                       f"dimension '{d['id']}' mixes scales {one_of(scale_ids)}; all items of a "
-                       "dimension must share one scale so their answers can be averaged")
+            self.errors.add(self.doc.at(at + ("items",)),
+                            f"dimension '{d['id']}' mixes scales {one_of(scale_ids)}; all items of a "
+                            "dimension must share one scale so their answers can be averaged")
         for key in ("narratives", "actions"):
-            if isinstance(d[key], dict):
-                for band_id in d[key]:
-                    if band_id not in band_ids and bands:
-                        errors.add(doc.at(at + (key, band_id), key=True),
-                                   f"'{band_id}' is not a band id{did_you_mean(band_id, band_ids)}; "
-                                   f"expected one of {one_of(band_ids)}")
-        if _ok(*d.values()) and len(good) == len(items):
-            dimensions.append(Dimension(
-                d["id"], d["title"], d["description"], d["weight"], tuple(good),
-                dict(d["narratives"]), {k: tuple(v) for k, v in d["actions"].items()},
-            ))
-    if dimensions and sum(d.weight for d in dimensions) <= 0:
-        errors.add(doc.at(("dimensions",)), "dimension weights add up to 0; give at least one a weight above 0")
+            for band_id in d[key] if isinstance(d[key], dict) and band_ids is not None else ():
+                if band_id not in band_ids:
+                    self.errors.add(self.doc.at(at + (key, band_id), key=True),
+                                    f"'{band_id}' is not a band id{did_you_mean(band_id, band_ids)}; "
+                                    f"expected one of {one_of(band_ids)}")
+        if not _ok(*d.values()) or len(good) != len(items):
+            return None
+        return Dimension(d["id"], d["title"], d["description"], d["weight"], tuple(good),
+                         dict(d["narratives"]), {k: tuple(v) for k, v in d["actions"].items()})
 
-    outcomes = []
-    for oi, o in enumerate(raw["outcomes"] if isinstance(raw["outcomes"], list) else []):
-        item = item_of(o, ("outcomes", oi))
-        if item:
-            outcomes.append(item)
-    opens = []
-    for oi, o in enumerate(raw["open_questions"] if isinstance(raw["open_questions"], list) else []):
-        if not isinstance(o, dict):
-            continue
-        if o["id"] is not INVALID:
-            claim("open question", o["id"], ("open_questions", oi, "id"))
-        if _ok(*o.values()):
-            opens.append(OpenQuestion(o["id"], o["text"], o.get("customer_text")))
-    for column in RESERVED_COLUMNS:
-        if column in seen:
-            errors.add(doc.at(seen[column]), f"'{column}' is reserved for the respondent column; rename it")
-    if not _ok(raw["id"], raw["version"], raw["title"], raw["summary"], raw["audience"]):
-        return None
-    return Questionnaire(
-        raw["id"], raw["version"], raw["title"], raw["summary"], raw["audience"], scales,
-        tuple(bands), tuple(dimensions), tuple(outcomes), tuple(opens), path=doc.file,
-    )
+    def _open_questions(self) -> list[OpenQuestion]:
+        opens = []
+        for oi, o in enumerate(_list_of(self.raw["open_questions"])):
+            if not isinstance(o, dict):
+                continue
+            if o["id"] is not INVALID:
+                self._claim("open question", o["id"], ("open_questions", oi, "id"))
+            if _ok(*o.values()):
+                opens.append(OpenQuestion(o["id"], o["text"], o.get("customer_text")))
+        return opens

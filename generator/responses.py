@@ -21,14 +21,14 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ErrorCollector, InputError, Location, did_you_mean, one_of
+from .limits import MAX_CSV_BYTES, check_size
 from .model import (
     ASSESSOR_RATINGS_FORMAT, BLANK, NA, NA_CODE, NOT_STATED, OFFSET, Engagement, Item, Responses, Scale, Segment,
 )
+from .places import display_path
 from .redact import contact_kind
 from .schema import INVALID, check_document
-from .yamlsafe import check_utf8, load_yaml, read_text
-
-MAX_CSV_BYTES = 64 * 1024 * 1024
+from .yamlsafe import check_utf8, load_yaml
 
 
 def parse_answer(scale: Scale, raw: str) -> int | str | None:
@@ -96,10 +96,7 @@ class _Decoder(dict):
 
 def load_responses(engagement: Engagement, root: Path) -> Responses:
     path = engagement.folder / engagement.responses_file
-    try:
-        display = str(path.relative_to(root))
-    except ValueError:
-        display = str(path)
+    display = display_path(path, root)
     if not path.is_file():
         raise InputError(Location(engagement.path), f"responses file '{engagement.responses_file}' "
                                                     "not found in the engagement folder")
@@ -201,12 +198,6 @@ class _Table:
             self.comments, **extra)
 
 
-def _check_size(path: Path, display: str) -> None:
-    size = path.stat().st_size
-    if size > MAX_CSV_BYTES:
-        read_text(path, display, MAX_CSV_BYTES)  # raises the size message
-
-
 def _chunks(path: Path, size: int = 1 << 20):
     with open(path, "rb") as stream:
         while chunk := stream.read(size):
@@ -214,7 +205,7 @@ def _chunks(path: Path, size: int = 1 << 20):
 
 
 def _load_csv(engagement: Engagement, path: Path, display: str) -> Responses:
-    _check_size(path, display)
+    check_size(path, display, MAX_CSV_BYTES)
     # The whole file is checked before a row is read: a NUL byte or a Latin-1
     # letter on row 90,000 must stop it, located, not reach a comment or an answer.
     check_utf8(_chunks(path), display, csv=True)
@@ -291,7 +282,9 @@ def _read_rows(reader, header: list[str], seen: dict[str, int], table: _Table, e
                                f"row has {len(fields)} fields but the header has {width}; "
                                "check for a missing or extra separator or an unquoted comma")
                 continue
-            at = (lambda c, line=line: Location(display, line, seen[c]))
+            def at(c, line=line):
+                return Location(display, line, seen[c])
+
             start = len(codes)
             try:
                 for pick, decode in groups:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import clock, scaffold_files
 from .errors import ErrorCollector, InputError, InputErrors, did_you_mean, display_path, one_of
+from .lookup import engagement_folder
 from .model import RESERVED_COLUMNS, Questionnaire
 from .schema import SLUG_RE
 
@@ -301,7 +302,7 @@ def new_engagement(root: Path, eid: str, assessment: str, client: str, wave: str
     for what, value in (("--client", client), ("--wave", wave), ("--title", title)):
         if value is not None and (not value.strip() or any(ord(ch) < 32 for ch in value)):
             raise InputError(what, "must be text on one line, not empty")
-    folder = root / "engagements" / eid
+    folder = engagement_folder(root, eid)
     if folder.exists() or folder.is_symlink():
         raise InputError(display_path(folder, root), "already exists; cxsite never overwrites an engagement: "
                                                      "choose another id")

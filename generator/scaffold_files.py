@@ -8,8 +8,8 @@ here already quoted for YAML (:func:`cxsite.scaffold.yaml_text`).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import __version__
 

@@ -20,6 +20,7 @@ import yaml
 
 from .questionnaires import load_questionnaire
 from .errors import ErrorCollector, InputErrors
+from .lookup import engagement_folder
 from .model import Questionnaire, Scale
 
 COMMENTS = Path(__file__).parent / "data" / "example_comments.yml"
@@ -138,7 +139,7 @@ def write_examples(root: Path) -> list[Path]:
         q = load_questionnaire(root / "assessments" / f"{spec.questionnaire}.yml", root, errors)
         if q is None:
             raise InputErrors(errors.errors)
-        target = root / "engagements" / spec.engagement / "responses.csv"
+        target = engagement_folder(root, spec.engagement) / "responses.csv"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(generate(q, spec, comments), encoding="utf-8")
         written.append(target)

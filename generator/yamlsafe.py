@@ -11,15 +11,17 @@ nodes and walked by hand, so each of those becomes a located
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
 from .errors import InputError, Location
+from .limits import MAX_YAML_BYTES, read_limited
+from .places import line_col
 
-MAX_YAML_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 200_000
 
@@ -68,25 +70,17 @@ def read_text(path: Path, display: str, limit: int, csv: bool = False) -> str:
     ``csv`` adds the hint that survey exports in other encodings go through
     ``cxsite import``.
     """
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(display, f"cannot read file: {exc.strerror}") from None
-    if size > limit:
-        raise InputError(
-            display,
-            f"file is {size / 1_048_576:.1f} MB, over the {limit // 1_048_576} MB limit "
-            "for this kind of file; split it or check that it is the right file",
-        )
-    data = path.read_bytes()
+    data = read_limited(path, display, limit)
     check_utf8([data], display, csv)
     return data.decode("utf-8-sig")
 
 
-# Byte-order marks of the encodings a spreadsheet or Windows editor saves as
-# "Unicode": longest first, since UTF-32-LE's starts with UTF-16-LE's.
-_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
-         (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+# Byte-order marks: the codec that reads a file starting with one, and the
+# encoding's name. Longest first, since UTF-32-LE's starts with UTF-16-LE's.
+# A spreadsheet or Windows editor saves UTF-16 or UTF-32 as "Unicode".
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+        (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+        (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"))
 _SAVE_AS = "re-save the file as UTF-8"
 _IMPORT = " (or import it with 'cxsite import', which detects other encodings)"
 
@@ -108,8 +102,8 @@ def check_utf8(chunks: Iterable[bytes], display: str, csv: bool = False) -> None
     for chunk in chunks:
         first = lines == 1 and not line_start and not pending
         if first:
-            for bom, name in _BOMS:
-                if chunk.startswith(bom):
+            for bom, _, name in BOMS:
+                if chunk.startswith(bom) and name != "UTF-8":  # UTF-8's own BOM is read and dropped
                     raise InputError(Location(display, 1, 1), f"file is {name}, not UTF-8; {_SAVE_AS}{hint}")
         data = pending + chunk
         nul = data.find(b"\x00")
@@ -122,10 +116,7 @@ def check_utf8(chunks: Iterable[bytes], display: str, csv: bool = False) -> None
         found = [x for x in (nul if nul >= 0 else None, bad) if x is not None]
         if found:
             stop = min(found)
-            head = data[:stop]
-            cut = head.rfind(b"\n")
-            before = head[cut + 1:] if cut >= 0 else line_start + head
-            line, col = lines + head.count(b"\n"), len(before.decode("utf-8", "replace")) + 1
+            line, col = line_col(line_start + data, len(line_start) + stop, first_line=lines)
             message = _nul_message(data, first) if stop == nul else _byte_message(data, stop)
             if "UTF-16" in message:
                 line, col = 1, 1  # about the whole file, not the byte found

@@ -21,6 +21,24 @@ def update_golden(request):
     return request.config.getoption("--update-golden")
 
 
+def write_golden(folder: Path, files: dict[str, str], pattern: str = "*.md") -> None:
+    """Make ``folder`` hold exactly ``files`` (relative path -> text): ``--update-golden``.
+
+    A golden file the output no longer has is deleted, with the folders it
+    leaves empty: a stale file would otherwise sit there unread, and the next
+    comparison of the file list would fail on it.
+    """
+    for path in folder.rglob(pattern) if folder.exists() else ():
+        if path.relative_to(folder).as_posix() not in files:
+            path.unlink()
+    for path, text in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text, encoding="utf-8")
+    for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
+        if not any(sub.iterdir()):
+            sub.rmdir()
+
+
 def copy_project(name: str, dest: Path) -> Path:
     target = dest / name
     shutil.copytree(PROJECTS / name, target)

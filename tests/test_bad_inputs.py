@@ -28,8 +28,12 @@ def test_bad_input_gives_located_message(name, tiny, cli):
     code, out, err = cli("--project", tiny, "validate")
     assert code == 1
     assert "Traceback" not in err
-    for line in (CASES / name / "expect.txt").read_text().splitlines():
-        assert line in err.splitlines(), f"{name}: missing\n{line}\ngot\n{err}"
+    *messages, summary = err.splitlines()
+    expected = (CASES / name / "expect.txt").read_text().splitlines()
+    # Exactly: a message missing, added or repeated fails the case, in the CLI's order.
+    assert messages == expected, f"{name}: expected\n" + "\n".join(expected) + f"\ngot\n{err}"
+    n = len(expected)
+    assert summary == f"{n} problem{'s' * (n != 1)} found; nothing was built or written."
 
 
 def test_corpus_is_large_enough():

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECTS
 
 ENG = "engagements/tiny-2026"
 PROJECT_DATA = "which holds project data; choose a folder outside the project's data, such as site/"

@@ -192,9 +192,9 @@ def test_a_refused_logo_fails_validation_at_brand_logo_and_in_the_file(tiny, cli
     code, _, err = cli("--project", tiny, "validate")
     assert code == 1 and "Traceback" not in err
     lines = err.splitlines()
-    assert any(l.startswith("engagements/tiny-2026/engagement.yml:10:15: logo 'logo.svg' cannot be published: ")
-               and l.endswith("; export the logo as a plain SVG without scripts, or as PNG") for l in lines), err
-    assert any(l.startswith(f"engagements/tiny-2026/logo.svg:{HOSTILE_SVGS[name][1]}:") for l in lines), err
+    assert any(ln.startswith("engagements/tiny-2026/engagement.yml:10:15: logo 'logo.svg' cannot be published: ")
+               and ln.endswith("; export the logo as a plain SVG without scripts, or as PNG") for ln in lines), err
+    assert any(ln.startswith(f"engagements/tiny-2026/logo.svg:{HOSTILE_SVGS[name][1]}:") for ln in lines), err
 
 
 RASTERS = {".png": b"\x89PNG\r\n\x1a\n" + b"\0" * 16, ".jpg": b"\xff\xd8\xff\xe0" + b"\0" * 16,

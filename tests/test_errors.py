@@ -3,7 +3,6 @@ a cap per file, and internal failures as one paragraph with exit status 2."""
 
 import json
 import re
-import shutil
 
 import pytest
 
@@ -31,6 +30,19 @@ def test_the_table_of_codes_is_kebab_case_unique_and_documented():
     for c in CODES:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", c.code), c.code
         assert c.meaning and re.compile(c.pattern)
+
+
+def test_the_codes_table_is_read_in_order_and_a_malformed_line_is_refused():
+    from cxsite.codes import TABLE, parse_table
+
+    rows = parse_table("# a comment\n\nfirst\tfile is (empty|blank)\tnothing in it\nsecond\t.*\tanything\n")
+    assert [tuple(r) for r in rows] == [("first", "file is (empty|blank)", "nothing in it"),
+                                        ("second", ".*", "anything")]
+    with pytest.raises(ValueError, match=r"codes.tsv:2: expected code, pattern and meaning"):
+        parse_table("# header\nno-pattern\tonly two fields\n")
+    # The shipped table: every code once, the fallback and 'internal' not among them.
+    assert CODES == parse_table(TABLE.read_text(encoding="utf-8")) and len(CODES) >= 50
+    assert {FALLBACK, "internal"}.isdisjoint(c.code for c in CODES)
 
 
 def test_a_code_given_at_the_call_site_wins_over_the_derived_one():

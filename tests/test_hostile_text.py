@@ -8,10 +8,13 @@ or link may come from the data, and template syntax stays literal.
 
 import csv
 import io
+import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -115,12 +118,6 @@ def test_hostile_text_never_becomes_markup(tmp_path_factory, s):
 
 
 # --------------------------------------------------------------------------- the built site
-
-import json
-import re
-import shutil
-
-import pytest
 
 SITE_NAME = "Tiny test project"
 # Each attack once; a field's string is its name and all of them, so a title

@@ -467,6 +467,15 @@ def test_quality_rules_default(tmp_path):
     assert scores(root)["respondents"]["rows"] == 58
 
 
+def test_quality_defaults_are_the_engagement_formats(tmp_path):
+    """An import without 'quality:' applies the rules an engagement's format gives by default."""
+    from cxsite.importers.quality import rules_of
+
+    engagement = load_project(make_project(tmp_path), responses=False).engagements[EID]
+    assert rules_of(None) == rules_of({}) == engagement.quality
+    assert engagement.quality["speeder_seconds"] == 60 and engagement.quality["incomplete"] == "exclude"
+
+
 def test_quality_rules_from_the_engagement(tmp_path):
     root = make_project(tmp_path, "quality:\n  incomplete: keep\n  duplicates: keep\n"
                                   "  speeders: exclude\n  speeder_seconds: 30\n  straightlining: exclude\n")

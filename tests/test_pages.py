@@ -1,8 +1,10 @@
 """Rendered Markdown against golden files (pytest --update-golden rewrites them)."""
 
+import shutil
 from pathlib import Path
 
 import pytest
+from conftest import write_golden
 
 from cxsite.load import load_project
 from cxsite.pages import build_pages, highlights
@@ -16,20 +18,31 @@ def fixed_clock(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")  # 2026-05-28
 
 
-@pytest.mark.parametrize("project", ["tiny", "pulse"])
+GOLDEN_PROJECTS = ["tiny", "pulse"]
+
+
+@pytest.mark.parametrize("project", GOLDEN_PROJECTS)
 def test_pages_match_golden(project, request, update_golden):
     root = request.getfixturevalue(project)
     site = build_pages(load_project(root))
     folder = GOLDEN / project
     expected = sorted(str(p.relative_to(folder)) for p in folder.rglob("*.md")) if folder.exists() else []
     if update_golden:
-        for path, text in site.pages.items():
-            (folder / path).parent.mkdir(parents=True, exist_ok=True)
-            (folder / path).write_text(text, encoding="utf-8")
+        write_golden(folder, site.pages)
         return
     assert sorted(site.pages) == expected
     for path, text in site.pages.items():
         assert text == (folder / path).read_text(encoding="utf-8"), path
+
+
+def test_golden_holds_only_tested_projects(update_golden):
+    """A project no test renders any more leaves no golden folder behind (removed on update)."""
+    stale = sorted(p for p in GOLDEN.iterdir() if p.name not in GOLDEN_PROJECTS)
+    if update_golden:
+        for path in stale:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        return
+    assert not stale, f"golden files no test writes: {stale}; run pytest --update-golden"
 
 
 def test_site_has_the_pages_of_the_issue(tiny):

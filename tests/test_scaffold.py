@@ -50,8 +50,8 @@ def test_init_writes_the_project_files(project):
 
 def test_vscode_settings_map_schemas_that_exist(project):
     schemas = json.loads((project / ".vscode" / "settings.json").read_text())["yaml.schemas"]
-    assert schemas[f"./.cxsite/schemas/questionnaire.json"] == ["assessments/*.yml", "assessments/**/*.yml"]
-    assert schemas[f"./.cxsite/schemas/engagement.json"] == ["engagements/*/engagement.yml"]
+    assert schemas["./.cxsite/schemas/questionnaire.json"] == ["assessments/*.yml", "assessments/**/*.yml"]
+    assert schemas["./.cxsite/schemas/engagement.json"] == ["engagements/*/engagement.yml"]
     for schema in schemas:
         json.loads((project / schema).read_text())
 

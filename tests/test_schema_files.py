@@ -6,7 +6,6 @@ refused one it accepts, would make the editor lie.
 """
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path

@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ErrorCollector, InputError, Location, did_you_mean
-from ..model import Engagement, Scale
+from ..places import display_path
+from ..model import Engagement, Question, Scale
 from ..schema import INVALID, Context, MapOf, Slug, Text
 from ..yamlsafe import load_yaml
 from .detect import Header, compact, statement_parts
@@ -136,8 +137,8 @@ def targets_of(engagement: Engagement) -> dict[str, Target]:
     return out
 
 
-def _texts(thing) -> tuple[str, ...]:
-    return tuple(t for t in (thing.text, thing.customer_text) if t)
+def _texts(question: Question) -> tuple[str, ...]:
+    return tuple(t for t in (question.text, question.customer_text) if t)
 
 
 def norm(text: str) -> str:
@@ -163,7 +164,7 @@ def load_columns_map(engagement: Engagement, engagement_doc, columns_file: Path 
     result = ColumnsMap()
     sources = [(engagement.columns, engagement_doc, ("columns",), engagement.path)]
     if columns_file is not None:
-        display = _display(columns_file, project_root)
+        display = display_path(columns_file, project_root)
         if not columns_file.is_file():
             raise InputError("--columns", f"columns file '{columns_file}' not found")
         doc = load_yaml(columns_file, display)
@@ -186,87 +187,95 @@ def load_columns_map(engagement: Engagement, engagement_doc, columns_file: Path 
     return result
 
 
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
-
-
 # ----------------------------------------------------------------- classification
 
 def classify(headers: list[Header], targets: dict[str, Target], columns_map: ColumnsMap,
              display: str, questionnaire_id: str, tool: str) -> tuple[list[Column], list[str], ErrorCollector]:
     """Decide every column; returns the columns, unused map entries and the errors."""
-    errors = ErrorCollector()
-    columns: list[Column] = []
-    used_map: set[str] = set()
-    map_norm = {norm(k): k for k in columns_map.entries}
-    for h in headers:
-        at = Location(display, h.line, h.col)
-        if h.empty:
-            columns.append(Column(h, "empty", how="no header"))
-            continue
-        personal = _personal_by_name(h)
-        key = _map_key(h, columns_map, map_norm)
-        if personal:
-            if key is not None:
-                used_map.add(key)
-                errors.add(at, f"column {h.col} '{h.label}' holds personal data ({personal}) and is "
-                               f"never imported, but columns: maps it to '{columns_map.entries[key]}' "
-                               f"({columns_map.where[key]}); remove that entry")
-            role = "email" if personal == "e-mail address" else "personal"
-            columns.append(Column(h, role, how=f"personal data ({personal}): never written"))
-            continue
-        if key is not None:
-            used_map.add(key)
-            columns.append(_to_target(h, columns_map.entries[key], targets,
-                                      f"columns map ({columns_map.source[key]})"))
-            continue
-        exact = [n for n in h.names if n.casefold() in targets or n.casefold() == "respondent_id"]
-        if exact:
-            columns.append(_to_target(h, exact[0].casefold(), targets, "header is the id"))
-            continue
-        meta = _metadata(h)
-        if meta is not None:
-            reason, signal = meta
-            if reason == "respondent id":
-                columns.append(Column(h, "respondent_id", "respondent_id",
-                                      how="the tool's respondent id, written salted and hashed"))
-            else:
-                columns.append(Column(h, "metadata", how=reason, signal=signal))
-            continue
-        found, ambiguous = _by_text(h, targets)
-        if found:
-            columns.append(_to_target(h, found, targets, "question text in the header"))
-            continue
-        if ambiguous:
-            errors.add(at, f"column {h.col} '{h.label}' contains the text of several questions "
-                           f"({', '.join(repr(a) for a in ambiguous)}); map it to one {MAP_HINT}")
-            continue
-        if any(PERSONAL_WORDING.search(norm(n)) for n in h.names):
-            columns.append(Column(h, "email" if re.search(r"\be ?mail\b", norm(h.label)) else "personal",
-                                  how="personal data (asked by name, e-mail, phone or address): "
-                                      "never written"))
-            continue
-        segments = sorted({t.id for t in targets.values() if t.kind == "segment"
-                           for n in h.names if _contains(norm(n), norm(t.texts[0]))})
-        if len(segments) == 1:
-            columns.append(Column(h, "segment", segments[0], how="segment name in the header"))
-            continue
-        if len(segments) > 1:
-            errors.add(at, f"column {h.col} '{h.label}' names several segments "
-                           f"({', '.join(segments)}); map it to one {MAP_HINT}")
-            continue
-        errors.add(at, _unmapped_message(h, targets, questionnaire_id, tool))
+    decide = _Classifier(targets, columns_map, display, questionnaire_id, tool)
+    columns = [c for c in (decide.column(h) for h in headers) if c is not None]
     ids = [c for c in columns if c.role == "respondent_id"]
     for extra in ids[1:]:  # one respondent id: the first such column
         extra.role, extra.target = "metadata", None
         extra.how = f"another id column (column {ids[0].header.col} is the respondent id)"
-    _check_duplicates(columns, display, errors)
-    unused = sorted(k for k in columns_map.entries if k not in used_map)
-    return columns, unused, errors
+    _check_duplicates(columns, display, decide.errors)
+    unused = sorted(k for k in columns_map.entries if k not in decide.used_map)
+    return columns, unused, decide.errors
 
+
+class _Classifier:
+    """Decides one export column at a time; the first kind of evidence that knows it wins.
+
+    In order: no header; personal data by the header's name (never imported,
+    whatever the map says); the columns map; a header that is an id; the tool's
+    metadata; a question's text; personal data by its wording; a segment's name.
+    A column nothing knows is an error naming what it could be mapped to.
+    """
+
+    def __init__(self, targets: dict[str, Target], columns_map: ColumnsMap, display: str,
+                 questionnaire_id: str, tool: str):
+        self.targets, self.map, self.display = targets, columns_map, display
+        self.questionnaire_id, self.tool = questionnaire_id, tool
+        self.map_norm = {norm(k): k for k in columns_map.entries}
+        self.used_map: set[str] = set()
+        self.errors = ErrorCollector()
+
+    def column(self, h: Header) -> Column | None:
+        """The column ``h`` is, or ``None`` when it is a problem (then in :attr:`errors`)."""
+        if h.empty:
+            return Column(h, "empty", how="no header")
+        key = _map_key(h, self.map, self.map_norm)
+        if key is not None:
+            self.used_map.add(key)
+        personal = _personal_by_name(h)
+        if personal:
+            return self._personal(h, personal, key)
+        if key is not None:
+            return _to_target(h, self.map.entries[key], self.targets, f"columns map ({self.map.source[key]})")
+        exact = [n for n in h.names if n.casefold() in self.targets or n.casefold() == "respondent_id"]
+        if exact:
+            return _to_target(h, exact[0].casefold(), self.targets, "header is the id")
+        meta = _metadata(h)
+        if meta is not None:
+            reason, signal = meta
+            if reason == "respondent id":
+                return Column(h, "respondent_id", "respondent_id",
+                              how="the tool's respondent id, written salted and hashed")
+            return Column(h, "metadata", how=reason, signal=signal)
+        return self._by_wording(h)
+
+    def _personal(self, h: Header, personal: str, key: str | None) -> Column:
+        if key is not None:
+            self.errors.add(Location(self.display, h.line, h.col),
+                            f"column {h.col} '{h.label}' holds personal data ({personal}) and is "
+                            f"never imported, but columns: maps it to '{self.map.entries[key]}' "
+                            f"({self.map.where[key]}); remove that entry")
+        role = "email" if personal == "e-mail address" else "personal"
+        return Column(h, role, how=f"personal data ({personal}): never written")
+
+    def _by_wording(self, h: Header) -> Column | None:
+        """By what the header says: a question's text, personal data asked for, a segment's name."""
+        at = Location(self.display, h.line, h.col)
+        found, ambiguous = _by_text(h, self.targets)
+        if found:
+            return _to_target(h, found, self.targets, "question text in the header")
+        if ambiguous:
+            self.errors.add(at, f"column {h.col} '{h.label}' contains the text of several questions "
+                                f"({', '.join(repr(a) for a in ambiguous)}); map it to one {MAP_HINT}")
+            return None
+        if any(PERSONAL_WORDING.search(norm(n)) for n in h.names):
+            return Column(h, "email" if re.search(r"\be ?mail\b", norm(h.label)) else "personal",
+                          how="personal data (asked by name, e-mail, phone or address): never written")
+        segments = sorted({t.id for t in self.targets.values() if t.kind == "segment"
+                           for n in h.names if _contains(norm(n), norm(t.texts[0]))})
+        if len(segments) == 1:
+            return Column(h, "segment", segments[0], how="segment name in the header")
+        if len(segments) > 1:
+            self.errors.add(at, f"column {h.col} '{h.label}' names several segments "
+                                f"({', '.join(segments)}); map it to one {MAP_HINT}")
+            return None
+        self.errors.add(at, _unmapped_message(h, self.targets, self.questionnaire_id, self.tool))
+        return None
 
 def _map_key(h: Header, columns_map: ColumnsMap, map_norm: dict[str, str]) -> str | None:
     for name in h.names:

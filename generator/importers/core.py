@@ -18,16 +18,19 @@ from pathlib import Path
 
 from ..errors import ErrorCollector, InputError, InputErrors, Location, did_you_mean, display_path, one_of
 from ..load import load_project
+from ..lookup import find_engagement
 from ..model import Engagement
 from ..outputs import check_targets, os_problem
 from ..redact import KnownNames, contact_kind, redact
 from ..responses import load_responses
 from ..yamlsafe import load_yaml
 from . import output
-from .columns import Column, classify, is_name_column, load_columns_map, missing_targets, targets_of
-from .detect import TOOL_NAMES, TOOLS, build_headers, detect_tool, header_rows
+from .columns import (
+    Column, ColumnsMap, classify, is_name_column, load_columns_map, missing_targets, targets_of,
+)
+from .detect import TOOL_NAMES, TOOLS, Header, build_headers, detect_tool, header_rows
 from .quality import RULES, Decision, Record, assess, counts, rules_of
-from .tables import DELIMITERS, Table, read_table
+from .tables import DELIMITERS, Row, Table, read_table
 from .values import answer
 
 REPORT = "import-report.md"
@@ -72,10 +75,10 @@ class ImportResult:
         return "\n".join(out)
 
 
-def import_export(source: Path, engagement_dir: Path, project_root: Path, tool: str | None = None,
+def import_export(source: Path, engagement_dir: Path | str, project_root: Path, tool: str | None = None,
                   encoding: str | None = None, columns_file: Path | None = None,
                   salt: str | None = None) -> ImportResult:
-    """Import ``source`` as the responses of the engagement in ``engagement_dir``.
+    """Import ``source`` as the responses of the engagement in ``engagement_dir`` (or of that id).
 
     Raises :class:`InputError`/:class:`InputErrors` (located messages) on any
     problem; then no file is written or changed.
@@ -85,7 +88,7 @@ def import_export(source: Path, engagement_dir: Path, project_root: Path, tool: 
         raise InputError("--from", f"unknown tool '{tool}'{did_you_mean(tool, TOOLS)}; "
                                    f"expected one of {one_of(TOOLS)}")
     project = load_project(project_root, responses=False)
-    engagement = _engagement(project, Path(engagement_dir))
+    engagement = find_engagement(project, engagement_dir)
     display = display_path(source.resolve(), project.root) if source.exists() else str(source)
     if not source.is_file():
         raise InputError(display, "export file not found; give the path of the downloaded file")
@@ -99,62 +102,26 @@ def import_export(source: Path, engagement_dir: Path, project_root: Path, tool: 
         raise InputError(eng_doc.at(("responses",)),
                          f"responses: '{engagement.responses_file}' is not a CSV file, but a survey "
                          "export becomes CSV; set responses: responses.csv in engagement.yml")
-    table = read_table(source, display, encoding)
-    detected = tool is None
-    if detected:
-        tool, signature = detect_tool(table)
-    else:
-        signature = "given by --from"
-    count = header_rows(tool, table)
-    headers = build_headers(tool, table, count)
-    data = table.rows[count:]
-    if not any(any(c.strip() for c in r.cells) for r in data):
-        raise InputError(Location(display, table.rows[0].line, 1),
-                         "the file has a header but no responses; export again with responses included")
-    targets = targets_of(engagement)
+    export = _read_export(source, display, encoding, tool)
     cmap = load_columns_map(engagement, eng_doc, Path(columns_file) if columns_file else None,
-                            targets, project.root)
-    q = engagement.questionnaire
-    columns, unused, errors = classify(headers, targets, cmap, display, q.id, tool)
-    if not errors:
-        errors.extend(missing_targets(columns, targets, display, headers[0].line))
-    errors.raise_if_any()
-    records, blank = _records(table, data, columns, targets, errors)
-    errors.raise_if_any()
-    redaction_notes = _redact_comments(records, columns, _known_names(data, columns))
-
-    labels = {}
-    for c in columns:
-        if c.signal and c.signal not in labels:
-            labels[c.signal] = c.header.label
-    decisions, notes = assess(records, engagement.quality, [i.id for i in q.items], labels)
-    totals = counts(decisions)
-    if not totals["kept"]:
-        why = ", ".join(f"{rule} {n}" for rule, n in totals["excluded"].items() if n)
-        raise InputError(Location(display, headers[0].line, 1),
-                         f"every one of the {totals['rows_read']} responses is excluded by the quality "
-                         f"rules ({why}); nothing to import: check the export, or set the rules to keep "
-                         "under 'quality:' in engagement.yml")
-    has_ids = any(c.role == "respondent_id" for c in columns)
-    header = (["respondent_id"] if has_ids else []) + list(engagement.segments) \
-        + [i.id for i in q.items] + [o.id for o in q.outcomes] \
-        + [o.id for o in q.open_questions if any(c.target == o.id for c in columns)]
-    ids = output.hashed_ids(decisions, salt if salt is not None else secrets.token_hex(16))
-    facts = [("tool", f"{TOOL_NAMES[tool]} ({'detected: ' + signature if detected else 'given by --from'})"),
-             ("file", _file_fact(table, count)),
-             ("questionnaire", f"{q.id} {q.version}")]
-    all_notes = table.notes + notes + redaction_notes
+                            targets_of(engagement), project.root)
+    columns, unused, records, blank = _convert(export, engagement, cmap)
+    redaction_notes = _redact_comments(records, columns, _known_names(export.data, columns))
+    decisions, totals, quality_notes = _apply_quality(records, columns, engagement, export)
+    all_notes = export.table.notes + quality_notes + redaction_notes
     report = output.report_md(
-        engagement_id=engagement.id, source_name=source.name, facts=facts, totals=totals,
-        columns=columns, rules=rules_of(engagement.quality), decisions=decisions, notes=all_notes,
-        unused_map=unused, salt_given=salt is not None, has_ids=has_ids, blank_rows=blank)
-    files = {target: output.responses_csv(header, decisions, ids),
+        engagement_id=engagement.id, source_name=source.name, facts=_facts(export, engagement),
+        totals=totals, columns=columns, rules=rules_of(engagement.quality), decisions=decisions,
+        notes=all_notes, unused_map=unused, salt_given=salt is not None,
+        has_ids=any(c.role == "respondent_id" for c in columns), blank_rows=blank)
+    ids = output.hashed_ids(decisions, salt if salt is not None else secrets.token_hex(16))
+    files = {target: output.responses_csv(_csv_header(columns, engagement), decisions, ids),
              engagement.folder / REPORT: report,
              engagement.folder / QUALITY: output.quality_json(totals)}
     _write(files, engagement, target, project.root)
     return ImportResult(
-        source=source.name, tool=tool, detected=detected, encoding=table.encoding,
-        delimiter=table.delimiter, rows_read=totals["rows_read"], kept=totals["kept"],
+        source=source.name, tool=export.tool, detected=export.detected, encoding=export.table.encoding,
+        delimiter=export.table.delimiter, rows_read=totals["rows_read"], kept=totals["kept"],
         excluded=totals["excluded"], flagged=totals["flagged"], blank_rows=blank,
         columns_mapped=[(c.header.col, c.header.label, c.target) for c in columns
                         if c.role in ("answer", "open", "segment", "respondent_id")],
@@ -164,20 +131,89 @@ def import_export(source: Path, engagement_dir: Path, project_root: Path, tool: 
         quality_path=engagement.folder / QUALITY)
 
 
-def _engagement(project, engagement_dir: Path) -> Engagement:
-    """The engagement of a folder, or of a bare id (as the other commands accept)."""
-    bare = not engagement_dir.exists() and len(engagement_dir.parts) == 1
-    eid = engagement_dir.name if bare else engagement_dir.resolve().name
-    engagement = project.engagements.get(eid)
-    if engagement is None:
-        raise InputError(str(engagement_dir), f"no engagement '{eid}'"
-                                              f"{did_you_mean(eid, project.engagements)}; expected "
-                                              f"one of {one_of(sorted(project.engagements))}")
-    if not bare and engagement_dir.resolve() != engagement.folder.resolve():
-        raise InputError(str(engagement_dir), f"this folder is not the project's engagement '{eid}' "
-                                              f"({engagement.folder}); pass that folder")
-    return engagement
+@dataclass
+class _Export:
+    """An export read and its header rows understood: what the rest of an import works from."""
 
+    table: Table
+    tool: str
+    detected: bool     # the tool was recognised, not given by --from
+    signature: str     # what it was recognised by
+    count: int         # header rows
+    headers: list[Header]
+    data: list[Row]    # the rows below the header rows
+
+
+def _read_export(source: Path, display: str, encoding: str | None, tool: str | None) -> _Export:
+    """Read the file, recognise the tool and its header rows; refuse an export of no responses."""
+    table = read_table(source, display, encoding)
+    detected = tool is None
+    tool, signature = detect_tool(table) if detected else (tool, "given by --from")
+    count = header_rows(tool, table)
+    headers = build_headers(tool, table, count)
+    data = table.rows[count:]
+    if not any(any(c.strip() for c in r.cells) for r in data):
+        raise InputError(Location(display, table.rows[0].line, 1),
+                         "the file has a header but no responses; export again with responses included")
+    return _Export(table, tool, detected, signature, count, headers, data)
+
+
+def _convert(export: _Export, engagement: Engagement, cmap: ColumnsMap
+             ) -> tuple[list[Column], list[str], list[Record], int]:
+    """Map the columns and convert every row: the columns, unused map entries, records and blank rows.
+
+    Raises :class:`InputErrors` listing every column problem, else every value problem.
+    """
+    targets = targets_of(engagement)
+    display, headers = export.table.display, export.headers
+    columns, unused, errors = classify(headers, targets, cmap, display, engagement.questionnaire.id,
+                                       export.tool)
+    if not errors:
+        errors.extend(missing_targets(columns, targets, display, headers[0].line))
+    errors.raise_if_any()
+    records, blank = _records(export.table, export.data, columns, targets, errors)
+    errors.raise_if_any()
+    return columns, unused, records, blank
+
+
+def _apply_quality(records: list[Record], columns: list[Column], engagement: Engagement,
+                   export: _Export) -> tuple[list[Decision], dict, list[str]]:
+    """Decide each record by the engagement's quality rules: the decisions, their counts, notes.
+
+    Raises :class:`InputError` when the rules leave no response to import.
+    """
+    labels = {}
+    for c in columns:
+        if c.signal and c.signal not in labels:
+            labels[c.signal] = c.header.label
+    decisions, notes = assess(records, engagement.quality, [i.id for i in engagement.questionnaire.items],
+                              labels)
+    totals = counts(decisions)
+    if not totals["kept"]:
+        why = ", ".join(f"{rule} {n}" for rule, n in totals["excluded"].items() if n)
+        raise InputError(Location(export.table.display, export.headers[0].line, 1),
+                         f"every one of the {totals['rows_read']} responses is excluded by the quality "
+                         f"rules ({why}); nothing to import: check the export, or set the rules to keep "
+                         "under 'quality:' in engagement.yml")
+    return decisions, totals, notes
+
+
+def _csv_header(columns: list[Column], engagement: Engagement) -> list[str]:
+    """The columns of responses.csv: every item and outcome, the open questions the export has."""
+    q = engagement.questionnaire
+    has_ids = any(c.role == "respondent_id" for c in columns)
+    return (["respondent_id"] if has_ids else []) + list(engagement.segments) \
+        + [i.id for i in q.items] + [o.id for o in q.outcomes] \
+        + [o.id for o in q.open_questions if any(c.target == o.id for c in columns)]
+
+
+def _facts(export: _Export, engagement: Engagement) -> list[tuple[str, str]]:
+    """The report's facts about the file: the tool, its format, the questionnaire."""
+    how = f"detected: {export.signature}" if export.detected else "given by --from"
+    q = engagement.questionnaire
+    return [("tool", f"{TOOL_NAMES[export.tool]} ({how})"),
+            ("file", _file_fact(export.table, export.count)),
+            ("questionnaire", f"{q.id} {q.version}")]
 
 def _file_fact(table: Table, count: int) -> str:
     if table.container == "xlsx":

@@ -20,12 +20,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..model import QUALITY_FORMAT
 from .values import number, parse_times
 
 RULES = ("incomplete", "duplicates", "speeders", "straightlining")
 STRAIGHTLINE_MIN = 5
-DEFAULT_RULES = {"incomplete": "exclude", "duplicates": "exclude", "straightlining": "keep",
-                 "speeders": "keep", "speeder_seconds": 60}
+# The defaults are the engagement format's (model.QUALITY_FORMAT), where 'cxsite schema' and
+# the docs read them too: one place to change a rule's default.
+DEFAULT_RULES = {name: spec.default for name, spec in QUALITY_FORMAT.fields.items()}
 
 
 @dataclass

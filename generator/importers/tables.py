@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, Location
+from ..limits import MAX_EXPORT_BYTES, read_limited
+from ..places import line_col
+from ..yamlsafe import BOMS
 
-MAX_EXPORT_BYTES = 64 * 1024 * 1024
 MAX_XLSX_CELLS = 20_000_000
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 _ZIP = b"PK\x03\x04"
@@ -50,15 +52,7 @@ class Table:
 
 def read_table(path: Path, display: str, encoding: str | None = None) -> Table:
     """Read a CSV-like text file or an .xlsx workbook into a :class:`Table`."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_EXPORT_BYTES:
-            raise InputError(display, f"file is {size / 1_048_576:.1f} MB, over the "
-                                      f"{MAX_EXPORT_BYTES // 1_048_576} MB limit for an export; "
-                                      "check that it is the right file")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(display, f"cannot read file: {exc.strerror}") from None
+    data = read_limited(path, display, MAX_EXPORT_BYTES, "an export", "check that it is the right file")
     if not data.strip():
         raise InputError(Location(display, 1, 1), "file is empty; export the responses again")
     if data.startswith(_OLE):
@@ -94,22 +88,29 @@ def decode(data: bytes, display: str, encoding: str | None) -> tuple[str, str, l
     Returns the text (BOM removed), the encoding used and notes for the report.
     """
     if encoding:
-        try:
-            codec = codecs.lookup(encoding).name
-        except LookupError:
-            raise InputError("--encoding", f"unknown encoding '{encoding}'; use e.g. utf-8, "
-                                           "utf-16, cp1252 or latin-1") from None
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError as exc:
-            raise InputError(_byte_location(data, exc.start, display),
-                             f"byte 0x{data[exc.start]:02x} cannot be read as {encoding}; "
-                             "leave out --encoding to detect the encoding, or give the right "
-                             "one") from None
-        return _no_nul(text.lstrip("\ufeff"), display), codec, [f"encoding {codec} (given by --encoding)"]
-    for bom, name in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                      (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                      (codecs.BOM_UTF16_BE, "utf-16")):
+        return _decode_as_given(data, display, encoding)
+    return _decode_by_bom(data, display) or _decode_without_bom(data, display)
+
+
+def _decode_as_given(data: bytes, display: str, encoding: str) -> tuple[str, str, list[str]]:
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError("--encoding", f"unknown encoding '{encoding}'; use e.g. utf-8, "
+                                       "utf-16, cp1252 or latin-1") from None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise InputError(_byte_location(data, exc.start, display),
+                         f"byte 0x{data[exc.start]:02x} cannot be read as {encoding}; "
+                         "leave out --encoding to detect the encoding, or give the right "
+                         "one") from None
+    return _no_nul(text.lstrip("\ufeff"), display), codec, [f"encoding {codec} (given by --encoding)"]
+
+
+def _decode_by_bom(data: bytes, display: str) -> tuple[str, str, list[str]] | None:
+    """The text of a file that starts with a byte-order mark; ``None`` when it has none."""
+    for bom, name, encoding in BOMS:
         if data.startswith(bom):
             try:
                 text = data.decode(name)
@@ -117,9 +118,12 @@ def decode(data: bytes, display: str, encoding: str | None) -> tuple[str, str, l
                 raise InputError(_byte_location(data, exc.start, display),
                                  f"the file starts with a {name} byte-order mark but byte "
                                  f"0x{data[exc.start]:02x} does not fit it; export it again") from None
-            label = {"utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16 with BOM",
-                     "utf-32": "UTF-32 with BOM"}[name]
-            return _no_nul(text.lstrip("\ufeff"), display), label, []
+            return _no_nul(text.lstrip("\ufeff"), display), f"{encoding} with BOM", []
+    return None
+
+
+def _decode_without_bom(data: bytes, display: str) -> tuple[str, str, list[str]]:
+    """UTF-16 by its zero bytes, else UTF-8, else (not mixed with UTF-8) Windows-1252 or Latin-1."""
     sample = data[:4096]
     if sample.count(0) > len(sample) // 4:
         # UTF-16 without a BOM: the zero bytes of ASCII characters sit on one side.
@@ -153,18 +157,16 @@ def decode(data: bytes, display: str, encoding: str | None) -> tuple[str, str, l
             "result, import again with --encoding"]
     raise AssertionError("latin-1 decodes any bytes")
 
-
 def _no_nul(text: str, display: str) -> str:
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
+        line, _ = line_col(text, text.index("\x00"))
         raise InputError(Location(display, line, 1), "file contains zero bytes: it is binary or in "
                                                       "another encoding; pass --encoding (e.g. utf-16)")
     return text
 
 
 def _byte_location(data: bytes, offset: int, display: str) -> Location:
-    line = data.count(b"\n", 0, offset) + 1
-    return Location(display, line, offset - (data.rfind(b"\n", 0, offset) + 1) + 1)
+    return Location(display, *line_col(data, offset))
 
 
 def sniff_delimiter(text: str) -> str:
