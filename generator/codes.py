@@ -72,6 +72,20 @@ CODES: tuple[Code, ...] = (
          "a scale's points, labels or not-applicable answers do not make a usable scale"),
     Code("mixed-scales", r"dimension '[^']*' mixes scales", "a dimension's items do not share one scale"),
     Code("bands-invalid", r"(bands must be in ascending order|the first band must start)", "bands that do not cover 0-100 in order"),
+    # Version rules against the archived version (versions.py): the bump a change needs
+    Code("version-not-newer", r"version \S+ is not above the archived version",
+         "a current questionnaire whose version is not above its newest archived version"),
+    Code("version-item-removed", r"item '[^']*' was removed since", "an item removed without a major bump"),
+    Code("version-item-moved", r"item '[^']*' moved from .* to .* since",
+         "an item moved between dimensions without a major bump"),
+    Code("version-item-rescaled", r"item '[^']*' has another scale since", "an item's scale changed without a "
+                                                                           "major bump"),
+    Code("version-item-rekeyed", r"item '[^']*' was re-keyed", "an item's reverse flag flipped without a major bump"),
+    Code("version-item-reworded", r"item '[^']*' was reworded since", "an item reworded without a minor bump"),
+    Code("version-item-added", r"item '[^']*' was added since", "an item added without a minor bump"),
+    Code("version-bands-moved", r"band limits moved", "band limits moved without a major bump"),
+    Code("version-change", r".* since version \S+ \(.*\): that needs a \w+ version bump",
+         "another change (a dimension's weight, a dimension removed, a new narrative, …) bigger than the bump"),
     # Engagements
     Code("unknown-assessment", r"unknown assessment", "an engagement names no known questionnaire"),
     Code("unknown-version", r"questionnaire '[^']*' has no version", "an engagement names a version that does not exist"),
