@@ -114,6 +114,10 @@ def cmd_score(args) -> int:
     project = load_project(root, only=[args.engagement])
     eid = select_engagement(project, args.engagement, root)
     result = score_engagement(project.engagements[eid])
+    from .provenance import provenance
+
+    # Added here, not in the (cached) results: 'built' is the time of this run.
+    result["provenance"] = provenance(project.engagements[eid])
     text = to_json(result) if args.format == "json" else to_csv(result)
     if args.output:
         from .outputs import protected_paths, refuse_project_data, write_file

@@ -18,6 +18,7 @@ from .cache import Cache
 from .comments import visible_comments
 from .load import Project
 from .model import Engagement, Questionnaire
+from .provenance import provenance
 from .errors import InputErrors
 from .render import check_templates, htmlattr, make_environment, render
 from .score import score_engagement
@@ -310,7 +311,8 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
             if q.open_questions:
                 page(f"{base}/comments.md", "comments.md.j2", comments=bundles[e.id]["comments"])
                 entry.append({"Comments": f"{base}/comments.md"})
-        page(f"{base}/methodology.md", "methodology.md.j2", imported=bundles[e.id].get("import_quality"))
+        page(f"{base}/methodology.md", "methodology.md.j2", imported=bundles[e.id].get("import_quality"),
+             provenance=provenance(e))
         entry.append({"Methodology": f"{base}/methodology.md"})
         site.pages[f"{base}/print.md"] = _print_page(env, ctx, parts)
         entry.append({"Full report (print)": f"{base}/print.md"})
