@@ -397,6 +397,9 @@ def parser() -> argparse.ArgumentParser:
     sc.add_argument("kind", choices=("questionnaire", "engagement", "ratings"))
     sc.set_defaults(func=cmd_schema)
     _add_scaffold_commands(sub)
+    from .cli_lifecycle import add_commands
+
+    add_commands(sub)
     return p
 
 

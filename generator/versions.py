@@ -219,9 +219,9 @@ def resolve(root: Path, ref: str, where: str) -> Questionnaire:
     """
     name, _, version = ref.partition("@")
     found, broken = known_questionnaires(root)
-    if name in broken and not any(i == name for i, _ in found):
-        raise InputErrors(broken[name])
     have = sorted((v for i, v in found if i == name), key=version_tuple)
+    if name in broken and (not have or (version and (name, version) not in found)):
+        raise InputErrors(broken[name])  # the file asked for may be the one that does not load
     if not have:
         ids = {i for i, _ in found}
         raise InputError(where, f"unknown questionnaire '{name}'{did_you_mean(name, ids)}; expected one of "
