@@ -16,6 +16,7 @@ from markupsafe import Markup
 from . import charts, clock
 from .cache import Cache
 from .comments import visible_comments
+from .downloads import questionnaire_downloads
 from .load import Project
 from .model import Engagement, Questionnaire
 from .provenance import provenance
@@ -30,6 +31,7 @@ class Site:
     assets: dict[str, Path] = field(default_factory=dict)  # path in the site -> source file
     nav: list = field(default_factory=list)
     results: dict[str, dict] = field(default_factory=dict)
+    downloads: dict[str, str] = field(default_factory=dict)  # path in the site -> a generated file's text
 
 
 def engagement_dir(eid: str) -> str:
@@ -270,7 +272,9 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
     site.pages["questionnaires/index.md"] = render(env, "questionnaires.md.j2",
                                                    questionnaires=list(by_id.values()), **common)
     for q in by_id.values():
-        site.pages[questionnaire_page(q)] = render(env, "questionnaire.md.j2", q=q, **common)
+        offered = questionnaire_downloads(q, questionnaire_page(q))
+        site.downloads.update((d["path"], d["content"]) for d in offered)
+        site.pages[questionnaire_page(q)] = render(env, "questionnaire.md.j2", q=q, downloads=offered, **common)
 
     client_nav: dict[str, list] = {}
     for e in engagements:

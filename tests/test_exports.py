@@ -258,3 +258,43 @@ def test_an_unknown_questionnaire(tiny, cli):
     code, _, err = cli("--project", tiny, "export", "tiny@3.0.0", "--to", "surveyjs")
     assert code == 1 and "questionnaire 'tiny' has no version 3.0.0" in err and "Traceback" not in err
 
+
+# ------------------------------------------------------------------ the questionnaire page offers them
+
+def test_the_questionnaire_page_links_every_export_generated_into_the_site(tiny):
+    from cxsite.pages import build_pages
+
+    q = load_project(tiny).latest("tiny")
+    site = build_pages(load_project(tiny))
+    page = site.pages["questionnaires/tiny.md"]
+    for fmt, suffix in (("surveyjs", "surveyjs.json"), ("qualtrics-txt", "qualtrics.txt"),
+                        ("csv-template", "responses-template.csv")):
+        assert site.downloads[f"questionnaires/tiny-1.0.0.{suffix}"] == export_text(q, fmt)
+        assert f"](tiny-1.0.0.{suffix})" in page
+
+
+def test_customer_wordings_are_offered_where_every_question_has_one(tiny):
+    from cxsite.pages import build_pages
+
+    eng = tiny / "engagements" / "tiny-2026" / "engagement.yml"
+    # An engagement of customer-focus (header-only responses) puts its page on the site.
+    other = tiny / "engagements" / "cf-2026"
+    other.mkdir()
+    (other / "engagement.yml").write_text(eng.read_text().replace("assessment: tiny@1.0.0", "assessment: customer-focus")
+                                          .replace("segments: [team]\n", ""))
+    q = questionnaire(tiny, "customer-focus")
+    (other / "responses.csv").write_text(",".join(response_header(q, [])) + "\n")
+    site = build_pages(load_project(tiny))
+    assert site.downloads["questionnaires/customer-focus-1.0.0-customers.surveyjs.json"] == \
+        export_text(q, "surveyjs", "customers")
+    assert not any("tiny-1.0.0-customers" in p for p in site.downloads)  # tiny has no customer_text
+
+
+def test_a_built_site_serves_the_exports_at_the_page_s_links(tiny, tmp_path, cli):
+    site = tmp_path / "site"
+    code, _, err = cli("--project", tiny, "build", "--site-dir", site)
+    assert code == 0, err
+    html = (site / "questionnaires" / "tiny" / "index.html").read_text(encoding="utf-8")
+    for suffix in ("surveyjs.json", "qualtrics.txt", "responses-template.csv"):
+        assert f'href="../tiny-1.0.0.{suffix}"' in html
+        assert (site / "questionnaires" / f"tiny-1.0.0.{suffix}").is_file()
