@@ -75,6 +75,8 @@ CODES: tuple[Code, ...] = (
     # Version rules against the archived version (versions.py): the bump a change needs
     Code("version-not-newer", r"version \S+ is not above the archived version",
          "a current questionnaire whose version is not above its newest archived version"),
+    Code("archive-misnamed", r"an archived questionnaire is named", "a file in assessments/archive/ not named "
+                                                                       "<id>-<version>.yml after what it declares"),
     Code("version-item-removed", r"item '[^']*' was removed since", "an item removed without a major bump"),
     Code("version-item-moved", r"item '[^']*' moved from .* to .* since",
          "an item moved between dimensions without a major bump"),

@@ -58,6 +58,14 @@ def check_versions(questionnaires: list[Questionnaire], errors: ErrorCollector) 
     """
     own = [q for q in questionnaires if q.source == "project"]
     archived = [q for q in own if is_archived(q)]
+    for a in archived:
+        expected = f"{a.id}-{a.version}.yml"
+        doc = positions(a) if PurePosixPath(a.path).name != expected else None
+        if doc is not None:
+            # The guide names archives so; one named otherwise is easily taken for another version.
+            errors.add(doc.at(("version",)), f"an archived questionnaire is named <id>-<version>.yml: this one "
+                                             f"declares id '{a.id}' version {a.version}, so rename it to "
+                                             f"{expected}", code="archive-misnamed")
     for q in sorted((q for q in own if not is_archived(q)), key=lambda q: q.path):
         older = [a for a in archived if a.id == q.id]
         if not older:

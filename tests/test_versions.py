@@ -2,7 +2,7 @@
 
 import dataclasses
 import json
-import shutil
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -116,7 +116,8 @@ def test_bump_between_is_the_first_part_that_grew(a, b):
 def archive(project, version="1.0.0"):
     folder = project / "assessments" / "archive"
     folder.mkdir(exist_ok=True)
-    shutil.copy(project / "assessments" / "tiny.yml", folder / f"tiny-{version}.yml")
+    text = (project / "assessments" / "tiny.yml").read_text()
+    (folder / f"tiny-{version}.yml").write_text(re.sub(r"(?m)^version: .*$", f"version: {version}", text))
 
 
 def edit(project, *subs):
@@ -147,7 +148,7 @@ def test_a_minor_bump_allows_a_rewording_and_an_added_item(tiny, cli):
 
 def test_the_newest_archived_version_is_the_one_compared(tiny, cli):
     """An older archive allowing the change does not hide what the newest one refuses."""
-    archive(tiny, "0.9.0")
+    archive(tiny, "1.0.0")  # the version the engagement pins
     edit(tiny, ("version: 1.0.0", "version: 1.1.0"))
     archive(tiny, "1.1.0")
     edit(tiny, ("version: 1.1.0", "version: 1.1.1"), ("text: Statement A.", "text: Statement A2."))
