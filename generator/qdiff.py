@@ -128,6 +128,19 @@ class QDiff:
         """The ids of the items having change ``kind`` among their changes (``added``, ``reworded``, …)."""
         return [c.id for c in self.items if kind in c.changes]
 
+    def trend_blocker(self) -> str | None:
+        """Why no change at all may be computed between waves of these versions, or ``None``.
+
+        Two questionnaires, or two major versions of one, are different measures
+        (the guide: "scores are no longer comparable with earlier waves"),
+        whatever items they happen to share.
+        """
+        if not self.same_questionnaire:
+            return f"different questionnaires ('{self.old.id}' and '{self.new.id}')"
+        if version_tuple(self.old.version)[0] != version_tuple(self.new.version)[0]:
+            return f"a major version difference ({self.old.version} and {self.new.version})"
+        return None
+
     def comparable_items(self) -> list[str]:
         """The items asked the same way in both versions: same id, text, scale, keying and place."""
         return self.with_status("same") if self.same_questionnaire else []

@@ -92,6 +92,14 @@ def test_two_questionnaires_are_never_comparable(base):
     other = dataclasses.replace(base, id="other")
     d = compare(base, other)
     assert d.bump == "major" and d.comparable_items() == []
+    assert d.trend_blocker() == "different questionnaires ('tiny' and 'other')"
+
+
+@pytest.mark.parametrize("version, blocked", [("1.0.0", False), ("1.4.2", False), ("2.0.0", True), ("0.9.0", True)])
+def test_a_major_version_difference_blocks_every_trend(base, version, blocked):
+    d = compare(base, dataclasses.replace(base, version=version))
+    assert d.comparable_items() == ["a", "b", "c", "d", "e", "nps"]  # the items alone are the same
+    assert (d.trend_blocker() is not None) == blocked
 
 
 versions = st.tuples(*[st.integers(0, 30)] * 3).map(lambda t: ".".join(map(str, t)))
