@@ -43,10 +43,16 @@ def wording(q: Questionnaire, audience: str | None) -> dict[str, str]:
     ------
     InputErrors
         ``--audience customers`` for a questionnaire whose questions lack ``customer_text``.
+    InputError
+        ``--audience staff`` for a questionnaire answered by customers.
     """
     audience = audience or default_audience(q)
     questions = [*q.items, *q.outcomes, *q.open_questions]
-    if audience == "staff" or q.audience == "customers":
+    if audience == "staff" and q.audience == "customers":
+        # Its text is the customers' wording: putting it to staff would ask them as customers.
+        raise InputError(Location(q.path), f"questionnaire '{q.id}' is answered by customers and has no staff "
+                                           "wording; export it with --audience customers", code="bad-option")
+    if audience == q.audience or audience == "staff":
         return {x.id: x.text for x in questions}
     lacking = [x.id for x in questions if not x.customer_text]
     if lacking:

@@ -254,6 +254,15 @@ def test_customers_wording_needs_customer_text_at_each_question(tiny, cli):
     assert "assessments/tiny.yml:22:14: question 'a' has no customer_text" in err
 
 
+def test_a_customers_questionnaire_has_no_staff_wording(tiny, cli):
+    path = tiny / "assessments" / "tiny.yml"
+    path.write_text(path.read_text().replace("audience: staff", "audience: customers"))
+    code, out, _ = cli("--project", tiny, "export", "tiny", "--to", "surveyjs")
+    assert code == 0 and json.loads(out)["pages"][0]["elements"][0]["title"] == "Statement A."
+    code, out, err = cli("--project", tiny, "export", "tiny", "--to", "surveyjs", "--audience", "staff")
+    assert code == 1 and out == "" and "is answered by customers and has no staff wording" in err
+
+
 def test_an_unknown_questionnaire(tiny, cli):
     code, _, err = cli("--project", tiny, "export", "tiny@3.0.0", "--to", "surveyjs")
     assert code == 1 and "questionnaire 'tiny' has no version 3.0.0" in err and "Traceback" not in err
