@@ -77,6 +77,8 @@ CODES: tuple[Code, ...] = (
          "a current questionnaire whose version is not above its newest archived version"),
     Code("archive-misnamed", r"an archived questionnaire is named", "a file in assessments/archive/ not named "
                                                                        "<id>-<version>.yml after what it declares"),
+    Code("retired-id-reused", r"item '[^']*' reuses the id of an item retired", "an item id retired in an "
+                                                                                 "earlier version, back with another meaning"),
     Code("version-item-removed", r"item '[^']*' was removed since", "an item removed without a major bump"),
     Code("version-item-moved", r"item '[^']*' moved from .* to .* since",
          "an item moved between dimensions without a major bump"),

@@ -81,6 +81,31 @@ def check_versions(questionnaires: list[Questionnaire], errors: ErrorCollector) 
                        code="version-not-newer")
             continue
         _refuse(compare(newest, q), doc, errors)
+        _refuse_reused_ids(q, newest, older, doc, errors)
+
+
+def _refuse_reused_ids(q: Questionnaire, newest: Questionnaire, older: list[Questionnaire], doc,
+                       errors: ErrorCollector) -> None:
+    """An item id retired before the newest archive, back with another meaning, is refused at any bump.
+
+    Response files and earlier reports refer to ids (the guide: "never reuse a
+    retired one"); compared only with the newest archive, it would pass as added.
+    """
+    current, latest = scored_places(q), scored_places(newest)
+    for old in sorted(older, key=lambda a: a.key, reverse=True):
+        changes = None
+        for iid, (place, item) in scored_places(old).items():
+            if iid not in current or iid in latest:
+                continue
+            changes = changes or {c.id: c for c in compare(old, q).items}
+            mine = changes[iid]
+            if mine.status != "same":
+                errors.add(doc.at(_item_path(doc, iid) + ("id",)),
+                           f"item '{iid}' reuses the id of an item retired after version {old.version} "
+                           f"({old.path}), with another meaning ({', '.join(mine.changes)}); an id never "
+                           "changes its meaning once released: give this item a new id",
+                           code="retired-id-reused")
+            latest = dict(latest, **{iid: (place, item)})  # reported once, against its last version
 
 
 def positions(q: Questionnaire):
