@@ -16,6 +16,7 @@ import os
 import sys
 from pathlib import Path
 
+from .cli_lifecycle import cmd_diff, cmd_export
 from .errors import InputError, InputErrors, InternalError
 from .places import display_path, inside
 
@@ -114,18 +115,16 @@ def cmd_score(args) -> int:
 
     root = _project_root(args)
     project = load_project(root, only=[args.engagement])
+    engagement = find_engagement(project, args.engagement)
     # No cache: 'score' writes nothing but its output.
-    result = Results().result(find_engagement(project, args.engagement))
-    text = to_json(result) if args.format == "json" else to_csv(result)
-    if args.output:
-        from .outputs import protected_paths, refuse_project_data, write_file
+    result = Results().result(engagement)
+    from .provenance import provenance
 
-        # -o next to a questionnaire or responses file must not become one of them.
-        refuse_project_data(Path(args.output), protected_paths(root), args.output, "the output file",
-                            "write the results outside the project's data, such as results.json")
-        write_file(Path(args.output), text, args.output)
-    else:
-        sys.stdout.write(text)
+    # Added here, not in the (cached) results: 'built' is the time of this run.
+    result = {**result, "provenance": provenance(engagement)}
+    from .outputs import write_output
+
+    write_output(root, args.output, to_json(result) if args.format == "json" else to_csv(result), "results.json")
     return 0
 
 
@@ -359,7 +358,8 @@ def cmd_new_questionnaire(args) -> int:
 
 COMMANDS = {"validate": cmd_validate, "score": cmd_score, "import": cmd_import, "build": cmd_build,
             "serve": cmd_serve, "schema": cmd_schema, "init": cmd_init,
-            "new engagement": cmd_new_engagement, "new questionnaire": cmd_new_questionnaire}
+            "new engagement": cmd_new_engagement, "new questionnaire": cmd_new_questionnaire,
+            "diff": cmd_diff, "export": cmd_export}
 
 
 def parser() -> argparse.ArgumentParser:

@@ -19,6 +19,16 @@ PDF_NEEDS = ("needs the 'pdf' extra (pip install 'cxsite[pdf]', which brings Pla
 SURVEY_TOOLS = ("google-forms", "microsoft-forms", "qualtrics", "surveymonkey", "limesurvey", "typeform")
 
 
+def _command(sub, common, name: str, says: str, handler: str | None = None) -> argparse.ArgumentParser:
+    """A subcommand taking the global options, named by the ``handler`` it sets (default: its name).
+
+    ``says`` is its line in ``cxsite --help``.
+    """
+    command = sub.add_parser(name, parents=[common], help=says)
+    command.set_defaults(handler=handler or name)
+    return command
+
+
 def _globals() -> argparse.ArgumentParser:
     """The options every subcommand accepts as well as the main command."""
     common = argparse.ArgumentParser(add_help=False)
@@ -42,22 +52,20 @@ def import_source_kind(value: str) -> str:
 
 
 def _add_validate_score(sub, common) -> None:
-    v = sub.add_parser("validate", parents=[common], help="check questionnaires, engagements and responses")
+    v = _command(sub, common, "validate", says="check questionnaires, engagements and responses")
     v.add_argument("paths", nargs="*", help="files or engagement folders (default: everything)")
     v.add_argument("--format", choices=("text", "json"), default="text",
                    help="text (default), or json: {valid, problems: [{path, line, col, code, message}]} on stdout")
-    v.set_defaults(handler="validate")
 
-    s = sub.add_parser("score", parents=[common], help="print an engagement's results")
+    s = _command(sub, common, "score", says="print an engagement's results")
     s.add_argument("engagement", metavar="ID|DIR", help="the engagement's id, or its folder")
     s.add_argument("--format", choices=("json", "csv"), default="json",
                    help="json (default; the contract in the README) or csv (one figure a row)")
     s.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
-    s.set_defaults(handler="score")
 
 
 def _add_import(sub, common) -> None:
-    im = sub.add_parser("import", parents=[common], help="turn a survey-tool export into an engagement's responses")
+    im = _command(sub, common, "import", says="turn a survey-tool export into an engagement's responses")
     im.add_argument("source", help="the export: CSV, TSV or XLSX (or assessor ratings in YAML)")
     im.add_argument("--engagement", required=True, metavar="ID|DIR", help="the engagement's id, or its folder")
     im.add_argument("--from", dest="tool", type=import_source_kind, metavar="TOOL",
@@ -66,11 +74,10 @@ def _add_import(sub, common) -> None:
     im.add_argument("--encoding", help="the file's text encoding, e.g. cp1252 (default: detected)")
     im.add_argument("--columns", metavar="FILE", help="YAML map of export headers to question ids")
     im.add_argument("--salt", help="salt for hashing respondent ids (default: random, kept nowhere)")
-    im.set_defaults(handler="import")
 
 
 def _add_build(sub, common) -> None:
-    b = sub.add_parser("build", parents=[common], help="build the report site")
+    b = _command(sub, common, "build", says="build the report site")
     b.add_argument("--site-dir", metavar="DIR", help="output folder (default: site/); not with --all-clients")
     b.add_argument("--client", help="build only this client's engagements (name or slug)")
     b.add_argument("--engagement", action="append", metavar="ID",
@@ -87,47 +94,65 @@ def _add_build(sub, common) -> None:
     b.add_argument("--zip", action="store_true",
                    help="build for opening from disk (file://) and write SITE_DIR.zip beside the site "
                         "(with --all-clients, <client>.zip beside each client's site)")
-    b.set_defaults(handler="build")
 
 
 def _add_serve_schema(sub, common) -> None:
-    sv = sub.add_parser("serve", parents=[common],
-                        help="live preview; rebuilds when a questionnaire or response changes")
+    sv = _command(sub, common, "serve",
+                        says="live preview; rebuilds when a questionnaire or response changes")
     sv.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
                     help="where to serve the preview (default: 127.0.0.1:8000)")
     sv.add_argument("--client", metavar="NAME", help="preview only this client's engagements")
     sv.add_argument("--engagement", action="append", metavar="ID", help="preview only this engagement (repeatable)")
-    sv.set_defaults(handler="serve")
 
-    sc = sub.add_parser("schema", parents=[common], help="print the JSON Schema of a file format")
+    sc = _command(sub, common, "schema", says="print the JSON Schema of a file format")
     sc.add_argument("kind", choices=("questionnaire", "engagement", "ratings"),
                     help="the format: questionnaire (assessments/*.yml), engagement (engagement.yml) or "
                          "ratings (assessor ratings)")
-    sc.set_defaults(handler="schema")
+
+
+def _add_lifecycle(sub, common) -> None:
+    """``diff`` and ``export``: questionnaire versions compared, and questionnaires for fielding."""
+    from .exports import FORMATS
+
+    d = _command(sub, common, "diff",
+                       says="what changed between two questionnaire versions, and the bump it needs")
+    d.add_argument("old", metavar="ID@A", help="questionnaire id and version, e.g. service-culture@1.0.0")
+    d.add_argument("new", metavar="ID@B", help="the other version (ID alone: the newest)")
+    d.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text (default), or json: {from, to, bump, version_bump, allowed, added, removed, "
+                        "reworded, rekeyed, rescaled, moved, compared, items, bands, other}")
+
+    e = _command(sub, common, "export",
+                       says="a questionnaire in a survey tool's import format, for fielding")
+    e.add_argument("questionnaire", metavar="ID[@VERSION]", help="questionnaire id, optionally pinned")
+    e.add_argument("--to", required=True, choices=FORMATS,
+                   help="the format: surveyjs (JSON), qualtrics-txt (Advanced Format TXT) or csv-template "
+                        "(the responses header cxsite import expects)")
+    e.add_argument("--audience", choices=("staff", "customers"),
+                   help="whose wording: staff (text) or customers (customer_text); default: the questionnaire's")
+    e.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
 
 def _add_scaffold(sub, common) -> None:
     """``init`` and ``new engagement|questionnaire``: files a consultant starts from."""
-    i = sub.add_parser("init", parents=[common], help="write a new project into an empty folder")
+    i = _command(sub, common, "init", says="write a new project into an empty folder")
     i.add_argument("dir", metavar="DIR", help="the new project's folder (new or empty)")
     i.add_argument("--name", help="the site's name (default: from the folder's name)")
-    i.set_defaults(handler="init")
 
     n = sub.add_parser("new", parents=[common], help="write a new engagement or questionnaire that validates")
     kinds = n.add_subparsers(dest="kind", required=True, metavar="KIND")
-    e = kinds.add_parser("engagement", parents=[common],
-                         help="engagements/ID/engagement.yml and a header-only responses.csv")
+    e = _command(kinds, common, "engagement", handler="new engagement",
+                 says="engagements/ID/engagement.yml and a header-only responses.csv")
     e.add_argument("id", metavar="ID", help="the engagement's id and folder name, e.g. acme-2026-q3")
     e.add_argument("--assessment", required=True, metavar="A", help="questionnaire id, or id@version")
     e.add_argument("--client", required=True, metavar="NAME", help="the client's name")
     e.add_argument("--wave", metavar="W", help="e.g. '2026 Q3' (default: the quarter of today's date)")
     e.add_argument("--title", help="the report's title (default: the questionnaire's)")
     e.add_argument("--segments", metavar="A,B", help="response columns to break results down by")
-    e.set_defaults(handler="new engagement")
-    q = kinds.add_parser("questionnaire", parents=[common], help="assessments/ID.yml, a skeleton to edit")
+    q = _command(kinds, common, "questionnaire", handler="new questionnaire",
+                 says="assessments/ID.yml, a skeleton to edit")
     q.add_argument("id", metavar="ID", help="the questionnaire's id")
     q.add_argument("--title", help="its title (default: from the id)")
-    q.set_defaults(handler="new questionnaire")
 
 
 def build_parser(handlers: list[str]) -> argparse.ArgumentParser:
@@ -136,7 +161,7 @@ def build_parser(handlers: list[str]) -> argparse.ArgumentParser:
     p.add_argument("--project", metavar="DIR", default=None, help=PROJECT_HELP)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = _globals()
-    for add in (_add_validate_score, _add_import, _add_build, _add_serve_schema, _add_scaffold):
+    for add in (_add_validate_score, _add_import, _add_build, _add_serve_schema, _add_lifecycle, _add_scaffold):
         add(sub, common)
     named = sorted(_handlers(p))
     if named != sorted(handlers):  # a subcommand without a function, or a function never offered

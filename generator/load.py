@@ -354,6 +354,9 @@ def _load_questionnaires(project: Project, errors: ErrorCollector) -> None:
             continue
         q = _load_builtin(path, root)
         project.questionnaires.setdefault((q.id, q.version), q)
+    from .versions import check_versions
+
+    check_versions(list(project.questionnaires.values()), errors)
 
 
 def _load_builtin(path: Path, root: Path) -> Questionnaire:

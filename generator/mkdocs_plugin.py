@@ -217,7 +217,7 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
                 return self._problems_site(files, config, exc)
             raise PluginError(f"cxsite: the project has errors:\n{exc}") from None
         hand_written = sorted(f.src_uri for f in files.documentation_pages())
-        for path, content in site.pages.items():
+        for path, content in {**site.pages, **site.downloads}.items():
             if files.get_file_from_path(path):
                 raise PluginError(f"cxsite: docs/{path} clashes with a generated page; rename it")
             files.append(File.generated(config, path, content=content))

@@ -21,6 +21,7 @@ import functools
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -287,6 +288,21 @@ def check_targets(files, within: Path, root: Path) -> None:
         elif target.exists() and not os.access(target, os.W_OK):
             errors.add(shown, "is read-only; make it writable (chmod u+w) and try again")
     errors.raise_if_any()
+
+
+def write_output(root: Path, output: str | None, text: str, example: str) -> None:
+    """A command's result: to ``output`` (``-o FILE``) if given, else to standard output.
+
+    The file may not be project data: ``-o`` beside a questionnaire or a
+    responses file must not become one of them. ``example`` names a file
+    the message suggests instead (``results.json``).
+    """
+    if not output:
+        sys.stdout.write(text)
+        return
+    refuse_project_data(Path(output), protected_paths(root), output, "the output file",
+                        f"write the results outside the project's data, such as {example}")
+    write_file(Path(output), text, output)
 
 
 def write_files(files: dict[Path, str | bytes],

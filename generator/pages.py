@@ -15,9 +15,11 @@ from pathlib import Path
 from markupsafe import Markup
 
 from . import charts, clock
+from .downloads import questionnaire_downloads
 from .errors import InputErrors
 from .load import Project
 from .model import Engagement, Questionnaire
+from .provenance import provenance
 from .render import check_templates, htmlattr, make_environment, render
 from .results import Results
 from .urls import relative, site_path
@@ -29,6 +31,7 @@ class Site:
     assets: dict[str, Path] = field(default_factory=dict)  # path in the site -> source file
     nav: list = field(default_factory=list)
     results: dict[str, dict] = field(default_factory=dict)
+    downloads: dict[str, str] = field(default_factory=dict)  # path in the site -> a generated file's text
 
 
 def nav_title(text: str) -> str:
@@ -257,7 +260,9 @@ def _index_pages(site: Site, env, engagements: list[Engagement], bundles: dict, 
                                 **common)
     for q in questionnaires:
         path = site_path("questionnaire", qid=q.id)
-        site.pages[path] = render(env, "questionnaire.md.j2", q=q, page_path=path, **common)
+        offered = questionnaire_downloads(q, path)
+        site.downloads.update((d["path"], d["content"]) for d in offered)
+        site.pages[path] = render(env, "questionnaire.md.j2", q=q, downloads=offered, page_path=path, **common)
 
 
 def _engagement_context(site: Site, e: Engagement, common: dict) -> dict:
@@ -307,7 +312,8 @@ def _report_pages(site: Site, env, e: Engagement, bundle: dict, ctx: dict) -> di
             entry.append({"Groups": page("segments", "segments.md.j2")})
         if e.questionnaire.open_questions:
             entry.append({"Comments": page("comments", "comments.md.j2", comments=bundle["comments"])})
-    entry.append({"Methodology": page("methodology", "methodology.md.j2", imported=bundle.get("import_quality"))})
+    entry.append({"Methodology": page("methodology", "methodology.md.j2", imported=bundle.get("import_quality"),
+                                      provenance=provenance(e))})
     printed = site_path("print", eid=e.id)
     site.pages[printed] = _print_page(env, ctx, parts)
     entry.append({"Full report (print)": printed})
