@@ -146,9 +146,16 @@ class QDiff:
         return self.with_status("same") if self.same_questionnaire else []
 
 
+# Kinds that score the same answers the same way and differ only in how the
+# report reads them: a Likert outcome becoming a customer-effort score keeps
+# its results comparable (a minor change, see _kind_changes).
+SAME_SCORING = {"ces": "likert"}
+
+
 def scale_content(scale: Scale) -> tuple:
     """What a scale means, its id aside: two scales of equal content are the same scale."""
-    return (scale.kind, tuple(sorted(scale.points.items())), tuple(sorted(scale.favorable)),
+    kind = SAME_SCORING.get(scale.kind, scale.kind)
+    return (kind, tuple(sorted(scale.points.items())), tuple(sorted(scale.favorable)),
             tuple(sorted(scale.unfavorable)), tuple(na.casefold() for na in scale.not_applicable))
 
 
@@ -211,7 +218,18 @@ def other_changes(old: Questionnaire, new: Questionnaire) -> list[OtherChange]:
     found += _band_changes(old, new)
     found += _dimension_changes(old, new)
     found += _open_question_changes(old, new)
+    found += _kind_changes(old, new)
     return found
+
+
+def _kind_changes(old: Questionnaire, new: Questionnaire) -> list[OtherChange]:
+    """A question now reported as another kind of the same scoring (likert and ces): minor."""
+    before, after = scored_places(old), scored_places(new)
+    return [OtherChange("scale-kind", iid, "minor",
+                        f"question '{iid}' is reported as {b.scale.kind}, was {before[iid][1].scale.kind}")
+            for iid, (_, b) in after.items()
+            if iid in before and before[iid][1].scale.kind != b.scale.kind
+            and scale_content(before[iid][1].scale) == scale_content(b.scale)]
 
 
 def _band_changes(old: Questionnaire, new: Questionnaire) -> list[OtherChange]:

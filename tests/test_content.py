@@ -66,7 +66,7 @@ def test_customer_focus_items_say_how_customers_are_asked():
     errors = ErrorCollector()
     q = load_questionnaire(REPO / "assessments" / "customer-focus.yml", REPO, errors)
     assert all(i.customer_text for i in q.items)
-    assert {o.scale.kind for o in q.outcomes} == {"nps", "likert"}  # NPS and Customer Effort
+    assert {o.scale.kind for o in q.outcomes} == {"nps", "ces"}  # NPS and Customer Effort, each read as such
 
 
 def test_service_culture_outcomes():

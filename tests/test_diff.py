@@ -86,3 +86,33 @@ def test_a_broken_questionnaire_asked_for_gives_its_located_problems(tiny, cli):
     assert code == 1 and "assessments/tiny.yml:23:" in err and "unknown scale 'agree6'" in err
     # Another questionnaire is still there to compare.
     assert cli("--project", tiny, "diff", "service-culture", "service-culture")[0] == 0
+
+
+# Every item of dimension d2 (a dimension's items share one scale) moves to the scale easy5.
+D2_TO_EASY5 = tuple((f"{{id: {i}, text: Statement {i.upper()}., scale: agree5}}",
+                     f"{{id: {i}, text: Statement {i.upper()}., scale: easy5}}") for i in "cde")
+
+
+def test_a_likert_question_read_as_ces_is_a_minor_change(tiny, cli):
+    """Same points and sides, reported as a customer-effort score: still comparable, a minor bump."""
+    easy = ("  easy5:\n    kind: ces\n    points: {1: Strongly disagree, 2: Disagree, 3: Neutral, 4: Agree, "
+            "5: Strongly agree}\n    not_applicable: [N/A]\n")
+    two_versions(tiny, ("  likely11:\n", easy + "  likely11:\n"), *D2_TO_EASY5, version="1.1.0")
+    code, out, err = cli("--project", tiny, "diff", "tiny@1.0.0", "tiny@1.1.0", "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["rescaled"] == [] and {"c", "d", "e"} <= set(doc["compared"])
+    assert [o["what"] for o in doc["other"]] == ["scale-kind"] * 3 and doc["bump"] == "minor"
+    assert cli("--project", tiny, "validate")[0] == 0
+    two_versions_patch = tiny / "assessments" / "tiny.yml"
+    two_versions_patch.write_text(two_versions_patch.read_text().replace("version: 1.1.0", "version: 1.0.1"))
+    code, _, err = cli("--project", tiny, "validate")
+    assert code == 1 and "needs a minor version bump" in err
+
+
+def test_a_ces_scale_with_other_sides_is_rescaled(tiny, cli):
+    easy = ("  easy5:\n    kind: ces\n    points: {1: Strongly disagree, 2: Disagree, 3: Neutral, 4: Agree, "
+            "5: Strongly agree}\n    favorable: [5]\n")
+    two_versions(tiny, ("  likely11:\n", easy + "  likely11:\n"), *D2_TO_EASY5)
+    doc = json.loads(cli("--project", tiny, "diff", "tiny@1.0.0", "tiny@2.0.0", "--format", "json")[1])
+    assert doc["rescaled"] == ["c", "d", "e"]
