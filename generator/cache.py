@@ -33,7 +33,8 @@ PRUNE_EVERY = 86400  # seconds between two listings of the cache
 PRUNED = ".pruned"  # its time is the last listing's
 # The code whose change can change an entry: what reads, validates and scores
 # an engagement. Templates and charts are not here: entries hold results, not pages.
-_CODE = ("cache.py", "comments.py", "disclosure.py", "images.py", "load.py", "model.py", "questionnaires.py",
+_CODE = ("cache.py", "comments.py", "disclosure.py", "drivers.py", "images.py", "inference.py", "load.py", "model.py",
+         "questionnaires.py", "stats.py",
          "resources.py", "responses.py", "schema.py", "score.py", "yamlsafe.py", "redact.py",
          "redact_names.py", "redact_phones.py",
          # The word lists redaction reads: a change to them changes the comments an entry holds.

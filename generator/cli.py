@@ -108,12 +108,16 @@ def _print_awaiting(project, named: list[str]) -> None:
 
 def cmd_score(args) -> int:
     from .load import load_project, select_engagement
+    from .inference import with_changes
     from .score import score_engagement
 
     root = _project_root(args)
     project = load_project(root, only=[args.engagement])
     eid = select_engagement(project, args.engagement, root)
-    result = score_engagement(project.engagements[eid])
+    e = project.engagements[eid]
+    # The change since the previous wave needs that wave's results (loaded with it).
+    prev = project.engagements.get(e.previous) if e.previous else None
+    result = with_changes(score_engagement(e), score_engagement(prev) if prev else None)
     text = to_json(result) if args.format == "json" else to_csv(result)
     if args.output:
         from .outputs import protected_paths, refuse_project_data, write_file
