@@ -11,6 +11,7 @@ input always gives byte-identical SVG.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -252,12 +253,17 @@ def drivers_chart(points: Sequence[Driver], title: str, uid: str) -> Markup:
     left, top, plot_w, plot_h = 48.0, 26.0, 360.0, 260.0
     key_w = min(max((_width(p.label, LABEL_PX) for p in points), default=0.0) + 120, 380.0)
     width, height = left + plot_w + 24 + key_w, top + plot_h + 46
-    y_max = max(0.25, max((p.share for p in points), default=0.0) * 1.15)
-    mid_score = sum(p.score for p in points) / len(points) if points else 50.0
+    # Axes zoomed to the points (scores to the nearest ten around them, shares
+    # to the next 5 % above the largest): on 0-100 they sat in one clump.
+    scores = [p.score for p in points] or [50.0]
+    x_lo = max(0.0, 10 * math.floor((min(scores) - 5) / 10))
+    x_hi = min(100.0, 10 * math.ceil((max(scores) + 5) / 10))
+    y_max = max(0.05, 0.05 * math.ceil(max((p.share for p in points), default=0.0) * 1.2 / 0.05))
+    mid_score = sum(scores) / len(scores)
     even = 1 / len(points) if points else 0.0
 
     def px(score: float) -> float:
-        return left + plot_w * max(0.0, min(100.0, score)) / 100
+        return left + plot_w * (max(x_lo, min(x_hi, score)) - x_lo) / (x_hi - x_lo)
 
     def py(share: float) -> float:
         return top + plot_h * (1 - min(share, y_max) / y_max)
@@ -270,12 +276,15 @@ def drivers_chart(points: Sequence[Driver], title: str, uid: str) -> Markup:
             f'<line class="cx-grid" x1="{_f(px(mid_score))}" y1="{_f(top)}" x2="{_f(px(mid_score))}" '
             f'y2="{_f(top + plot_h)}"/>',
             f'<line class="cx-grid" x1="{_f(left)}" y1="{_f(py(even))}" x2="{_f(left + plot_w)}" y2="{_f(py(even))}"/>',
-            _text(left + plot_w / 2, height - 8, "Score (0 to 100)", "cx-axis", "middle"),
+            _text(left + plot_w / 2, height - 8, "Score", "cx-axis", "middle"),
             _text(left - 8, top + plot_h, "0%", "cx-axis", "end"),
+            _text(left - 8, py(even) + 4, f"{100 * even:.0f}%", "cx-axis", "end"),
             _text(left - 8, top + 10, f"{100 * y_max:.0f}%", "cx-axis", "end"),
-            _text(left, top + plot_h + 16, "0", "cx-axis", "middle"),
-            _text(left + plot_w, top + plot_h + 16, "100", "cx-axis", "middle"),
-            _text(left, top - 10, "Importance (share of what the dimensions explain)", "cx-axis")]
+            _text(left, top + plot_h + 16, f"{x_lo:.0f}", "cx-axis", "middle"),
+            _text(px(mid_score), top + plot_h + 16, f"{mid_score:.0f}", "cx-axis", "middle"),
+            _text(left + plot_w, top + plot_h + 16, f"{x_hi:.0f}", "cx-axis", "middle"),
+            _text(left, top - 10, "Importance (share of what the dimensions explain)", "cx-axis"),
+            _text(width - 4, top - 10, "score · importance", "cx-axis", "end")]
     parts = []
     for n, p in enumerate(points, start=1):
         x, y = px(p.score), py(p.share)

@@ -95,6 +95,13 @@ def test_poisson_table_is_poisson():
     assert len(u) == 65536
 
 
+def test_percentile_interval_is_widened_to_hold_the_estimate():
+    samples = np.column_stack([np.linspace(0.2, 0.4, 1001), np.linspace(0.0, 1.0, 1001)])
+    got = drivers.percentile_interval(samples, np.array([0.1, 0.5]))
+    assert got[0] == approx([0.1, 0.395])  # every resample above the estimate: the low end is the estimate
+    assert got[1] == approx([0.025, 0.975])  # numpy's linear percentiles, untouched
+
+
 def test_bootstrap_is_seeded_and_holds_the_estimate():
     x, y = _skewed()
     a = drivers.key_drivers("enps", list("abcd"), x, y, 5)

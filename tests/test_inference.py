@@ -168,10 +168,9 @@ def test_small_rest_gets_no_test(tiny_q):
 
 def test_withheld_figures_get_no_change():
     def result(withheld: bool, nps_withheld: bool = False) -> dict:
-        d = {"id": "d1", "n": None if withheld else 30, "mean": None if withheld else 3.0,
-             "sd": None if withheld else 1.0, "score": None if withheld else 50.0, "withheld": withheld}
-        o = {"id": "o", "n": 30, "nps": None if nps_withheld else 10.0, "promoters": 10, "detractors": 7,
-             "withheld": nps_withheld}
+        # The figures are left in on purpose: "withheld" alone must stop a change.
+        d = {"id": "d1", "n": 30, "mean": 3.0, "sd": 1.0, "score": 50.0, "withheld": withheld}
+        o = {"id": "o", "n": 30, "nps": 10.0, "promoters": 10, "detractors": 7, "withheld": nps_withheld}
         return {"withheld": False, "engagement": {"id": "e"}, "dimensions": [d], "outcomes": [o]}
     assert with_changes(result(False), result(True))["dimensions"][0]["change"] is None
     assert with_changes(result(True), result(False))["dimensions"][0]["change"] is None
