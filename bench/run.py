@@ -7,9 +7,10 @@ Measures, on this machine, in this process unless said otherwise:
    answers, best of 3 each, interleaved; the two must agree to 1e-9. The CSV's
    reading and validation (``load_responses``) is timed too, and reported apart.
 2. **memory**: in a fresh process, the peak of ``tracemalloc`` (NumPy's
-   buffers included) while reading and scoring that engagement, over the
-   CSV's size; the growth of the peak RSS (another fresh process, untraced)
-   is shown beside it.
+   buffers included) while reading and scoring that engagement (without the
+   statistics, as for 1.), over the CSV's size; the growth of the peak RSS
+   (another fresh process, untraced) is shown beside it, and the traced peak
+   of scoring with the statistics in a third.
 3. **generation**: loading, validating, scoring and rendering the Markdown
    and charts of one client's site (two waves), with no cached result, against
    a plain ``mkdocs build`` of exactly the pages it generated (same theme and
@@ -143,7 +144,7 @@ def measure_statistics(root: Path, rounds: int = 5) -> dict:
             "statistics_ratio": min(with_stats) / min(without)}
 
 
-def _memory_child(root: str, traced: bool) -> None:
+def _memory_child(root: str, traced: bool, statistics: bool = False) -> None:
     import tracemalloc
 
     from cxsite.load import load_project
@@ -156,7 +157,7 @@ def _memory_child(root: str, traced: bool) -> None:
     if traced:
         tracemalloc.start()
     e.responses = load_responses(e, project.root)
-    score_engagement(e)
+    score_engagement(e, statistics=statistics)
     if traced:
         print(json.dumps({"peak_traced_bytes": tracemalloc.get_traced_memory()[1]}))
     else:  # apart: tracemalloc's own bookkeeping would count in the RSS
@@ -173,10 +174,11 @@ def _status(field: str) -> int:
 
 def measure_memory(root: Path, csv_bytes: int) -> dict:
     got = {}
-    for mode in ("traced", "rss"):
+    for mode in ("traced", "rss", "stats"):
         done = subprocess.run([sys.executable, "-m", "bench.run", "--memory-child", str(root), "--memory-mode", mode],
                               capture_output=True, text=True, check=True, cwd=HERE.parent)
-        got.update(json.loads(done.stdout.strip().splitlines()[-1]))
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+        got.update({"peak_traced_with_statistics_bytes": found["peak_traced_bytes"]} if mode == "stats" else found)
     got["peak_memory_over_csv"] = got["peak_traced_bytes"] / csv_bytes
     got["rss_growth_over_csv"] = got["peak_rss_growth_bytes"] / csv_bytes
     return got
@@ -298,6 +300,9 @@ def table(r: dict) -> str:
          f"{r['memory']['peak_traced_bytes'] / 1e6:.1f} MB / {s['csv_bytes'] / 1e6:.1f} MB = "
          f"{r['peak_memory_over_csv']:.2f} (RSS grew {r['memory']['peak_rss_growth_bytes'] / 1e6:.0f} MB)",
          "peak_memory_over_csv"),
+        ("the same, scoring with the statistics (the bootstrap's products and resample counts)",
+         f"{r['memory']['peak_traced_with_statistics_bytes'] / 1e6:.1f} MB / {s['csv_bytes'] / 1e6:.1f} MB = "
+         f"{r['memory']['peak_traced_with_statistics_bytes'] / s['csv_bytes']:.2f}", None),
         (f"incremental rebuild / full build, {mid} engagements",
          f"{p['incremental_s']:.2f} s / {p['incremental_full_s']:.1f} s = {r['incremental_ratio']:.3f}",
          "incremental_ratio"),
@@ -330,10 +335,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--memory-child", metavar="ROOT", help=argparse.SUPPRESS)
-    ap.add_argument("--memory-mode", choices=("traced", "rss"), default="traced", help=argparse.SUPPRESS)
+    ap.add_argument("--memory-mode", choices=("traced", "rss", "stats"), default="traced", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.memory_child:
-        _memory_child(args.memory_child, args.memory_mode == "traced")
+        _memory_child(args.memory_child, args.memory_mode != "rss", args.memory_mode == "stats")
         return 0
     from cxsite.clock import now
 

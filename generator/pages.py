@@ -319,7 +319,7 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
         t = trend(r, prev)
         if e.logo:
             site.assets[f"{base}/logo{e.logo.suffix.lower()}"] = e.logo
-        ctx = dict(e=e, q=q, r=r, bands={b.id: b for b in q.bands},
+        ctx = dict(e=e, q=q, r=r, bands={b.id: b for b in q.bands}, rdims={d["id"]: d for d in r["dimensions"]},
                    dims={d.id: d for d in q.dimensions}, trend=t,
                    qpage=f"../../{questionnaire_page(q)}", brand=brand_style(e),
                    reversed={i.id for i in q.items if i.reverse},

@@ -66,7 +66,7 @@ def test_resample_counts_are_resamples():
     counts = np.empty((5, 60), dtype=np.float32)
     drivers._multinomial_counts(np.random.default_rng(3), 5, 60, counts)
     products, pairs = drivers._moments(data)
-    corr = drivers._corr_from_sums((counts.astype(np.float64) @ products.astype(np.float64)), pairs, 5, 60)
+    corr = drivers._corr_from_sums((counts.astype(np.float64) @ products.T.astype(np.float64)), pairs, 5, 60)
     for row in range(5):
         rows = np.repeat(np.arange(60), counts[row].astype(int))
         assert len(rows) == 60
