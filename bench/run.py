@@ -7,9 +7,10 @@ Measures, on this machine, in this process unless said otherwise:
    answers, best of 3 each, interleaved; the two must agree to 1e-9. The CSV's
    reading and validation (``load_responses``) is timed too, and reported apart.
 2. **memory**: in a fresh process, the peak of ``tracemalloc`` (NumPy's
-   buffers included) while reading and scoring that engagement, over the
-   CSV's size; the growth of the peak RSS (another fresh process, untraced)
-   is shown beside it.
+   buffers included) while reading and scoring that engagement (without the
+   statistics, as for 1.), over the CSV's size; the growth of the peak RSS
+   (another fresh process, untraced) is shown beside it, and the traced peak
+   of scoring with the statistics in a third.
 3. **generation**: loading, validating, scoring and rendering the Markdown
    and charts of one client's site (two waves), with no cached result, against
    a plain ``mkdocs build`` of exactly the pages it generated (same theme and
@@ -21,6 +22,13 @@ Measures, on this machine, in this process unless said otherwise:
    portfolios of 10, 100 and 1,000 engagements (two waves a client).
 5. **incremental**: the 100-engagement portfolio built again after one
    answer of one engagement changed, against its full build.
+6. **statistics**: generating the example site (this repository's
+   ``engagements/``) with the statistics (group tests, key drivers and their
+   bootstrap) against without them, best of 5 each, interleaved; and the
+   bootstrap of the 100,000-respondent engagement's key drivers (1,000
+   resamples) on its own. The scoring measure above leaves them out
+   (``score_engagement(statistics=False)``), so it stays comparable with the
+   bare NumPy reference, which has none; its cost is shown beside it.
 
 Prints a table; writes ``bench/results.json`` and ``bench/results.md``
 (``--quick``: small sizes, ``bench/results-quick.*``, never the real ones).
@@ -45,7 +53,7 @@ from bench.portfolio import BIG_ID, make_big, make_portfolio, new_project
 
 HERE = Path(__file__).resolve().parent
 TARGETS = {"generation_ratio": 0.15, "growth_1000_over_100": 11, "scoring_ratio": 3,
-           "peak_memory_over_csv": 3, "incremental_ratio": 0.2}
+           "peak_memory_over_csv": 3, "incremental_ratio": 0.2, "statistics_ratio": 1.2, "bootstrap_s": 2}
 
 
 def _cold() -> None:
@@ -72,11 +80,14 @@ def measure_scoring(root: Path, respondents: int, seed: int) -> dict:
     start = time.perf_counter()
     e.responses = load_responses(e, project.root)
     load_time = time.perf_counter() - start
-    ours, ref = [], []
+    ours, ref, full = [], [], []
     for _ in range(3):
         start = time.perf_counter()
-        result = score_engagement(e)
+        result = score_engagement(e, statistics=False)
         ours.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        score_engagement(e)
+        full.append(time.perf_counter() - start)
         start = time.perf_counter()
         expected = reference.score(big["answers"], big["questionnaire"], big["segments"], e.min_group_size)
         ref.append(time.perf_counter() - start)
@@ -86,10 +97,54 @@ def measure_scoring(root: Path, respondents: int, seed: int) -> dict:
     return {"respondents": len(big["answers"]), "items": len(big["questionnaire"].items),
             "csv_bytes": big["csv"].stat().st_size, "load_s": load_time, "score_s": min(ours),
             "reference_s": min(ref), "scoring_ratio": min(ours) / min(ref),
-            "load_over_reference": load_time / min(ref)}
+            "load_over_reference": load_time / min(ref), "score_with_statistics_s": min(full),
+            **_bootstrap(e)}
 
 
-def _memory_child(root: str, traced: bool) -> None:
+def _bootstrap(e) -> dict:
+    """The key drivers' bootstrap of the big engagement's first outcome, alone: best of 3."""
+    import numpy as np
+
+    from cxsite import drivers
+    from cxsite.score import dimension_rows, item_values, usable_rows
+
+    usable = e.responses.subset(usable_rows(e.responses))
+    x = np.column_stack([dimension_rows(d, usable).means for d in e.questionnaire.dimensions])
+    o = e.questionnaire.outcomes[0]
+    y = item_values(o, usable.column(o.id))
+    rows = ~np.isnan(x).any(axis=1) & ~np.isnan(y)
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        drivers.bootstrap_shares(x[rows], y[rows], drivers.RESAMPLES, seed=1)
+        times.append(time.perf_counter() - start)
+    return {"bootstrap_s": min(times), "bootstrap_n": int(rows.sum()), "bootstrap_dimensions": x.shape[1],
+            "bootstrap_resamples": drivers.RESAMPLES}
+
+
+def measure_statistics(root: Path, rounds: int = 5) -> dict:
+    """Generating the example site's pages with and without the statistics, best of ``rounds``, interleaved."""
+    import functools
+
+    from cxsite import pages, score
+    from cxsite.load import load_project
+
+    with_stats, without = [], []
+    pages.build_pages(load_project(root))  # templates compiled, as in every build but a process's first
+    try:
+        for _ in range(rounds):
+            for statistics, times in ((True, with_stats), (False, without)):
+                pages.score_engagement = functools.partial(score.score_engagement, statistics=statistics)
+                start = time.perf_counter()
+                site = pages.build_pages(load_project(root))
+                times.append(time.perf_counter() - start)
+    finally:
+        pages.score_engagement = score.score_engagement
+    return {"pages": len(site.pages), "with_s": min(with_stats), "without_s": min(without),
+            "statistics_ratio": min(with_stats) / min(without)}
+
+
+def _memory_child(root: str, traced: bool, statistics: bool = False) -> None:
     import tracemalloc
 
     from cxsite.load import load_project
@@ -102,7 +157,7 @@ def _memory_child(root: str, traced: bool) -> None:
     if traced:
         tracemalloc.start()
     e.responses = load_responses(e, project.root)
-    score_engagement(e)
+    score_engagement(e, statistics=statistics)
     if traced:
         print(json.dumps({"peak_traced_bytes": tracemalloc.get_traced_memory()[1]}))
     else:  # apart: tracemalloc's own bookkeeping would count in the RSS
@@ -119,10 +174,11 @@ def _status(field: str) -> int:
 
 def measure_memory(root: Path, csv_bytes: int) -> dict:
     got = {}
-    for mode in ("traced", "rss"):
+    for mode in ("traced", "rss", "stats"):
         done = subprocess.run([sys.executable, "-m", "bench.run", "--memory-child", str(root), "--memory-mode", mode],
                               capture_output=True, text=True, check=True, cwd=HERE.parent)
-        got.update(json.loads(done.stdout.strip().splitlines()[-1]))
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+        got.update({"peak_traced_with_statistics_bytes": found["peak_traced_bytes"]} if mode == "stats" else found)
     got["peak_memory_over_csv"] = got["peak_traced_bytes"] / csv_bytes
     got["rss_growth_over_csv"] = got["peak_rss_growth_bytes"] / csv_bytes
     return got
@@ -244,15 +300,26 @@ def table(r: dict) -> str:
          f"{r['memory']['peak_traced_bytes'] / 1e6:.1f} MB / {s['csv_bytes'] / 1e6:.1f} MB = "
          f"{r['peak_memory_over_csv']:.2f} (RSS grew {r['memory']['peak_rss_growth_bytes'] / 1e6:.0f} MB)",
          "peak_memory_over_csv"),
+        ("the same, scoring with the statistics (the bootstrap's products and resample counts)",
+         f"{r['memory']['peak_traced_with_statistics_bytes'] / 1e6:.1f} MB / {s['csv_bytes'] / 1e6:.1f} MB = "
+         f"{r['memory']['peak_traced_with_statistics_bytes'] / s['csv_bytes']:.2f}", None),
         (f"incremental rebuild / full build, {mid} engagements",
          f"{p['incremental_s']:.2f} s / {p['incremental_full_s']:.1f} s = {r['incremental_ratio']:.3f}",
          "incremental_ratio"),
+        (f"example site with statistics / without ({r['statistics']['pages']} pages)",
+         f"{r['statistics']['with_s']:.3f} s / {r['statistics']['without_s']:.3f} s = {r['statistics_ratio']:.2f}",
+         "statistics_ratio"),
+        (f"key drivers' bootstrap, {s['bootstrap_n']:,} respondents x {s['bootstrap_dimensions']} dimensions, "
+         f"{s['bootstrap_resamples']:,} resamples", f"{s['bootstrap_s']:.2f} s", "bootstrap_s"),
+        (f"scoring that engagement with the statistics (group tests, drivers of every outcome)",
+         f"{s['score_with_statistics_s']:.2f} s", None),
     ]
     lines = ["| measure | result | target | |", "|---|---|---|---|"]
     for what, value, key in rows:
         if key:
             met = r[key] <= TARGETS[key]
-            lines.append(f"| {what} | {value} | ≤ {TARGETS[key]} | {'met' if met else 'MISSED'} |")
+            unit = " s" if key.endswith("_s") else ""
+            lines.append(f"| {what} | {value} | ≤ {TARGETS[key]}{unit} | {'met' if met else 'MISSED'} |")
         else:
             lines.append(f"| {what} | {value} | | |")
     m = r["machine"]
@@ -268,10 +335,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--memory-child", metavar="ROOT", help=argparse.SUPPRESS)
-    ap.add_argument("--memory-mode", choices=("traced", "rss"), default="traced", help=argparse.SUPPRESS)
+    ap.add_argument("--memory-mode", choices=("traced", "rss", "stats"), default="traced", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.memory_child:
-        _memory_child(args.memory_child, args.memory_mode == "traced")
+        _memory_child(args.memory_child, args.memory_mode != "rss", args.memory_mode == "stats")
         return 0
     from cxsite.clock import now
 
@@ -284,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         scoring = measure_scoring(big_root, 10_000 if args.quick else 100_000, args.seed)
         memory = measure_memory(big_root, scoring["csv_bytes"])
         portfolios = measure_portfolios(work, sizes, args.jobs, args.seed)
+        statistics = measure_statistics(HERE.parent, 2 if args.quick else 5)
     finally:
         if not args.out:
             shutil.rmtree(work, ignore_errors=True)
@@ -294,7 +362,8 @@ def main(argv: list[str] | None = None) -> int:
          "scoring_ratio": scoring["scoring_ratio"],
          "peak_memory_over_csv": memory["peak_memory_over_csv"],
          "incremental_ratio": portfolios["incremental_s"] / portfolios["incremental_full_s"],
-         "scoring": scoring, "memory": memory, "portfolios": portfolios,
+         "statistics_ratio": statistics["statistics_ratio"], "bootstrap_s": scoring["bootstrap_s"],
+         "statistics": statistics, "scoring": scoring, "memory": memory, "portfolios": portfolios,
          "wall_s": time.perf_counter() - started}
     name = "results-quick" if args.quick else "results"
     (HERE / f"{name}.json").write_text(json.dumps(r, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -11,6 +11,7 @@ input always gives byte-identical SVG.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -176,19 +177,28 @@ def _clip(text: str, limit: int) -> str:
 @dataclass(frozen=True)
 class HeatRow:
     label: str
-    cells: tuple[tuple[float | None, int], ...] | None   # (score, band level) per column; None = suppressed
+    # (score, band level) or (score, band level, mark) per column; None = suppressed.
+    # mark: "higher" / "lower" where the group differs clearly from the rest, else "".
+    cells: tuple[tuple, ...] | None
     note: str = ""                                       # shown instead of cells when suppressed
+
+
+MARKS = {"higher": ("▲", "clearly higher than the rest"), "lower": ("▼", "clearly lower than the rest")}
 
 
 def heatmap(columns: Sequence[str], rows: Sequence[HeatRow], title: str, uid: str) -> Markup:
     """Groups × dimensions, each cell coloured by band and showing its score.
 
     A suppressed group is one grey row with its note ("not shown") and no
-    figure at all, in the picture or in its description.
+    figure at all, in the picture or in its description. A cell that
+    differs clearly from the rest of the organisation carries ▲ or ▼ beside
+    its score, says so in the description, and the legend under the grid
+    explains the marks (shape and words, not colour).
     """
     label_w, cell_w, cell_h, head = 190.0, 64.0, 30.0, 118.0
     width = label_w + cell_w * len(columns) + 90  # room for the last rotated heading
-    height = head + cell_h * len(rows) + 6
+    marked = any(len(c) > 2 and c[2] for r in rows if r.cells for c in r.cells)
+    height = head + cell_h * len(rows) + 6 + (22 if marked else 0)
     body = []
     for j, col in enumerate(columns):
         x = label_w + j * cell_w + cell_w / 2
@@ -205,8 +215,9 @@ def heatmap(columns: Sequence[str], rows: Sequence[HeatRow], title: str, uid: st
             parts.append(f"{row.label}: {row.note}")
             continue
         cells = []
-        for j, (value, level) in enumerate(row.cells):
+        for j, (value, level, *mark) in enumerate(row.cells):
             x = label_w + j * cell_w
+            arrow, words = MARKS.get(mark[0] if mark else "", ("", ""))
             if value is None:
                 body.append(f'<rect class="cx-track" x="{_f(x + 1)}" y="{_f(y + 1)}" width="{_f(cell_w - 2)}" '
                             f'height="{_f(cell_h - 2)}"/>')
@@ -215,7 +226,77 @@ def heatmap(columns: Sequence[str], rows: Sequence[HeatRow], title: str, uid: st
                 continue
             body.append(f'<rect class="cx-heat-{level}" x="{_f(x + 1)}" y="{_f(y + 1)}" width="{_f(cell_w - 2)}" '
                         f'height="{_f(cell_h - 2)}"/>')
-            body.append(_text(x + cell_w / 2, y + cell_h / 2 + 4, f"{value:.0f}", f"cx-heat-text-{level}", "middle"))
-            cells.append(f"{columns[j]} {value:.0f}")
+            body.append(_text(x + cell_w / 2, y + cell_h / 2 + 4, f"{value:.0f}{' ' + arrow if arrow else ''}",
+                              f"cx-heat-text-{level}", "middle"))
+            cells.append(f"{columns[j]} {value:.0f}{', ' + words if words else ''}")
         parts.append(f"{row.label}: " + ", ".join(cells))
+    if marked:
+        body.append(_text(label_w, height - 8, "▲ ▼ clearly higher or lower than the rest of the organisation",
+                          "cx-axis"))
     return _svg(width, height, title, "; ".join(parts) + ".", body, f"cx-heat-{uid}")
+
+
+@dataclass(frozen=True)
+class Driver:
+    label: str
+    score: float        # 0-100: performance
+    share: float        # 0-1: importance, the share of the explained variance
+
+
+def drivers_chart(points: Sequence[Driver], title: str, uid: str) -> Markup:
+    """Importance (share of R²) against performance (score): the "fix first" quadrant top left.
+
+    The lines cross at the mean score of the dimensions shown and at an
+    equal share (1 / number of dimensions); each point is numbered, and its
+    label, score and share are printed beside the chart and in its description.
+    """
+    left, top, plot_w, plot_h = 48.0, 26.0, 360.0, 260.0
+    key_w = min(max((_width(p.label, LABEL_PX) for p in points), default=0.0) + 120, 380.0)
+    width, height = left + plot_w + 24 + key_w, top + plot_h + 46
+    # Axes zoomed to the points (scores to the nearest ten around them, shares
+    # to the next 5 % above the largest): on 0-100 they sat in one clump.
+    scores = [p.score for p in points] or [50.0]
+    x_lo = max(0.0, 10 * math.floor((min(scores) - 5) / 10))
+    x_hi = min(100.0, 10 * math.ceil((max(scores) + 5) / 10))
+    y_max = max(0.05, 0.05 * math.ceil(max((p.share for p in points), default=0.0) * 1.2 / 0.05))
+    mid_score = sum(scores) / len(scores)
+    even = 1 / len(points) if points else 0.0
+
+    def px(score: float) -> float:
+        return left + plot_w * (max(x_lo, min(x_hi, score)) - x_lo) / (x_hi - x_lo)
+
+    def py(share: float) -> float:
+        return top + plot_h * (1 - min(share, y_max) / y_max)
+
+    body = [f'<rect class="cx-fix-first" x="{_f(left)}" y="{_f(top)}" width="{_f(px(mid_score) - left)}" '
+            f'height="{_f(py(even) - top)}"/>',
+            _text(left + 6, top + 14, "Fix first: important, scoring low", "cx-axis"),
+            f'<rect class="cx-track-line" x="{_f(left)}" y="{_f(top)}" width="{_f(plot_w)}" height="{_f(plot_h)}" '
+            f'fill="none"/>',
+            f'<line class="cx-grid" x1="{_f(px(mid_score))}" y1="{_f(top)}" x2="{_f(px(mid_score))}" '
+            f'y2="{_f(top + plot_h)}"/>',
+            f'<line class="cx-grid" x1="{_f(left)}" y1="{_f(py(even))}" x2="{_f(left + plot_w)}" y2="{_f(py(even))}"/>',
+            _text(left + plot_w / 2, height - 8, "Score", "cx-axis", "middle"),
+            _text(left - 8, top + plot_h, "0%", "cx-axis", "end"),
+            _text(left - 8, py(even) + 4, f"{100 * even:.0f}%", "cx-axis", "end"),
+            _text(left - 8, top + 10, f"{100 * y_max:.0f}%", "cx-axis", "end"),
+            _text(left, top + plot_h + 16, f"{x_lo:.0f}", "cx-axis", "middle"),
+            _text(px(mid_score), top + plot_h + 16, f"{mid_score:.0f}", "cx-axis", "middle"),
+            _text(left + plot_w, top + plot_h + 16, f"{x_hi:.0f}", "cx-axis", "middle"),
+            _text(left, top - 10, "Importance (share of what the dimensions explain)", "cx-axis"),
+            _text(width - 4, top - 10, "score · importance", "cx-axis", "end")]
+    parts = []
+    for n, p in enumerate(points, start=1):
+        x, y = px(p.score), py(p.share)
+        body.append(f'<circle class="cx-point" cx="{_f(x)}" cy="{_f(y)}" r="9"/>')
+        body.append(_text(x, y + 4, str(n), "cx-point-text", "middle"))
+        body.append(_text(left + plot_w + 24, top + 14 + 20 * (n - 1), f"{n}. {_clip(p.label, 40)}", "cx-label"))
+        body.append(_text(width - 4, top + 14 + 20 * (n - 1), f"{p.score:.0f} · {100 * p.share:.0f}%",
+                          "cx-value", "end"))
+        quadrant = "fix first" if p.score < mid_score and p.share > even else ""
+        parts.append(f"{n}. {p.label}: score {p.score:.0f}, importance {100 * p.share:.0f}%"
+                     + (f" ({quadrant})" if quadrant else ""))
+    desc = ("Each dimension's score against its importance; the fix-first area holds those above an "
+            f"equal share of importance ({100 * even:.0f}%) and below the mean score ({mid_score:.0f}). "
+            + "; ".join(parts) + ".")
+    return _svg(width, height, title, desc, body, f"cx-drivers-{uid}")

@@ -109,15 +109,18 @@ def _print_awaiting(project, named: list[str]) -> None:
 
 
 def cmd_score(args) -> int:
+    from .inference import with_changes
     from .load import load_project
     from .lookup import find_engagement
     from .results import Results
 
     root = _project_root(args)
-    project = load_project(root, only=[args.engagement])
+    project = load_project(root, only=[args.engagement])  # with the earlier waves
     engagement = find_engagement(project, args.engagement)
-    # No cache: 'score' writes nothing but its output.
-    result = Results().result(engagement)
+    results = Results()  # no cache: 'score' writes nothing but its output
+    # The change since the previous wave needs that wave's results.
+    prev = project.engagements.get(engagement.previous) if engagement.previous else None
+    result = with_changes(results.result(engagement), results.result(prev) if prev else None)
     from .provenance import provenance
 
     # Added here, not in the (cached) results: 'built' is the time of this run.

@@ -304,9 +304,10 @@ def decide_engagement(u: Universe, k: int, dimension_counts: Mapping[str, Sequen
     return Decision(u, k, groups, dims)
 
 
-DIMENSION_FIGURES = ("n", "mean", "score", "band", "favorable", "neutral", "unfavorable", "alpha")
-ITEM_FIGURES = ("n", "mean", "favorable", "neutral", "unfavorable", "not_applicable", "counts")
-OUTCOME_FIGURES = ITEM_FIGURES + ("score", "promoters", "passives", "detractors", "nps", "ces", "easy")
+DIMENSION_FIGURES = ("n", "mean", "sd", "score", "ci", "band", "favorable", "neutral", "unfavorable", "alpha",
+                     "alpha_ci")
+ITEM_FIGURES = ("n", "mean", "favorable", "favorable_ci", "neutral", "unfavorable", "not_applicable", "counts")
+OUTCOME_FIGURES = ITEM_FIGURES + ("score", "promoters", "passives", "detractors", "nps", "nps_ci", "ces", "easy")
 
 
 def withhold(entry: dict, figures: Sequence[str]) -> dict:

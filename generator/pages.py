@@ -20,6 +20,7 @@ from .errors import InputErrors
 from .load import Project
 from .model import Engagement, Questionnaire
 from .provenance import provenance
+from .inference import with_changes
 from .render import check_templates, htmlattr, make_environment, render
 from .results import Results
 from .urls import relative, site_path
@@ -39,22 +40,42 @@ def nav_title(text: str) -> str:
     return str(htmlattr(text))
 
 
+def driver_shares(result: dict) -> tuple[str, dict[str, float]] | None:
+    """The first outcome with key drivers and each dimension's share of it, or None."""
+    for entry in result.get("drivers", []):
+        if entry.get("weights"):
+            return entry["outcome"], {w["dimension"]: w["share"] for w in entry["weights"]}
+    return None
+
+
 def highlights(result: dict, count: int = 3) -> dict:
-    """The strongest and weakest items by favourable share, and the weakest dimensions.
+    """The strongest and weakest items by favourable share, and the dimensions to work on.
 
     Items without answers are left out. Ties break on the mean, then the id,
-    so the choice is stable. The weakest dimensions are the two lowest scores;
-    every band, the top one included, has actions to recommend.
+    so the choice is stable. Without key drivers the weakest items and the
+    two lowest dimension scores are where to focus. With them (the first
+    outcome that has them), the same weak candidates are put in order of
+    importance: the ``2 * count`` least favourable items by their
+    dimension's share, and the dimensions scoring below the mean of the
+    dimensions by share (then the lowest others). Every
+    band, the top one included, has actions to recommend.
     """
     items = [dict(i, dimension=d["id"], dimension_title=d["title"])
              for d in result["dimensions"] for i in d["items"] if i["favorable"] is not None]
     strongest = sorted(items, key=lambda i: (-i["favorable"], -i["mean"], i["id"]))[:count]
     taken = {i["id"] for i in strongest}
-    weakest = [i for i in sorted(items, key=lambda i: (i["favorable"], i["mean"], i["id"]))
-               if i["id"] not in taken][:count]
-    scored = [d for d in result["dimensions"] if d["score"] is not None]
-    weakest_dims = sorted(scored, key=lambda d: (d["score"], d["id"]))[:2]
-    return {"strongest": strongest, "weakest": weakest, "weakest_dimensions": weakest_dims}
+    weak = [i for i in sorted(items, key=lambda i: (i["favorable"], i["mean"], i["id"])) if i["id"] not in taken]
+    scored = sorted((d for d in result["dimensions"] if d["score"] is not None), key=lambda d: (d["score"], d["id"]))
+    drivers = driver_shares(result)
+    if drivers is None:
+        return {"strongest": strongest, "weakest": weak[:count], "weakest_dimensions": scored[:2], "drivers": None}
+    share = drivers[1]
+    mean_score = sum(d["score"] for d in scored) / len(scored) if scored else 0.0
+    below = [d for d in scored if d["score"] < mean_score]
+    weakest = sorted(weak[:2 * count], key=lambda i: -share.get(i["dimension"], 0.0))[:count]  # stable: ties keep order
+    # Below the mean, the most important first; then, if fewer than two, the lowest of the others.
+    dims = (sorted(below, key=lambda d: -share.get(d["id"], 0.0)) + [d for d in scored if d not in below])[:2]
+    return {"strongest": strongest, "weakest": weakest, "weakest_dimensions": dims, "drivers": drivers[0]}
 
 
 def trend(result: dict, previous: dict | None) -> dict | None:
@@ -113,11 +134,27 @@ def engagement_charts(e: Engagement, r: dict, t: dict | None) -> dict:
             if g["suppressed"]:
                 rows.append(charts.HeatRow(g["value"], None, "not shown (anonymity)"))
                 continue
-            scores = [g["dimensions"][d["id"]]["score"] for d in r["dimensions"]]
-            cells = tuple((s, q.band_level(b.id if (b := q.band_for(s)) else None)) for s in scores)
+            cells = tuple((s, q.band_level(b.id if (b := q.band_for(s)) else None), _mark(g["dimensions"][d["id"]]))
+                          for d in r["dimensions"] for s in [g["dimensions"][d["id"]]["score"]])
             rows.append(charts.HeatRow(g["value"], cells))
         out["segments"][name] = charts.heatmap(columns, rows, f"Dimension scores by {name}", name)
+    titles = {d["id"]: (d["title"], d["score"]) for d in r["dimensions"]}
+    asked = {o.id: o.text for o in q.outcomes}
+    out["drivers"] = {
+        entry["outcome"]: charts.drivers_chart(
+            [charts.Driver(titles[w["dimension"]][0], titles[w["dimension"]][1], w["share"])
+             for w in entry["weights"] if titles[w["dimension"]][1] is not None],
+            f"What drives the answer to: {asked[entry['outcome']]}", entry["outcome"])
+        for entry in r.get("drivers", []) if entry.get("weights")}
     return out
+
+
+def _mark(cell: dict) -> str:
+    """"higher" / "lower" where a group's dimension differs clearly from the rest (see inference.vs_rest)."""
+    test = cell.get("vs_rest")
+    if not test or not test["significant"]:
+        return ""
+    return "higher" if test["delta"] > 0 else "lower"
 
 
 def _luminance(hex_color: str) -> float:
@@ -208,7 +245,9 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
     engagements = sorted(project.engagements.values(), key=lambda e: (e.client, e.date, e.id))
     bundles = {e.id: results.bundle(e) for e in engagements}
     for e in engagements:
-        site.results[e.id] = bundles[e.id]["result"]
+        # Changes since the previous wave: from both waves' results, cached or not.
+        prev = bundles.get(e.previous) if e.previous else None
+        site.results[e.id] = with_changes(bundles[e.id]["result"], prev["result"] if prev else None)
     questionnaires = questionnaires_shown(project, engagements)
     # for_print: a page's template rendered as a section of the print page (see _print_page).
     common = {"generated": clock.now().date(), "pdf": pdf, "for_print": False}
@@ -277,7 +316,7 @@ def _engagement_context(site: Site, e: Engagement, common: dict) -> dict:
         logo = site_path("logo", eid=e.id, suffix=e.logo.suffix.lower())
         site.assets[logo] = e.logo
     # qpage and logo: links from the engagement's folder, kept for a project's templates that use them.
-    return dict(e=e, q=q, r=r, bands={b.id: b for b in q.bands},
+    return dict(e=e, q=q, r=r, bands={b.id: b for b in q.bands}, rdims={d["id"]: d for d in r["dimensions"]},
                 dims={d.id: d for d in q.dimensions}, trend=t,
                 qpage=relative(site_path("questionnaire", qid=q.id), overview), brand=brand_style(e),
                 reversed={i.id for i in q.items if i.reverse},

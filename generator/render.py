@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,29 @@ def signed(value: float | None, places: int = 0) -> Markup:
     return Markup(f"● {text}")
 
 
+def interval(ci: Sequence[float] | None, kind: str = "score") -> Markup:
+    """A 95 % interval as its two ends: ``53–60`` (score), ``33–47%`` (pct), ``0.87–0.92`` (num), ``−21 to +2`` (plus)."""
+    if ci is None:
+        return Markup("–")
+    if kind == "plus":
+        return Markup(f"{plus(ci[0])} to {plus(ci[1])}")
+    low, high = ({"pct": pct, "num": num}.get(kind, score)(v) for v in ci)
+    return Markup(f"{low}–{high}" if kind != "pct" else f"{str(low).rstrip('%')}–{high}")
+
+
+def change(c: dict | None, places: int = 0) -> Markup:
+    """A change since the previous wave: ``▲ +3`` / ``▼ −2`` only when its test says it is clear.
+
+    ``significant`` (dimensions: Holm-adjusted p below 0.05) or, for NPS,
+    whose change has one test of its own, its p below 0.05. Others read
+    "no clear change": the arrow is kept for changes that survive the test.
+    """
+    if c is None:
+        return Markup("–")
+    clear = c["significant"] if "significant" in c else c.get("p_value") is not None and c["p_value"] < 0.05
+    return signed(c["delta"], places) if clear else Markup("no clear change")
+
+
 def code(value: Any) -> Markup | str:
     """An id as inline code; only ids that need no escaping qualify."""
     text = str(value)
@@ -195,7 +219,7 @@ def _environment(project: str | None, default: str) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(pct=pct, score=score, num=num, plus=plus, signed=signed, code=code, htmlattr=htmlattr,
-                       htmltext=htmltext)
+                       htmltext=htmltext, interval=interval, change=change)
     env.globals["safe"] = Markup
     env.globals["url_for"] = url_for  # the site's URL scheme (cxsite.urls): no template spells a path
     env.context_class = _Context

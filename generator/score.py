@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import disclosure
+from . import disclosure, inference
 from .disclosure import Decision, Universe
+from .stats import alpha_interval, nps_interval, wilson_interval
 from .model import NA_CODE, OFFSET, Dimension, Engagement, Item, Questionnaire, Responses, Scale
 
 SCHEMA_VERSION = 1
@@ -81,7 +82,8 @@ def item_stats(item: Item, codes: np.ndarray) -> dict:
         where favourable is a point in the scale's favourable set,
         unfavourable in its unfavourable set and neutral in neither;
         ``not_applicable`` count; ``counts`` of each point (every point,
-        zeros included). With no valid answer, mean and shares are None.
+        zeros included); ``favorable_ci`` the Wilson interval of the
+        favourable share. With no valid answer, mean, shares and interval are None.
     """
     scale = item.scale
     counts = point_counts(item, codes)
@@ -96,6 +98,7 @@ def item_stats(item: Item, codes: np.ndarray) -> dict:
         # The sum of whole points is exact, so this is the mean to the last digit.
         "mean": sum(p * int(c) for p, c in zip(points, counts)) / n if n else None,
         "favorable": fav / n if n else None,
+        "favorable_ci": wilson_interval(fav, n),
         "neutral": (n - fav - unfav) / n if n else None,
         "unfavorable": unfav / n if n else None,
         "not_applicable": int(np.count_nonzero(codes == NA_CODE)),
@@ -198,13 +201,18 @@ def group_dimension_stats(dim: Dimension, rows: DimensionRows, groups: np.ndarra
     ``n`` respondents counted (see :func:`respondent_dimension_means`);
     ``mean`` the mean of their means; ``score`` that mean on 0-100
     (:func:`to_score`); favourable / neutral / unfavourable pooled over all
-    valid answers to the dimension's items. The sums run in respondent order,
-    one group at a time (``np.bincount``), so the whole and its groups are
-    computed the same way.
+    valid answers to the dimension's items; ``sd`` the sample SD of the
+    respondent means (None below two), for intervals and tests. The sums run
+    in respondent order, one group at a time (``np.bincount``), so the whole
+    and its groups are computed the same way.
     """
     counted = ~np.isnan(rows.means)
     n = np.bincount(groups[counted], minlength=count)
     sums = np.bincount(groups[counted], weights=rows.means[counted], minlength=count)
+    # Squares about each group's own mean (a second pass): exact where the sum of squares is not.
+    centre = np.divide(sums, n, out=np.zeros(count), where=n > 0)
+    squares = np.bincount(groups[counted], weights=(rows.means[counted] - centre[groups[counted]]) ** 2,
+                          minlength=count)
     total = np.bincount(groups, weights=rows.answered, minlength=count)
     fav = np.bincount(groups, weights=rows.favorable, minlength=count)
     unfav = np.bincount(groups, weights=rows.unfavorable, minlength=count)
@@ -217,6 +225,7 @@ def group_dimension_stats(dim: Dimension, rows: DimensionRows, groups: np.ndarra
             "title": dim.title,
             "n": int(n[g]),
             "mean": mean,
+            "sd": math.sqrt(squares[g] / (n[g] - 1)) if n[g] > 1 else None,
             "score": to_score(mean, dim.scale),
             "band": None,
             "favorable": int(fav[g]) / t if t else None,
@@ -243,7 +252,8 @@ def outcome_stats(item: Item, codes: np.ndarray) -> dict:
 
     .. math:: \\text{NPS} = 100 \\cdot \\frac{\\text{promoters} - \\text{detractors}}{n}
 
-    with promoters answering 9-10, passives 7-8 and detractors 0-6 (counts).
+    with promoters answering 9-10, passives 7-8 and detractors 0-6 (counts);
+    ``nps_ci`` its interval (:func:`cxsite.stats.nps_interval`).
     """
     stats = item_stats(item, codes)
     stats["kind"] = item.scale.kind
@@ -256,13 +266,15 @@ def outcome_stats(item: Item, codes: np.ndarray) -> dict:
         stats.update(
             promoters=promoters, passives=n - promoters - detractors, detractors=detractors,
             nps=100.0 * (promoters - detractors) / n if n else None,
+            nps_ci=nps_interval(promoters, detractors, n),
         )
     else:
-        stats.update(promoters=None, passives=None, detractors=None, nps=None)
+        stats.update(promoters=None, passives=None, detractors=None, nps=None, nps_ci=None)
     # A customer-effort score is read as CES reports give it: the mean on the
     # scale's own points and the share of "easy" (favourable) answers.
     ces = item.scale.kind == "ces"
     stats.update(ces=stats["mean"] if ces else None, easy=stats["favorable"] if ces else None)
+    stats["change"] = None  # set against the previous wave by cxsite.inference.with_changes
     return stats
 
 
@@ -286,13 +298,14 @@ def _index_and_bands(q: Questionnaire, dims: list[dict]) -> dict:
 
 
 def score_dimensions(q: Questionnaire, responses: Responses, segments: Sequence[str] = (),
-                     u: Universe | None = None
+                     u: Universe | None = None, keep: dict | None = None
                      ) -> tuple[list[dict], dict[str, list[list[dict]]], dict[str, tuple[np.ndarray, ...]]]:
     """Every dimension over the respondents of ``responses``, and over each group of ``segments``.
 
     One dimension at a time: its per-respondent figures (:func:`dimension_rows`)
     are summed for the whole and for the groups of every segment, then
-    dropped, so memory holds one dimension's worth at most.
+    dropped, so memory holds one dimension's worth at most (and, when
+    ``keep`` is a dict, its respondent means, by dimension id, for key drivers).
 
     Returns
     -------
@@ -314,11 +327,16 @@ def score_dimensions(q: Questionnaire, responses: Responses, segments: Sequence[
         d = group_dimension_stats(dim, rows, everyone, 1)[0]
         d["alpha"] = rows.alpha
         d["complete"] = rows.complete
+        d["ci"] = inference.score_interval(d["n"], d["mean"], d["sd"], dim.scale)
+        d["alpha_ci"] = alpha_interval(rows.alpha, rows.complete, len(dim.items))
+        d["change"] = None  # set against the previous wave by cxsite.inference.with_changes
         d["items"] = [item_stats(i, responses.column(i.id)) for i in dim.items]
         whole.append(d)
         for s in segments:
             seg = responses.segments[s]
             by_segment[s].append(group_dimension_stats(dim, rows, seg.codes, len(seg.values)))
+        if keep is not None:
+            keep[dim.id] = rows.means
         if u is not None:
             contributors[dim.id] = (u.counts(~np.isnan(rows.means)), u.counts(rows.answered > 0))
     return whole, by_segment, contributors
@@ -385,8 +403,12 @@ def data_quality(q: Questionnaire, responses: Responses, usable: np.ndarray) -> 
     return problems
 
 
-def score_engagement(e: Engagement) -> dict:
-    """All results of one engagement, in the documented JSON shape (schema 1)."""
+def score_engagement(e: Engagement, statistics: bool = True) -> dict:
+    """All results of one engagement, in the documented JSON shape (schema 1).
+
+    ``statistics`` false leaves out the group tests (``vs_rest`` null) and the
+    key drivers (``drivers`` empty), for the benchmark that measures their cost.
+    """
     q = e.questionnaire
     responses = e.responses
     usable_mask = usable_rows(responses)
@@ -404,7 +426,7 @@ def score_engagement(e: Engagement) -> dict:
             withheld=True,
             respondents={"rows": None, "usable": None, "invited": e.invited, "response_rate": None},
             index={"score": None, "band": None}, dimensions=[], outcomes=[], segments={},
-            data_quality=[],
+            drivers=[], data_quality=[],
         )
         return result
     usable = responses.subset(usable_mask)
@@ -414,26 +436,31 @@ def score_engagement(e: Engagement) -> dict:
             "rows": len(responses), "usable": n_usable, "invited": e.invited,
             "response_rate": n_usable / e.invited if e.invited else None,
         },
-        **published_figures(q, usable, e.segments, e.min_group_size),
+        **published_figures(q, usable, e.segments, e.min_group_size, statistics),
         data_quality=data_quality(q, responses, usable_mask),
     )
     return result
 
 
-def published_figures(q: Questionnaire, usable: Responses, segments: Sequence[str], k: int) -> dict:
+def published_figures(q: Questionnaire, usable: Responses, segments: Sequence[str], k: int,
+                      statistics: bool = True) -> dict:
     """``index``, ``dimensions``, ``outcomes`` and ``segments`` of the usable respondents,
     as disclosure control (:func:`cxsite.disclosure.decide_engagement`, threshold ``k``) allows."""
     u = engagement_universe(usable, segments)
-    dims, by_segment, contributors = score_dimensions(q, usable, segments, u)
+    means: dict[str, np.ndarray] = {}
+    dims, by_segment, contributors = score_dimensions(q, usable, segments, u, keep=means)
     decision = disclosure.decide_engagement(u, k, contributors)
     dims = [_published_dimension(d, decision) for d in dims]
     index_dims = [d["id"] for d in dims if not d["withheld"]]
+    groups = {s: segment_groups(q, usable, s, decision, by_segment[s], index_dims) for s in segments}
+    inference.vs_rest(groups, by_segment, dims, q, usable, k if statistics else None)
     return {
         "index": _index_and_bands(q, [d for d in dims if not d["withheld"]]),
         "dimensions": dims,
         "outcomes": [_published(outcome_stats(o, usable.column(o.id)), decision, disclosure.OUTCOME_FIGURES)
                      for o in q.outcomes],
-        "segments": {s: segment_groups(q, usable, s, decision, by_segment[s], index_dims) for s in segments},
+        "segments": groups,
+        "drivers": inference.key_drivers(q, usable, means, k) if statistics else [],
     }
 
 
@@ -450,5 +477,6 @@ def _published_dimension(d: dict, decision: Decision) -> dict:
     items = [_published(i, decision, disclosure.ITEM_FIGURES) for i in d["items"]]
     if not decision.dimension(disclosure.WHOLE, d["id"]):
         return dict(disclosure.withhold(d, disclosure.DIMENSION_FIGURES), items=items)
-    alpha = d["alpha"] if decision.enough(complete) else None
-    return dict(d, alpha=alpha, items=items, withheld=False)
+    shown = decision.enough(complete)
+    return dict(d, alpha=d["alpha"] if shown else None, alpha_ci=d["alpha_ci"] if shown else None,
+                items=items, withheld=False)

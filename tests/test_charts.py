@@ -74,3 +74,25 @@ def test_redaction_of_contact_details():
     assert redact("mail j.smith@example.com today") == "mail [redacted] today"
     assert redact("call +44 20 7946 0958 or (020) 7946-0958") == "call [redacted] or [redacted]"
     assert redact("we waited 3 weeks in 2026, 45 minutes per call") == "we waited 3 weeks in 2026, 45 minutes per call"
+
+
+def test_drivers_chart_escapes_and_describes():
+    from cxsite.charts import Driver, drivers_chart
+
+    svg = str(drivers_chart([Driver("<b>Speak & up</b>", 41.2, 0.6), Driver("Quality", 62.0, 0.3),
+                             Driver("Ease", 55.0, 0.1)], "What drives <x>", "enps"))
+    assert "<b>" not in svg and "&lt;b&gt;Speak &amp; up&lt;/b&gt;" in svg and "What drives &lt;x&gt;" in svg
+    # The description holds every figure, and names the fix-first point (important, scoring low).
+    assert "1. &lt;b&gt;Speak &amp; up&lt;/b&gt;: score 41, importance 60% (fix first)" in svg
+    assert "2. Quality: score 62, importance 30%; 3. Ease: score 55, importance 10%." in svg
+    assert 'class="cx-fix-first"' in svg and 'role="img"' in svg
+
+
+def test_heatmap_marks_clear_differences_in_words():
+    from cxsite.charts import HeatRow, heatmap
+
+    svg = str(heatmap(["A", "B"], [HeatRow("G", ((60.0, 2, "higher"), (40.0, 1, "")))], "t", "seg"))
+    assert "60 ▲" in svg and "A 60, clearly higher than the rest" in svg and "B 40" in svg
+    assert "clearly higher or lower than the rest of the organisation" in svg  # the legend
+    plain = str(heatmap(["A"], [HeatRow("G", ((60.0, 2),))], "t", "seg"))
+    assert "▲" not in plain and "clearly" not in plain

@@ -86,16 +86,10 @@ def test_cronbach_alpha_edge_cases():
     assert cronbach_alpha(_table([1, 2, 3])) is None  # one item
     assert cronbach_alpha(_table([3, 3, 3], [3, 3, 3])) is None  # no variance
     assert cronbach_alpha(_table([1, 2, None], [2, 2, None], [1, 3, 3])) is None  # two complete rows
-    # Checked against pingouin.cronbach_alpha on the same table: 0.8
+    # pingouin 0.7.0: pingouin.cronbach_alpha(pd.DataFrame({"a": [1, 2, 3, 4], "b": [2, 2, 4, 4],
+    # "c": [1, 3, 3, 5]})) gives 0.9333333333333333 (with the Feldt interval [0.56, 0.995]).
     cols = [[1, 2, 3, 4], [2, 2, 4, 4], [1, 3, 3, 5]]
-    items_var = sum(_var(c) for c in cols)
-    total = _var([sum(r) for r in zip(*cols)])
-    assert cronbach_alpha(_table(*cols)) == approx(1.5 * (1 - items_var / total))
-
-
-def _var(xs):
-    m = sum(xs) / len(xs)
-    return sum((x - m) ** 2 for x in xs) / (len(xs) - 1)
+    assert cronbach_alpha(_table(*cols)) == approx(0.9333333333333333, abs=1e-12)
 
 
 def _counted(means):
@@ -138,9 +132,15 @@ def test_a_group_figure_resting_on_one_person_is_withheld(result):
     """X passes the threshold (2) on its head count, but d2 counts one of them: d2 and X's index go."""
     x, y = result["segments"]["team"]
     assert (x["value"], x["n"], x["suppressed"]) == ("X", 2, False)
+    # vs_rest: X's respondent means (5, 4) against Y's (2, 3); p from scipy 1.17.1
+    # stats.ttest_ind([5, 4], [2, 3], equal_var=False), Holm over X and Y (statsmodels multipletests).
     assert x["dimensions"]["d1"] == {"n": 2, "mean": approx(4.5), "score": approx(87.5),
-                                     "favorable": approx(1.0), "withheld": False}
-    assert x["dimensions"]["d2"] == {"n": None, "mean": None, "score": None, "favorable": None, "withheld": True}
+                                     "favorable": approx(1.0), "withheld": False,
+                                     "vs_rest": {"delta": approx(50.0), "p_value": approx(0.10557280900008414, abs=1e-12),
+                                                 "p_adjusted": approx(0.21114561800016828, abs=1e-12),
+                                                 "significant": False}}
+    assert x["dimensions"]["d2"] == {"n": None, "mean": None, "score": None, "favorable": None, "withheld": True,
+                                     "vs_rest": None}
     assert x["index"] is None  # with d2 withheld, the index and d1 would give d2 away
     assert y["value"] == "Y"
 
