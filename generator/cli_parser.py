@@ -66,6 +66,9 @@ def _add_import(sub, common) -> None:
     im.add_argument("--encoding", help="the file's text encoding, e.g. cp1252 (default: detected)")
     im.add_argument("--columns", metavar="FILE", help="YAML map of export headers to question ids")
     im.add_argument("--salt", help="salt for hashing respondent ids (default: random, kept nowhere)")
+    im.add_argument("--dry-run", action="store_true",
+                    help="write nothing: show what each column would become (matched, dropped as "
+                         "metadata, dropped as personal, ignored, unknown); exit 1 if the import would fail")
     im.set_defaults(handler="import")
 
 

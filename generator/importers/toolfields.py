@@ -1,0 +1,154 @@
+"""The columns a survey tool adds by itself, known by the tool's stable codes first.
+
+A label is in the interface language of whoever exported the file
+(``Anfangsdatum``, ``Horodateur``), but most tools also write a code that
+never changes: Qualtrics' ImportId (``{"ImportId":"startDate"}``) and its
+legacy ``V1``…``V10`` columns, LimeSurvey's field names (``submitdate``,
+``123456X1X2SQ001``), SurveyMonkey's layout of two header rows. So a column
+is decided by its code where it has one, and by its labels only where it has
+none:
+
+- :data:`QUALTRICS_LEGACY` turns a legacy column number into its ImportId
+  (``V8`` and ``startDate`` both become ``startDate``), which the catalogues in
+  :mod:`.columns` know whatever the labels say;
+- :func:`tool_added` recognises what is added per question or per survey
+  (Text iQ topics and sentiment, quiz scores and feedback, timings, embedded
+  data, hidden fields) from codes and from the tool's fixed English names;
+- :func:`surveymonkey_parts` reads the layout of SurveyMonkey's header rows:
+  the "Other (please specify)" text after a choice, and contact blocks.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Qualtrics' legacy format numbers its fixed columns; the meaning of each number never changed.
+QUALTRICS_LEGACY = {"V1": "_recordId", "V2": "responseSet", "V3": "recipientName",
+                    "V4": "externalDataReference", "V5": "recipientEmail", "V6": "ipAddress",
+                    "V7": "status", "V8": "startDate", "V9": "endDate", "V10": "finished"}
+# The ImportIds of the columns Qualtrics adds to every export: decided by the code alone, so
+# a label in any interface language (row 2) cannot turn one into a question or a segment.
+QUALTRICS_FIELDS = {"startDate", "endDate", "status", "ipAddress", "progress", "duration", "finished",
+                    "recordedDate", "_recordId", "recipientLastName", "recipientFirstName",
+                    "recipientEmail", "externalDataReference", "locationLatitude", "locationLongitude",
+                    "distributionChannel", "userLanguage", "responseSet", "recipientName"}
+# Question columns carry a QID ImportId (QID2_1, QID4_TEXT, QID5#1_1); any other ImportId is a
+# survey field: a system field, a Text iQ field, or embedded data that the survey's owner set.
+QUALTRICS_QUESTION = re.compile(r"^QID\d+")
+TEXT_IQ = ("Topic Sentiment Label", "Topic Sentiment Score", "Sentiment Polarity", "Sentiment Score",
+           "Parent Topics", "Topics", "Sentiment")
+TEXT_IQ_NAME = re.compile(r"\s-\s(" + "|".join(TEXT_IQ) + r")\s*$", re.I)
+TEXT_IQ_CODE = re.compile(r"(" + "|".join(t.replace(" ", "") for t in TEXT_IQ) + r")$", re.I)
+QUALTRICS_SYSTEM = re.compile(r"^Q_[A-Za-z]")
+# LimeSurvey's "question code & question text" headings: "G01Q01. What…", "AGREE[SQ001]. How…".
+LIMESURVEY_HEADING = re.compile(r"^([A-Za-z][A-Za-z0-9_]*(?:\[[A-Za-z0-9_]+\])*|\d+X\d+X\d+\w*)\.\s+(\S.*)$")
+LIMESURVEY_TIMING = re.compile(r"^(interviewtime|grouptime\d+|\d+X\d+time|\d+X\d+X\d+\w*time)$", re.I)
+# Typeform lets a hidden field's name hold only lower-case letters, digits and underscores.
+TYPEFORM_HIDDEN = re.compile(r"^[a-z][a-z0-9_]*$")
+QUIZ = (
+    (re.compile(r"^(points|feedback|punkte|puntos|points obtenus)\s*-\s", re.I), "quiz scoring"),
+    (re.compile(r"\[(score|feedback)\]\s*$", re.I), "quiz scoring"),
+)
+# SurveyMonkey's contact-information question: one column per field, under one title.
+CONTACT_FIELDS = {"name", "company", "address", "address2", "citytown", "stateprovince", "zippostalcode",
+                  "country", "emailaddress", "phonenumber", "firstname", "lastname"}
+
+
+def is_qualtrics_legacy(first_row: list[str]) -> bool:
+    """Qualtrics' legacy layout: the first row starts ``V1, V2, V3``."""
+    return [c.strip().lstrip("\ufeff") for c in first_row[:3]] == ["V1", "V2", "V3"]
+
+
+def limesurvey_heading(text: str) -> tuple[str, str] | None:
+    """``(code, text)`` of a "question code & question text" heading, or None."""
+    match = LIMESURVEY_HEADING.match(text.strip())
+    return (match.group(1), match.group(2)) if match else None
+
+
+PART_REASONS = {
+    "other": "the text written beside a choice ('Other (please specify)', a comment): not scored",
+    "timing": "LimeSurvey timing",
+}
+
+
+def tool_added(tool: str, names: tuple[str, ...], import_id: str) -> str | None:
+    """Why a column is one the tool added by itself (its reason for the report), or None.
+
+    ``import_id`` is Qualtrics' ImportId when the export has one: a code that
+    is no question's and no catalogued field's is embedded data.
+    """
+    if import_id and TEXT_IQ_CODE.search(import_id) and "_TEXT" in import_id:
+        return "Qualtrics Text iQ field (topics or sentiment computed from an answer)"
+    for name in names:
+        if tool in ("qualtrics", "csv", "xlsx") and TEXT_IQ_NAME.search(name):
+            return "Qualtrics Text iQ field (topics or sentiment computed from an answer)"
+        if QUALTRICS_SYSTEM.search(name):
+            return "Qualtrics system field"
+        if LIMESURVEY_TIMING.match(name.strip()) or re.match(r"^(group|question) time:", name, re.I):
+            return "LimeSurvey timing"
+        for pattern, reason in QUIZ:
+            if pattern.search(name):
+                return reason
+    return None
+
+
+def left_over(tool: str, names: tuple[str, ...], import_id: str) -> str | None:
+    """The reason a column nothing else knew is still the tool's own field, or None.
+
+    Asked last, after questions and segments: embedded data and hidden fields
+    are named by the survey's owner, so they may well be a segment.
+    """
+    if tool == "qualtrics" and import_id and not QUALTRICS_QUESTION.match(import_id):
+        return "Qualtrics embedded-data field (set by the survey, not asked)"
+    if tool == "typeform" and names and TYPEFORM_HIDDEN.match(names[0]):
+        return "Typeform hidden field (set by the link, not asked)"
+    return None
+
+
+def limesurvey_parts(codes: list[str]) -> list[str | None]:
+    """Per column: ``'other'``, ``'timing'`` or None, from LimeSurvey's field codes.
+
+    ``M3[other]`` and ``M3[comment]`` (``123X4X5other`` in SGQA form) hold the
+    text written beside a choice. Timings follow ``interviewtime``:
+    ``groupTime123`` per group and ``<code>Time`` per question, named after a
+    question code of the same export, so they are known without a list.
+    """
+    bases = {re.sub(r"\[.*$", "", c) for c in codes if c}
+    out: list[str | None] = []
+    timing = False
+    for code in codes:
+        timing = timing or code.casefold() == "interviewtime"
+        if re.search(r"(\[(other|comment)\]|^\d+X\d+X\d+\w*?(other|comment))$", code, re.I):
+            out.append("other")
+        elif LIMESURVEY_TIMING.match(code) or (code.endswith(("Time", "time")) and (
+                timing or code[:-4] in bases)):
+            out.append("timing")
+        else:
+            out.append(None)
+    return out
+
+
+def surveymonkey_parts(tops: list[str], subs: list[str], compact) -> list[str | None]:
+    """Per column: ``'other'``, ``'contact'`` or None, from the layout of the two header rows.
+
+    A question's title is on row 1 above its first column only. A single
+    answer question has ``Response`` below its first column; a further column
+    under the same title is the free text of its "Other (please specify)"
+    choice, whatever the survey's language. A title over three or more of
+    the contact fields (name, company, address…) is a contact block.
+    """
+    out: list[str | None] = [None] * len(tops)
+    starts = [i for i, t in enumerate(tops) if t.strip()] + [len(tops)]
+    for i, sub in enumerate(subs):
+        if "pleasespecify" in compact(sub):   # the default wording, wherever it stands
+            out[i] = "other"
+    for start, end in zip(starts, starts[1:]):
+        group = range(start, end)
+        if compact(subs[start]) in ("response", "openendedresponse"):
+            for i in group[1:]:
+                if subs[i].strip():
+                    out[i] = "other"
+        elif sum(compact(subs[i]) in CONTACT_FIELDS for i in group) >= 3:
+            for i in group:
+                out[i] = "contact"
+    return out
