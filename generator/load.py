@@ -189,7 +189,8 @@ def _check_columns(raw: dict, doc, questionnaire: Questionnaire, name: str, erro
                 and target != "ignore":
             errors.add(doc.at(("columns", header)),
                        f"column '{header}' is mapped to '{target}', which is no question of "
-                       f"'{name}' nor a segment{did_you_mean(target, item_ids | set(raw['segments']))}")
+                       f"'{name}', no segment, nor 'ignore' (to leave the column out)"
+                       f"{did_you_mean(target, item_ids | set(raw['segments']) | {'ignore'})}")
     if len(set(raw["segments"])) != len(raw["segments"]):
         errors.add(doc.at(("segments",)), "a segment is listed twice")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import assert_matches
@@ -128,23 +128,30 @@ def qualtrics_legacy(tmp: Path) -> tuple[Path, list[str]]:
               "Status", "StartDate", "EndDate", "Finished"] + rows[1][17:] + top[-3:]
     data = [[r[8], "Default Response Set", "Anonymous", "", "", r[3], "0", r[0], r[1], "1"] + r[17:]
             + [r[13], r[14], "-1"] for r in rows[3:]]
+    table = [top, labels] + data
+    # Embedded data, which the legacy format writes with its name on both header rows.
+    add_columns(table, [["PanelSource", "PanelSource"]], lambda ri, k: "panel-a", at=10)
     path = tmp / "legacy.csv"
-    path.write_bytes(csv_bytes([top, labels] + data))
-    return path, ["V2 (ResponseSet)", "V7 (Status)", "V8 (StartDate)", "V9 (EndDate)", "V10 (Finished)"]
+    path.write_bytes(csv_bytes(table))
+    return path, ["V2 (ResponseSet)", "V7 (Status)", "V8 (StartDate)", "V9 (EndDate)", "V10 (Finished)",
+                  "PanelSource"]
 
 
-def surveymonkey_rows() -> tuple[list[list[str]], list[str]]:
+def surveymonkey_rows(other: str = "Other (please specify)") -> tuple[list[list[str]], list[str]]:
     """Custom Data 2, an 'Other (please specify)' column after the department, a contact block."""
     rows = read_rows("surveymonkey.csv")
     add_columns(rows, [["Custom Data 2", ""]], lambda ri, k: "crm-4411", at=9)
-    add_columns(rows, [["", "Other (please specify)"]], lambda ri, k: "Night shift" if ri % 7 == 0 else "", at=11)
+    add_columns(rows, [["", other]], lambda ri, k: "Night shift" if ri % 7 == 0 else "", at=11)
+    # and the default 'Other (please specify)' row of the grid, after its statements.
+    add_columns(rows, [["", "Other (please specify)"]], lambda ri, k: "", at=18)
     contact = ["Name", "Company", "Address", "Address 2", "City/Town", "State/Province", "ZIP/Postal Code",
                "Country", "Email Address", "Phone Number"]
     values = ["Ada Lovelace", "Acme", "1 Main St", "Flat 2", "Leeds", "Yorks", "LS1 1AA", "UK",
               "ada@example.com", "+44 20 7946 0000"]
     add_columns(rows, [["Contact information" if i == 0 else "", c] for i, c in enumerate(contact)],
                 lambda ri, k: values[k])
-    return rows, ["Custom Data 2", "What is your department? - Other (please specify)"] + \
+    return rows, ["Custom Data 2", f"What is your department? - {other}",
+                  "How much do you agree with each statement? - Other (please specify)"] + \
         [f"Contact information - {c}" for c in contact]
 
 
@@ -156,7 +163,8 @@ def surveymonkey_csv(tmp: Path) -> tuple[Path, list[str]]:
 
 
 def surveymonkey_xlsx(tmp: Path) -> tuple[Path, list[str]]:
-    rows, dropped = surveymonkey_rows()
+    """The xlsx export, from a survey in French: the Other choice's wording is the survey's own."""
+    rows, dropped = surveymonkey_rows("Autre (veuillez préciser)")
     book = openpyxl.Workbook()
     for row in rows:
         book.active.append([v if v != "" else None for v in row])
@@ -186,7 +194,9 @@ def microsoft_forms(tmp: Path) -> tuple[Path, list[str]]:
                           [7, "Well done", "10/5/26 9:10:00"])
         rest = []
         for ci, cell in enumerate(row[5:]):
-            extra = [f"Points - {cell}", f"Feedback - {cell}"] if ri == 0 else [1, "ok"]
+            # The prefixes are in the exporter's language: English, then Italian.
+            prefix = ("Points", "Feedback") if ci < 3 else ("Punti", "Commenti")
+            extra = [f"{prefix[0]} - {cell}", f"{prefix[1]} - {cell}"] if ri == 0 else [1, "ok"]
             rest += [cell] + (extra if ci < 7 else [])
         out.append(head + rest)
     fresh = openpyxl.Workbook()
@@ -194,7 +204,8 @@ def microsoft_forms(tmp: Path) -> tuple[Path, list[str]]:
         fresh.active.append(row)
     fresh.save(tmp / "m.xlsx")
     return tmp / "m.xlsx", ["Total points", "Quiz feedback", "Last modified time",
-                            "Points - People in other teams help me get my work done."]
+                            "Points - People in other teams help me get my work done.",
+                            "Commenti - We remove steps that make life harder for customers."]
 
 
 def limesurvey_code_and_text(tmp: Path) -> tuple[Path, list[str]]:
@@ -219,6 +230,20 @@ def limesurvey_code_and_text(tmp: Path) -> tuple[Path, list[str]]:
     path.write_bytes(csv_bytes(rows))
     return path, ["startdate. Date started", "refurl. Referrer URL", "DEPA[other]. What is your department? [Other]"] \
         + timing
+
+
+def limesurvey_codes(tmp: Path) -> tuple[Path, list[str]]:
+    """Code headings with what LimeSurvey adds: dates, ipaddr, refurl, [other], timings after
+    interviewtime (a group's, and each question's as <code>Time)."""
+    rows = read_rows("limesurvey.csv")
+    add_columns(rows, [["startdate"], ["datestamp"], ["ipaddr"], ["refurl"]],
+                lambda ri, k: ["2026-10-05 09:00:00", "2026-10-05 09:07:40", "192.0.2.1", ""][k], at=5)
+    add_columns(rows, [["DEPA[other]"]], lambda ri, k: "Night shift" if ri % 9 == 0 else "", at=10)
+    timing = ["interviewtime", "groupTime1207", "DEPATime", "AGREETime", "RECTime", "IMPROVETime"]
+    add_columns(rows, [[t] for t in timing], lambda ri, k: "4.2")
+    path = tmp / "codes.csv"
+    path.write_bytes(csv_bytes(rows))
+    return path, ["startdate", "datestamp", "refurl", "DEPA[other]"] + timing
 
 
 def limesurvey_sgqa(tmp: Path) -> tuple[Path, list[str]]:
@@ -254,7 +279,8 @@ VARIANTS = [qualtrics_current, qualtrics_legacy, surveymonkey_csv, surveymonkey_
             google_forms("Horodateur", "Adresse e-mail", "Score"),
             google_forms("Zeitstempel", "E-Mail-Adresse", "Punktzahl"),
             google_forms("Marca temporal", "Dirección de correo electrónico", "Puntuación"),
-            microsoft_forms, limesurvey_code_and_text, limesurvey_sgqa, typeform]
+            google_forms("Időbélyeg", "E-mail-cím", "Pontszám"),
+            microsoft_forms, limesurvey_code_and_text, limesurvey_codes, limesurvey_sgqa, typeform]
 TOOL_OF = {"qualtrics": "qualtrics", "surveymonkey": "surveymonkey", "google": "google-forms",
            "microsoft": "microsoft-forms", "limesurvey": "limesurvey", "typeform": "typeform"}
 
@@ -263,7 +289,8 @@ TOOL_OF = {"qualtrics": "qualtrics", "surveymonkey": "surveymonkey", "google": "
 def test_tool_added_columns_are_dropped_and_named(tmp_path, variant):
     root = make_project(tmp_path)
     source, dropped = variant(tmp_path)
-    extra = {"columns_file": tmp_path / "sgqa.yml"} if variant is limesurvey_sgqa else {}
+    extra = {"columns_file": tmp_path / "sgqa.yml"} if variant is limesurvey_sgqa else \
+        {"columns_file": DATA / "limesurvey-columns.yml"} if variant is limesurvey_codes else {}
     result = run(root, source, **extra)
     assert result.tool == TOOL_OF[variant.__name__.split("_")[0]] and result.detected
     assert (result.rows_read, result.kept) == (60, 60)
@@ -294,6 +321,9 @@ SYSTEM_COLUMNS = list(range(17))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Labels that would mean something if they were evidence: an id, a question's text, a segment.
+@example(labels=["hp1", "What is your department?"] + ["improve"] * 15)
+@example(labels=["How likely are you to recommend this organisation as a place to work?"] * 17)
 @given(labels=st.lists(st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=30),
                        min_size=17, max_size=17))
 def test_qualtrics_system_columns_are_known_by_importid_whatever_the_labels(tmp_path_factory, labels):

@@ -285,7 +285,7 @@ class _Classifier:
             self.errors.add(at, f"column {h.col} '{h.label}' names several segments "
                                 f"({', '.join(segments)}); map it to one {MAP_HINT}")
             return Column(h, "unknown", how=f"names several segments: {', '.join(segments)}")
-        added = left_over(self.tool, h.names, h.code)
+        added = left_over(self.tool, h.names, h.code, h.part)
         if added:
             return Column(h, "metadata", how=added)
         self.errors.add(at, _unmapped_message(h, self.targets, self.questionnaire_id, self.tool))

@@ -31,6 +31,7 @@ from .columns import (
 from .detect import TOOL_NAMES, TOOLS, Header, build_headers, detect_tool, header_rows
 from .quality import RULES, Decision, Record, assess, counts, rules_of
 from .tables import DELIMITERS, Row, Table, read_table
+from .toolfields import value_parts
 from .values import answer
 
 REPORT = "import-report.md"
@@ -166,6 +167,8 @@ def _read_export(source: Path, display: str, encoding: str | None, tool: str | N
     count = header_rows(tool, table)
     headers = build_headers(tool, table, count)
     data = table.rows[count:]
+    parts = value_parts(tool, [h.part for h in headers], [r.cells for r in data])
+    headers = [dataclasses.replace(h, part=part) for h, part in zip(headers, parts)]
     if not any(any(c.strip() for c in r.cells) for r in data):
         raise InputError(Location(display, table.rows[0].line, 1),
                          "the file has a header but no responses; export again with responses included")

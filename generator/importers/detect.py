@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from ..errors import InputError, Location
 from .tables import Row, Table
 from .toolfields import (
-    QUALTRICS_FIELDS, QUALTRICS_LEGACY, QUALTRICS_SYSTEM, is_qualtrics_legacy, limesurvey_heading,
-    limesurvey_parts, surveymonkey_parts,
+    QUALTRICS_FIELDS, QUALTRICS_LEGACY, QUALTRICS_SYSTEM, QUALTRICS_TAG, derived_parts, is_qualtrics_legacy,
+    limesurvey_heading, limesurvey_parts, surveymonkey_parts,
 )
 
 TOOLS = ("google-forms", "microsoft-forms", "qualtrics", "surveymonkey", "limesurvey", "typeform",
@@ -149,8 +149,10 @@ def build_headers(tool: str, table: Table, count: int) -> list[Header]:
         columns = [([" ".join(c.split()) for c in cells], " ".join(cells[0].split()), "",
                     "other" if compact(cells[0]) == "other" else None) for cells in zip(*grid)]
     else:
-        columns = [([" ".join(c.split()) for c in cells], " ".join(cells[0].split()), "", None)
-                   for cells in zip(*grid)]
+        labels = [" ".join(c.split()) for c in grid[0]]
+        parts = derived_parts(labels) if tool == "microsoft-forms" else [None] * width
+        columns = [([" ".join(c.split()) for c in cells], label, "", part)
+                   for cells, label, part in zip(zip(*grid), labels, parts)]
     line = table.rows[0].line
     return [Header(ci + 1, line, tuple(dict.fromkeys(t for t in texts if t)), " ".join(label.split()),
                    code, part)
@@ -192,7 +194,8 @@ def _qualtrics_columns(grid: list[list[str]]) -> list[_Column]:
         system = code in QUALTRICS_FIELDS or QUALTRICS_SYSTEM.match(code)
         texts = [_qualtrics_field(code), ident] + ([] if system else [text])
         label = f"{ident} ({text})" if text and text != ident else ident
-        out.append((texts, label, code, None))
+        embedded = not code and ident and ident == text and not QUALTRICS_TAG.match(ident)
+        out.append((texts, label, code, "embedded" if embedded else None))
     return out
 
 

@@ -68,7 +68,13 @@ def limesurvey_heading(text: str) -> tuple[str, str] | None:
 PART_REASONS = {
     "other": "the text written beside a choice ('Other (please specify)', a comment): not scored",
     "timing": "LimeSurvey timing",
+    "quiz": "quiz scoring",
 }
+# A quiz score as Google Forms writes it, whatever the header's language: "7 / 10".
+QUIZ_SCORE = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*/\s*\d+(?:[.,]\d+)?\s*$")
+# Qualtrics' own tags for question columns (Q2, Q2_1, Q4_TEXT, Q5_1_TEXT, 1_Q2), which a survey's
+# owner may rename; an untagged column whose two header rows agree is a field, not a question.
+QUALTRICS_TAG = re.compile(r"^(\d+_)?Q\d+(_\w+)?$")
 
 
 def tool_added(tool: str, names: tuple[str, ...], import_id: str) -> str | None:
@@ -92,13 +98,17 @@ def tool_added(tool: str, names: tuple[str, ...], import_id: str) -> str | None:
     return None
 
 
-def left_over(tool: str, names: tuple[str, ...], import_id: str) -> str | None:
+def left_over(tool: str, names: tuple[str, ...], import_id: str, part: str | None) -> str | None:
     """The reason a column nothing else knew is still the tool's own field, or None.
 
     Asked last, after questions and segments: embedded data and hidden fields
-    are named by the survey's owner, so they may well be a segment.
+    are named by the survey's owner, so they may well be a segment. Part
+    ``embedded`` is a column of two header rows without ImportId whose label
+    repeats its name (legacy embedded data) and whose name is no question tag.
     """
     if tool == "qualtrics" and import_id and not QUALTRICS_QUESTION.match(import_id):
+        return "Qualtrics embedded-data field (set by the survey, not asked)"
+    if part == "embedded":
         return "Qualtrics embedded-data field (set by the survey, not asked)"
     if tool == "typeform" and names and TYPEFORM_HIDDEN.match(names[0]):
         return "Typeform hidden field (set by the link, not asked)"
@@ -125,6 +135,33 @@ def limesurvey_parts(codes: list[str]) -> list[str | None]:
             out.append("timing")
         else:
             out.append(None)
+    return out
+
+
+def derived_parts(labels: list[str]) -> list[str | None]:
+    """Microsoft Forms' quiz columns: ``Points - <question>`` and ``Feedback - <question>``.
+
+    Known by their shape, a prefix and the header of an earlier column, so the
+    interface language of the prefix does not matter.
+    """
+    seen: set[str] = set()
+    out: list[str | None] = []
+    for label in labels:
+        prefix, _, rest = label.partition(" - ")
+        out.append("quiz" if prefix and rest in seen else None)
+        seen.add(label)
+    return out
+
+
+def value_parts(tool: str, parts: list[str | None], rows: list[list[str]]) -> list[str | None]:
+    """Parts known from the values: Google Forms' quiz score column, in any language."""
+    if tool != "google-forms":
+        return parts
+    out = list(parts)
+    for ci in range(len(out)):
+        values = [r[ci] for r in rows if ci < len(r) and r[ci].strip()]
+        if out[ci] is None and values and all(QUIZ_SCORE.match(v) for v in values):
+            out[ci] = "quiz"
     return out
 
 
