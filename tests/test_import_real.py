@@ -82,6 +82,18 @@ def test_genuine_qualtrics_exports_import(tmp_path, name, dropped):
     assert "130.92.34.66" not in report + (folder / "responses.csv").read_text()
 
 
+def test_genuine_qualtrics_export_saved_as_xlsx(tmp_path):
+    """Qualtrics' Excel download has the same three header rows in a workbook."""
+    root = genuine_project(tmp_path)
+    book = openpyxl.Workbook()
+    text = (GENUINE / "qualtrics" / "sample.csv").read_text(encoding="utf-8")
+    for row in csv.reader(io.StringIO(text)):
+        book.active.append([v or None for v in row])
+    book.save(tmp_path / "sample.xlsx")
+    result = run_in(root, tmp_path / "sample.xlsx", "sample")
+    assert (result.tool, result.kept) == ("qualtrics", 1) and "Q2 - Topics" in result.dropped_metadata
+
+
 def run_in(root: Path, source: Path, engagement: str, **kwargs):
     from cxsite.importers import import_export
     kwargs.setdefault("salt", "s")
@@ -95,6 +107,15 @@ TEXT_IQ = ["Topics", "Parent Topics", "Sentiment Polarity", "Sentiment Score", "
 QUALTRICS_ADDED = ["Q_RecaptchaScore", "Q_RelevantIDDuplicate", "Q_RelevantIDDuplicateScore",
                    "Q_RelevantIDFraudScore", "Q_RelevantIDLastStartDate", "Q_TotalDuration",
                    "Q_BallotBoxStuffing"]
+# Columns Qualtrics derives from a question: an Other choice's text, a timing question, the
+# display order, a scoring category (column name, label, ImportId).
+QUALTRICS_DERIVED = [("Q1_4_TEXT", "What is your department? - Other - Text", "QID1_4_TEXT"),
+                     ("Q5_First Click", "Timing - First Click", "QID5_FIRST_CLICK"),
+                     ("Q5_Last Click", "Timing - Last Click", "QID5_LAST_CLICK"),
+                     ("Q5_Page Submit", "Timing - Page Submit", "QID5_PAGE_SUBMIT"),
+                     ("Q5_Click Count", "Timing - Click Count", "QID5_CLICK_COUNT"),
+                     ("Q2_DO", "How much do you agree with each statement? - Display Order", "QID2_DO"),
+                     ("SC0", "Score", "SC_0ezP5yG2Q8hVxYp")]
 GERMAN = ["Anfangsdatum", "Enddatum", "Antworttyp", "IP-Adresse", "Aktueller Stand", "Dauer (in Sekunden)",
           "Beendet", "Erfassungsdatum", "Antwort-ID", "Nachname des Empfängers", "Vorname des Empfängers",
           "E-Mail des Empfängers", "Externe Datenreferenz", "Breitengrad des Standorts",
@@ -112,11 +133,12 @@ def qualtrics_current(tmp: Path) -> tuple[Path, list[str]]:
            json.dumps({"ImportId": f"QID4_TEXT_eae5a8d0e7fd4bd183e983e5{t.replace(' ', '')}"})] for t in TEXT_IQ]
     system = [[n, n, json.dumps({"ImportId": n})] for n in QUALTRICS_ADDED]
     embedded = [["PanelSource", "PanelSource", json.dumps({"ImportId": "PanelSource"})]]
-    add_columns(rows, iq + system + embedded, lambda ri, k: "x")
+    derived = [[name, label, json.dumps({"ImportId": code})] for name, label, code in QUALTRICS_DERIVED]
+    add_columns(rows, iq + system + embedded + derived, lambda ri, k: "x")
     path = tmp / "q.csv"
     path.write_bytes(csv_bytes(rows, bom=True))
     return path, [f"Q4 - {t} (What one change would make serving customers easier? - {t})" for t in TEXT_IQ] \
-        + QUALTRICS_ADDED + ["PanelSource"]
+        + QUALTRICS_ADDED + ["PanelSource"] + [f"{name} ({label})" for name, label, _ in QUALTRICS_DERIVED]
 
 
 def qualtrics_legacy(tmp: Path) -> tuple[Path, list[str]]:
@@ -131,10 +153,13 @@ def qualtrics_legacy(tmp: Path) -> tuple[Path, list[str]]:
     table = [top, labels] + data
     # Embedded data, which the legacy format writes with its name on both header rows.
     add_columns(table, [["PanelSource", "PanelSource"]], lambda ri, k: "panel-a", at=10)
+    legacy_derived = [["Q1_4_TEXT", "What is your department?-Other-Text"], ["Q5_First Click", "Timing-First Click"],
+                      ["Q5_Page Submit", "Timing-Page Submit"], ["SC0", "Score"]]
+    add_columns(table, legacy_derived, lambda ri, k: "")
     path = tmp / "legacy.csv"
     path.write_bytes(csv_bytes(table))
     return path, ["V2 (ResponseSet)", "V7 (Status)", "V8 (StartDate)", "V9 (EndDate)", "V10 (Finished)",
-                  "PanelSource"]
+                  "PanelSource"] + [f"{name} ({label})" for name, label in legacy_derived]
 
 
 def surveymonkey_rows(other: str = "Other (please specify)") -> tuple[list[list[str]], list[str]]:
@@ -163,8 +188,10 @@ def surveymonkey_csv(tmp: Path) -> tuple[Path, list[str]]:
 
 
 def surveymonkey_xlsx(tmp: Path) -> tuple[Path, list[str]]:
-    """The xlsx export, from a survey in French: the Other choice's wording is the survey's own."""
+    """The xlsx export, from an account in French: 'Réponse' on row 2, the Other choice's own wording."""
     rows, dropped = surveymonkey_rows("Autre (veuillez préciser)")
+    french = {"Response": "Réponse", "Open-Ended Response": "Réponse ouverte"}
+    rows[1] = [french.get(c, c) for c in rows[1]]
     book = openpyxl.Workbook()
     for row in rows:
         book.active.append([v if v != "" else None for v in row])

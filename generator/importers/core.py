@@ -136,14 +136,18 @@ def import_export(source: Path, engagement_dir: Path | str, project_root: Path, 
     return ImportResult(
         source=source.name, tool=export.tool, detected=export.detected, encoding=export.table.encoding,
         delimiter=export.table.delimiter, rows_read=totals["rows_read"], kept=totals["kept"],
-        excluded=totals["excluded"], flagged=totals["flagged"], blank_rows=blank,
-        columns_mapped=[(c.header.col, c.header.label, c.target) for c in columns
-                        if c.role in ("answer", "open", "segment", "respondent_id")],
-        dropped_personal=[c.header.label for c in columns if c.role in ("personal", "email")],
-        dropped_metadata=[c.header.label for c in columns if c.role in ("metadata", "empty")],
-        ignored=[c.header.label for c in columns if c.role == "ignored"], notes=all_notes,
-        responses_path=target, report_path=engagement.folder / REPORT,
+        excluded=totals["excluded"], flagged=totals["flagged"], blank_rows=blank, **_column_lists(columns),
+        notes=all_notes, responses_path=target, report_path=engagement.folder / REPORT,
         quality_path=engagement.folder / QUALITY)
+
+
+def _column_lists(columns: list[Column]) -> dict:
+    """What became of the columns, as :class:`ImportResult` lists them."""
+    return {"columns_mapped": [(c.header.col, c.header.label, c.target) for c in columns
+                               if c.role in ("answer", "open", "segment", "respondent_id")],
+            "dropped_personal": [c.header.label for c in columns if c.role in ("personal", "email")],
+            "dropped_metadata": [c.header.label for c in columns if c.role in ("metadata", "empty")],
+            "ignored": [c.header.label for c in columns if c.role == "ignored"]}
 
 
 @dataclass
@@ -216,13 +220,7 @@ def _dry_run(source: Path, export: _Export, engagement: Engagement, cmap: Column
         source=source.name, tool=export.tool, detected=export.detected, encoding=export.table.encoding,
         delimiter=export.table.delimiter, rows_read=totals["rows_read"] if totals else 0,
         kept=totals["kept"] if totals else 0, excluded=totals["excluded"] if totals else {},
-        flagged=totals["flagged"] if totals else {},
-        columns_mapped=[(c.header.col, c.header.label, c.target) for c in columns
-                        if c.role in ("answer", "open", "segment", "respondent_id")],
-        dropped_personal=[c.header.label for c in columns if c.role in ("personal", "email")],
-        dropped_metadata=[c.header.label for c in columns if c.role in ("metadata", "empty")],
-        ignored=[c.header.label for c in columns if c.role == "ignored"],
-        plan=plan, problems=problems)
+        flagged=totals["flagged"] if totals else {}, **_column_lists(columns), plan=plan, problems=problems)
 
 
 def _apply_quality(records: list[Record], columns: list[Column], engagement: Engagement,

@@ -33,7 +33,7 @@ from ..errors import InputError, Location
 from .tables import Row, Table
 from .toolfields import (
     QUALTRICS_FIELDS, QUALTRICS_LEGACY, QUALTRICS_SYSTEM, QUALTRICS_TAG, derived_parts, is_qualtrics_legacy,
-    limesurvey_heading, limesurvey_parts, surveymonkey_parts,
+    limesurvey_heading, limesurvey_parts, qualtrics_choice_texts, surveymonkey_parts,
 )
 
 TOOLS = ("google-forms", "microsoft-forms", "qualtrics", "surveymonkey", "limesurvey", "typeform",
@@ -48,7 +48,10 @@ TIMESTAMP_NAMES = {"timestamp", "marcatemporal", "horodateur", "zeitstempel", "t
                    "časováznačka", "időbélyeg", "zamandamgası", "dấuthờigian", "отметкавремени",
                    "позначкачасу", "タイムスタンプ", "时间戳", "時間戳記", "타임스탬프", "stempelwaktu",
                    "marcatemporală", "χρονικήσήμανση", "חותמתזמן", "الطابعالزمني"}
-SURVEYMONKEY_ROW2 = {"response", "openendedresponse"}
+# SurveyMonkey's row 2 under a question of one answer, in the languages of its interface.
+SURVEYMONKEY_ROW2 = {"response", "openendedresponse", "réponse", "réponseouverte", "antwort", "offeneantwort",
+                     "respuesta", "respuestaabierta", "resposta", "respostaaberta", "risposta",
+                     "rispostaaperta", "antwoord", "openantwoord"}
 
 
 @dataclass
@@ -165,7 +168,7 @@ _Column = tuple[list[str], str, str, "str | None"]   # texts, label, code, part
 def _surveymonkey_columns(grid: list[list[str]]) -> list[_Column]:
     """Question on row 1 (a grid's title spans its statements), statement or ``Response`` on row 2."""
     tops, subs = grid
-    parts = surveymonkey_parts(tops, subs, compact)
+    parts = surveymonkey_parts(tops, subs, compact, SURVEYMONKEY_ROW2)
     out, title = [], ""
     for top, sub, part in zip(tops, subs, parts):
         if top:
@@ -196,7 +199,9 @@ def _qualtrics_columns(grid: list[list[str]]) -> list[_Column]:
         label = f"{ident} ({text})" if text and text != ident else ident
         embedded = not code and ident and ident == text and not QUALTRICS_TAG.match(ident)
         out.append((texts, label, code, "embedded" if embedded else None))
-    return out
+    others = qualtrics_choice_texts([code or texts[1] for texts, _, code, _ in out])
+    return [(texts, label, code, "other" if other else part)
+            for (texts, label, code, part), other in zip(out, others)]
 
 
 def _qualtrics_field(code: str) -> str:

@@ -40,6 +40,17 @@ TEXT_IQ = ("Topic Sentiment Label", "Topic Sentiment Score", "Sentiment Polarity
 TEXT_IQ_NAME = re.compile(r"\s-\s(" + "|".join(TEXT_IQ) + r")\s*$", re.I)
 TEXT_IQ_CODE = re.compile(r"(" + "|".join(t.replace(" ", "") for t in TEXT_IQ) + r")$", re.I)
 QUALTRICS_SYSTEM = re.compile(r"^Q_[A-Za-z]")
+# Columns Qualtrics derives from a question or the answers: by ImportId (current format) and by
+# column name (legacy format, which has no ImportId).
+QUALTRICS_DERIVED = (
+    (re.compile(r"_(FIRST_CLICK|LAST_CLICK|PAGE_SUBMIT|CLICK_COUNT)$"),
+     re.compile(r"^\w+_(First Click|Last Click|Page Submit|Click Count)$", re.I),
+     "Qualtrics timing question (clicks and seconds on a page)"),
+    (re.compile(r"^QID\d+(_\d+)?_DO(_\w+)?$"), re.compile(r"^\w+_DO(_\w+)?$"),
+     "Qualtrics display order of the choices"),
+    (re.compile(r"^SC_"), re.compile(r"^SC\d+$"), "Qualtrics scoring category, computed from the answers"),
+)
+QUALTRICS_CHOICE_TEXT = re.compile(r"^(QID\d+|Q\d+)_\d+_TEXT$")
 # LimeSurvey's "question code & question text" headings: "G01Q01. What…", "AGREE[SQ001]. How…".
 LIMESURVEY_HEADING = re.compile(r"^([A-Za-z][A-Za-z0-9_]*(?:\[[A-Za-z0-9_]+\])*|\d+X\d+X\d+\w*)\.\s+(\S.*)$")
 LIMESURVEY_TIMING = re.compile(r"^(interviewtime|grouptime\d+|\d+X\d+time|\d+X\d+X\d+\w*time)$", re.I)
@@ -85,6 +96,9 @@ def tool_added(tool: str, names: tuple[str, ...], import_id: str) -> str | None:
     """
     if import_id and TEXT_IQ_CODE.search(import_id) and "_TEXT" in import_id:
         return "Qualtrics Text iQ field (topics or sentiment computed from an answer)"
+    for by_code, by_name, reason in QUALTRICS_DERIVED if tool == "qualtrics" else ():
+        if (import_id and by_code.search(import_id)) or (not import_id and by_name.search(names[0])):
+            return reason
     for name in names:
         if tool in ("qualtrics", "csv", "xlsx") and TEXT_IQ_NAME.search(name):
             return "Qualtrics Text iQ field (topics or sentiment computed from an answer)"
@@ -138,6 +152,21 @@ def limesurvey_parts(codes: list[str]) -> list[str | None]:
     return out
 
 
+def qualtrics_choice_texts(keys: list[str]) -> list[bool]:
+    """Which columns are the text written beside a choice (``QID1_4_TEXT`` of question ``QID1``).
+
+    ``keys`` are the ImportIds (or, in the legacy format, the column names
+    ``Q1_4_TEXT``). Only when the question's own column is in the export: a
+    grid's text-entry statements have no such column.
+    """
+    present = set(keys)
+    out = []
+    for key in keys:
+        match = QUALTRICS_CHOICE_TEXT.match(key)
+        out.append(bool(match) and match.group(1) in present)
+    return out
+
+
 def derived_parts(labels: list[str]) -> list[str | None]:
     """Microsoft Forms' quiz columns: ``Points - <question>`` and ``Feedback - <question>``.
 
@@ -165,11 +194,12 @@ def value_parts(tool: str, parts: list[str | None], rows: list[list[str]]) -> li
     return out
 
 
-def surveymonkey_parts(tops: list[str], subs: list[str], compact) -> list[str | None]:
+def surveymonkey_parts(tops: list[str], subs: list[str], compact, answer_words: set[str]) -> list[str | None]:
     """Per column: ``'other'``, ``'contact'`` or None, from the layout of the two header rows.
 
     A question's title is on row 1 above its first column only. A single
-    answer question has ``Response`` below its first column; a further column
+    answer question has ``Response`` (one of ``answer_words``, compacted, in
+    the interface's language) below its first column; a further column
     under the same title is the free text of its "Other (please specify)"
     choice, whatever the survey's language. A title over three or more of
     the contact fields (name, company, address…) is a contact block.
@@ -181,7 +211,7 @@ def surveymonkey_parts(tops: list[str], subs: list[str], compact) -> list[str | 
             out[i] = "other"
     for start, end in zip(starts, starts[1:]):
         group = range(start, end)
-        if compact(subs[start]) in ("response", "openendedresponse"):
+        if compact(subs[start]) in answer_words:
             for i in group[1:]:
                 if subs[i].strip():
                     out[i] = "other"
