@@ -453,3 +453,39 @@ def test_dry_run_lists_unknown_columns_and_fails(tmp_path):
     assert "the import would fail: 1 problem, listed below" in out
     assert err.splitlines()[0].startswith(f"{tmp_path}/t.csv:1:3: column 3 'Which canteen do you prefer?' matches no item")
     assert engagement_files(root) == before
+
+
+@pytest.mark.parametrize("flag", ["False", "0", "Falsch", "Faux", "Falso"])
+def test_unfinished_in_the_exporters_language_is_incomplete(tmp_path, flag):
+    rows = read_rows("qualtrics.csv")
+    rows[5][6] = flag
+    path = tmp_path / "q.csv"
+    path.write_bytes(csv_bytes(rows, bom=True))
+    result = run(make_project(tmp_path), path)
+    assert (result.kept, result.excluded["incomplete"]) == (59, 1)
+
+
+ADDED_QUALTRICS = [[f"Q4 - {t}", f"Q4 - {t}", json.dumps({"ImportId": f"QID4_TEXT_{t.replace(' ', '')}"})]
+                   for t in TEXT_IQ] + [[n, n, json.dumps({"ImportId": n})] for n in QUALTRICS_ADDED] \
+    + [[n, label, json.dumps({"ImportId": code})] for n, label, code in QUALTRICS_DERIVED] \
+    + [["Region_Code", "Region_Code", json.dumps({"ImportId": "Region_Code"})]]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(picks=st.lists(st.tuples(st.sampled_from(ADDED_QUALTRICS), st.integers(0, 26)), max_size=8,
+                      unique_by=lambda p: p[0][0]))
+def test_tool_added_columns_anywhere_change_nothing(tmp_path_factory, picks):
+    """Wherever Qualtrics puts the columns it adds, responses.csv is the same as without them."""
+    tmp = tmp_path_factory.mktemp("added")
+    rows = read_rows("qualtrics.csv")
+    for header, at in picks:
+        add_columns(rows, [header], lambda ri, k: "7", at=at)
+    path = tmp / "q.csv"
+    path.write_bytes(csv_bytes(rows, bom=True))
+    root = make_project(tmp)
+    result = run(root, path)
+    assert len(result.dropped_metadata) == 9 + len(picks)
+    baseline = make_project(tmp / "baseline")
+    run(baseline, DATA / "qualtrics.csv")
+    assert (root / "engagements" / EID / "responses.csv").read_bytes() == \
+        (baseline / "engagements" / EID / "responses.csv").read_bytes()

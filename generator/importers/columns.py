@@ -54,7 +54,7 @@ PERSONAL_NAMES = EMAIL_NAMES | NAME_NAMES | {
     "ip", "ipaddr",
     "ipaddress", "locationlatitude", "locationlongitude", "latitude", "longitude",
     "externalreference", "externaldatareference", "externalref", "phone", "phonenumber",
-    "telephone", "mobile", "token", "networkid", "locationaccuracy",
+    "telephone", "mobile", "token", "accesscode", "networkid", "locationaccuracy",
 }
 PERSONAL_PREFIXES = ("recipient", "customdata")
 RESPONDENT_ID_NAMES = {"respondentid", "responseid", "id", "recordid", "responsenumber"}

@@ -100,7 +100,7 @@ def tool_added(tool: str, names: tuple[str, ...], import_id: str) -> str | None:
         if (import_id and by_code.search(import_id)) or (not import_id and by_name.search(names[0])):
             return reason
     for name in names:
-        if tool in ("qualtrics", "csv", "xlsx") and TEXT_IQ_NAME.search(name):
+        if tool == "qualtrics" and TEXT_IQ_NAME.search(name):
             return "Qualtrics Text iQ field (topics or sentiment computed from an answer)"
         if QUALTRICS_SYSTEM.search(name):
             return "Qualtrics system field"
