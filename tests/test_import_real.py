@@ -213,12 +213,22 @@ def google_forms(timestamp: str, email: str, score: str):
 
 def microsoft_forms(tmp: Path) -> tuple[Path, list[str]]:
     """Quiz columns: Total points, Quiz feedback, and Points/Feedback after each question; Last modified time."""
+    return _microsoft_forms(tmp, None, ["Total points", "Quiz feedback", "Last modified time"])
+
+
+def microsoft_forms_german(tmp: Path) -> tuple[Path, list[str]]:
+    """Exported from a German interface: the five fixed columns are known by their place."""
+    return _microsoft_forms(tmp, ["ID", "Startzeit", "Fertigstellungszeit", "E-Mail", "Name"],
+                            ["Gesamtpunktzahl", "Quizfeedback"])
+
+
+def _microsoft_forms(tmp: Path, first: list[str] | None, quiz: list[str]) -> tuple[Path, list[str]]:
     book = openpyxl.load_workbook(DATA / "microsoft-forms.xlsx")
     rows = [list(r) for r in book.active.iter_rows(values_only=True)]
+    rows[0][:5] = first or rows[0][:5]
     out = []
     for ri, row in enumerate(rows):
-        head = row[:5] + (["Total points", "Quiz feedback", "Last modified time"] if ri == 0 else
-                          [7, "Well done", "10/5/26 9:10:00"])
+        head = row[:5] + (quiz if ri == 0 else [7, "Well done", "10/5/26 9:10:00"][:len(quiz)])
         rest = []
         for ci, cell in enumerate(row[5:]):
             # The prefixes are in the exporter's language: English, then Italian.
@@ -230,7 +240,7 @@ def microsoft_forms(tmp: Path) -> tuple[Path, list[str]]:
     for row in out:
         fresh.active.append(row)
     fresh.save(tmp / "m.xlsx")
-    return tmp / "m.xlsx", ["Total points", "Quiz feedback", "Last modified time",
+    return tmp / "m.xlsx", quiz + rows[0][1:3] + [
                             "Points - People in other teams help me get my work done.",
                             "Commenti - We remove steps that make life harder for customers."]
 
@@ -307,7 +317,7 @@ VARIANTS = [qualtrics_current, qualtrics_legacy, surveymonkey_csv, surveymonkey_
             google_forms("Zeitstempel", "E-Mail-Adresse", "Punktzahl"),
             google_forms("Marca temporal", "Dirección de correo electrónico", "Puntuación"),
             google_forms("Időbélyeg", "E-mail-cím", "Pontszám"),
-            microsoft_forms, limesurvey_code_and_text, limesurvey_codes, limesurvey_sgqa, typeform]
+            microsoft_forms, microsoft_forms_german, limesurvey_code_and_text, limesurvey_codes, limesurvey_sgqa, typeform]
 TOOL_OF = {"qualtrics": "qualtrics", "surveymonkey": "surveymonkey", "google": "google-forms",
            "microsoft": "microsoft-forms", "limesurvey": "limesurvey", "typeform": "typeform"}
 

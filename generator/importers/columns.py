@@ -6,16 +6,21 @@ earlier ones left):
 1. personal data by its usual header (``Email``, ``Name``, ``IP Address``,
    location, recipient and external-reference columns): never written, and
    an explicit mapping of one is an error, so no map can leak it;
-2. the engagement's ``columns:`` map or ``--columns FILE`` (header -> id);
+2. the engagement's ``columns:`` map or ``--columns FILE`` (header -> id, or
+   ``ignore``: left out, and listed as ignored in the report);
 3. a header that is exactly an id (``hp1``, ``department``, ``respondent_id``);
 4. the tool's respondent id (``ResponseId``, ``Respondent ID``, ``#``, ``ID``)
-   and metadata (timestamps, progress, durations, language, …), dropped with
-   their reason; a few of them feed the quality checks;
+   and metadata (timestamps, progress, durations, language, …) and what the
+   tool derives by itself (:mod:`.toolfields`: Text iQ, timings, quiz scores,
+   an Other choice's text…), dropped with their reason; a few of them feed
+   the quality checks;
 5. an item's, outcome's or open question's ``text`` or ``customer_text``
    found in the header once case, punctuation and spacing are ignored, which
    covers ``Grid title [statement]`` and ``Grid title - statement``;
 6. personal data by wording (``What is your e-mail address?``);
-7. a segment name found as a word in the header (``What is your department?``).
+7. a segment name found as a word in the header (``What is your department?``);
+8. Qualtrics embedded data and Typeform hidden fields, named by the survey's
+   owner (so asked after the segments), dropped as metadata.
 
 Anything left is a question-like column that fits nothing: an error naming
 the closest questions, never a guess. Two columns landing on one id is an
@@ -37,7 +42,7 @@ from ..model import Engagement, Question, Scale
 from ..schema import INVALID, Context, MapOf, Slug, Text
 from ..yamlsafe import load_yaml
 from .detect import TIMESTAMP_NAMES, Header, compact, statement_parts
-from .toolfields import PART_REASONS, left_over, tool_added
+from .toolfields import PART_META, left_over, tool_added
 
 # ----------------------------------------------------------------- catalogues (compact names)
 
@@ -117,7 +122,8 @@ class Column:
     """What one export column became."""
 
     header: Header
-    role: str            # answer, open, segment, respondent_id, email, personal, metadata, empty
+    role: str            # answer, open, segment, respondent_id, email, personal, metadata, empty,
+                         # ignored (the map says so), unknown (an error; kept for the dry-run plan)
     target: str | None = None
     how: str = ""        # why: how it was matched, or why it is dropped
     signal: str | None = None  # start, end, submitted, duration, finished, progress
@@ -218,8 +224,9 @@ class _Classifier:
 
     In order: no header; personal data by the header's name (never imported,
     whatever the map says); the columns map; a header that is an id; the tool's
-    metadata; a question's text; personal data by its wording; a segment's name.
-    A column nothing knows is an error naming what it could be mapped to.
+    metadata; a question's text; personal data by its wording; a segment's name;
+    the tool's fields named by the survey's owner. A column nothing knows is an
+    error naming what it could be mapped to, and a column of role ``unknown``.
     """
 
     def __init__(self, targets: dict[str, Target], columns_map: ColumnsMap, display: str,
@@ -305,6 +312,8 @@ def _map_key(h: Header, columns_map: ColumnsMap, map_norm: dict[str, str]) -> st
 def _personal_by_name(h: Header) -> str | None:
     if h.part == "contact":
         return "contact details"
+    if h.part in ("email", "name"):   # by position (Microsoft Forms), whatever the header's language
+        return "e-mail address" if h.part == "email" else "name, contact or reference of a person"
     for name in h.names:
         c = compact(name)
         if c in EMAIL_NAMES or (c.endswith("email") and len(c) <= 20) or (
@@ -323,13 +332,13 @@ def _personal_by_name(h: Header) -> str | None:
 
 def is_name_column(c: Column) -> bool:
     """Whether a dropped personal column holds people's names (first, last, full name…)."""
-    return c.role == "personal" and any(
-        compact(n) in NAME_NAMES or NAME_WORDING.search(norm(n)) for n in c.header.names)
+    return c.role == "personal" and (c.header.part == "name" or any(
+        compact(n) in NAME_NAMES or NAME_WORDING.search(norm(n)) for n in c.header.names))
 
 
 def _metadata(h: Header, tool: str) -> tuple[str, str | None] | None:
-    if h.part in PART_REASONS:
-        return PART_REASONS[h.part], None
+    if h.part in PART_META:
+        return PART_META[h.part]
     added = tool_added(tool, h.names, h.code if tool == "qualtrics" else "")
     if added:
         return added, None

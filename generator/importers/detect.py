@@ -11,7 +11,8 @@ qualtrics           a third (or second) row of ``{"ImportId": …}`` cells, or
 surveymonkey        ``Respondent ID`` and ``Collector ID``
 limesurvey          ``submitdate`` (or ``Date submitted``) with ``lastpage`` or
                     ``startlanguage``, also as ``code. text`` headings
-microsoft-forms     ``ID``, ``Start time`` and ``Completion time``
+microsoft-forms     ``ID``, ``Start time`` and ``Completion time``, or (in any
+                    language) a workbook of ``ID`` first and an e-mail fourth
 typeform            first header ``#`` and ``Submit Date (UTC)`` or ``Network ID``
 google-forms        first header ``Timestamp`` (or its translation)
 csv / xlsx          anything else: one header row, by the file's container
@@ -32,7 +33,8 @@ from dataclasses import dataclass
 from ..errors import InputError, Location
 from .tables import Row, Table
 from .toolfields import (
-    QUALTRICS_FIELDS, QUALTRICS_LEGACY, QUALTRICS_SYSTEM, QUALTRICS_TAG, derived_parts, is_qualtrics_legacy,
+    MICROSOFT_FORMS_FIRST, QUALTRICS_FIELDS, QUALTRICS_LEGACY, QUALTRICS_SYSTEM, QUALTRICS_TAG, derived_parts,
+    is_microsoft_forms, is_qualtrics_legacy,
     limesurvey_heading, limesurvey_parts, qualtrics_choice_texts, surveymonkey_parts,
 )
 
@@ -94,6 +96,8 @@ def detect_tool(table: Table) -> tuple[str, str]:
         return "limesurvey", "'submitdate' with 'lastpage'/'startlanguage' columns"
     if names[:1] == ["id"] and {"starttime", "completiontime"} <= have:
         return "microsoft-forms", "'ID', 'Start time' and 'Completion time' columns"
+    if is_microsoft_forms(first, table.container, compact):
+        return "microsoft-forms", "a workbook of 'ID' first and an e-mail column fourth"
     if first[:1] and first[0].strip() == "#" and ({"submitdateutc", "networkid"} & have):
         return "typeform", "'#' first, 'Submit Date (UTC)'/'Network ID' columns"
     if names[:1] and names[0] in TIMESTAMP_NAMES:
@@ -154,6 +158,9 @@ def build_headers(tool: str, table: Table, count: int) -> list[Header]:
     else:
         labels = [" ".join(c.split()) for c in grid[0]]
         parts = derived_parts(labels) if tool == "microsoft-forms" else [None] * width
+        if tool == "microsoft-forms" and compact(labels[0]) == "id":
+            # The first five columns are fixed; their headers are in the exporter's language.
+            parts[:5] = MICROSOFT_FORMS_FIRST[:width]
         columns = [([" ".join(c.split()) for c in cells], label, "", part)
                    for cells, label, part in zip(zip(*grid), labels, parts)]
     line = table.rows[0].line

@@ -9,13 +9,20 @@ is decided by its code where it has one, and by its labels only where it has
 none:
 
 - :data:`QUALTRICS_LEGACY` turns a legacy column number into its ImportId
-  (``V8`` and ``startDate`` both become ``startDate``), which the catalogues in
-  :mod:`.columns` know whatever the labels say;
-- :func:`tool_added` recognises what is added per question or per survey
-  (Text iQ topics and sentiment, quiz scores and feedback, timings, embedded
-  data, hidden fields) from codes and from the tool's fixed English names;
-- :func:`surveymonkey_parts` reads the layout of SurveyMonkey's header rows:
-  the "Other (please specify)" text after a choice, and contact blocks.
+  (``V8`` and ``startDate`` both become ``startDate``), and a column with an
+  ImportId in :data:`QUALTRICS_FIELDS` is decided by it alone, whatever its
+  label says;
+- :func:`tool_added` recognises what a tool derives from a question or the
+  answers (Text iQ topics and sentiment, Qualtrics' fraud, timing, display
+  order and scoring fields, LimeSurvey timings) by code, else by the tool's
+  fixed English column names;
+- the ``*_parts`` functions read a tool's layout, which no language changes:
+  SurveyMonkey's two header rows (an Other choice's text, contact blocks),
+  LimeSurvey's ``[other]`` and ``<code>Time`` fields, Qualtrics' choice text
+  entries, Microsoft Forms' ``<prefix> - <question>`` quiz columns, Google
+  Forms' ``7 / 10`` scores;
+- :func:`left_over` is asked last: embedded data and hidden fields, which the
+  survey's owner names, so a segment may be among them.
 """
 
 from __future__ import annotations
@@ -56,10 +63,6 @@ LIMESURVEY_HEADING = re.compile(r"^([A-Za-z][A-Za-z0-9_]*(?:\[[A-Za-z0-9_]+\])*|
 LIMESURVEY_TIMING = re.compile(r"^(interviewtime|grouptime\d+|\d+X\d+time|\d+X\d+X\d+\w*time)$", re.I)
 # Typeform lets a hidden field's name hold only lower-case letters, digits and underscores.
 TYPEFORM_HIDDEN = re.compile(r"^[a-z][a-z0-9_]*$")
-QUIZ = (
-    (re.compile(r"^(points|feedback|punkte|puntos|points obtenus)\s*-\s", re.I), "quiz scoring"),
-    (re.compile(r"\[(score|feedback)\]\s*$", re.I), "quiz scoring"),
-)
 # SurveyMonkey's contact-information question: one column per field, under one title.
 CONTACT_FIELDS = {"name", "company", "address", "address2", "citytown", "stateprovince", "zippostalcode",
                   "country", "emailaddress", "phonenumber", "firstname", "lastname"}
@@ -76,11 +79,18 @@ def limesurvey_heading(text: str) -> tuple[str, str] | None:
     return (match.group(1), match.group(2)) if match else None
 
 
-PART_REASONS = {
-    "other": "the text written beside a choice ('Other (please specify)', a comment): not scored",
-    "timing": "LimeSurvey timing",
-    "quiz": "quiz scoring",
+# part -> (reason shown in the report, quality signal or None)
+PART_META = {
+    "other": ("the text written beside a choice ('Other (please specify)', a comment): not scored", None),
+    "timing": ("LimeSurvey timing", None),
+    "quiz": ("quiz scoring", None),
+    "start": ("start time", "start"),
+    "submitted": ("completion time (blank: not submitted)", "submitted"),
 }
+# Microsoft Forms begins every export with the same five columns, in any interface language:
+# ID, start time, completion time, e-mail, name ("ID, Startzeit, Fertigstellungszeit, E-Mail, Name").
+MICROSOFT_FORMS_FIRST = (None, "start", "submitted", "email", "name")
+MAIL_WORDS = ("mail", "correo", "courriel", "messagerie", "epost", "posta")
 # A quiz score as Google Forms writes it, whatever the header's language: "7 / 10".
 QUIZ_SCORE = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*/\s*\d+(?:[.,]\d+)?\s*$")
 # Qualtrics' own tags for question columns (Q2, Q2_1, Q4_TEXT, Q5_1_TEXT, 1_Q2), which a survey's
@@ -106,9 +116,6 @@ def tool_added(tool: str, names: tuple[str, ...], import_id: str) -> str | None:
             return "Qualtrics system field"
         if LIMESURVEY_TIMING.match(name.strip()) or re.match(r"^(group|question) time:", name, re.I):
             return "LimeSurvey timing"
-        for pattern, reason in QUIZ:
-            if pattern.search(name):
-                return reason
     return None
 
 
@@ -165,6 +172,12 @@ def qualtrics_choice_texts(keys: list[str]) -> list[bool]:
         match = QUALTRICS_CHOICE_TEXT.match(key)
         out.append(bool(match) and match.group(1) in present)
     return out
+
+
+def is_microsoft_forms(labels: list[str], container: str, compact) -> bool:
+    """Microsoft Forms' fixed start, by position: ``ID`` first, an e-mail header fourth (a workbook)."""
+    return (container == "xlsx" and len(labels) >= 5 and compact(labels[0]) == "id"
+            and any(w in compact(labels[3]) for w in MAIL_WORDS))
 
 
 def derived_parts(labels: list[str]) -> list[str | None]:
