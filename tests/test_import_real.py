@@ -499,3 +499,18 @@ def test_tool_added_columns_anywhere_change_nothing(tmp_path_factory, picks):
     run(baseline, DATA / "qualtrics.csv")
     assert (root / "engagements" / EID / "responses.csv").read_bytes() == \
         (baseline / "engagements" / EID / "responses.csv").read_bytes()
+
+
+def test_a_plain_workbook_shaped_like_microsoft_forms_is_not_taken_for_it(tmp_path):
+    """ID first and an e-mail fourth, but no date-times in columns 2 and 3: a plain table."""
+    from cxsite.importers.detect import detect_tool
+    from cxsite.importers.tables import read_table
+    book = openpyxl.Workbook()
+    book.active.append(["ID", "department", "team", "E-Mail", "Name", "hp1"])
+    book.active.append([1, "Sales", "North", "a@example.org", "A", 4])
+    book.save(tmp_path / "plain.xlsx")
+    assert detect_tool(read_table(tmp_path / "plain.xlsx", "plain.xlsx"))[0] == "xlsx"
+    book.active.append([2, "10/5/26 9:00:00", "10/5/26 9:04:00", "b@example.org", "B", 4])
+    book.active["B2"], book.active["C2"] = "10/5/26 9:00:00", "10/5/26 9:05:00"
+    book.save(tmp_path / "forms.xlsx")
+    assert detect_tool(read_table(tmp_path / "forms.xlsx", "forms.xlsx"))[0] == "microsoft-forms"

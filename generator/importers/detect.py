@@ -1,6 +1,8 @@
 """Which survey tool wrote an export, and what each column's header says.
 
-Detection reads only the header rows, never the answers. The signatures
+Detection reads the header rows, and the answers only where a tool's
+layout is known by its place rather than its words (a localised Microsoft
+Forms workbook: two columns of date-times after the id). The signatures
 (compared after folding case and dropping everything but letters and digits,
 so ``Start Date (UTC)`` is ``startdateutc``):
 
@@ -12,7 +14,8 @@ surveymonkey        ``Respondent ID`` and ``Collector ID``
 limesurvey          ``submitdate`` (or ``Date submitted``) with ``lastpage`` or
                     ``startlanguage``, also as ``code. text`` headings
 microsoft-forms     ``ID``, ``Start time`` and ``Completion time``, or (in any
-                    language) a workbook of ``ID`` first and an e-mail fourth
+                    language) a workbook of ``ID``, two columns of date-times
+                    and an e-mail header
 typeform            first header ``#`` and ``Submit Date (UTC)`` or ``Network ID``
 google-forms        first header ``Timestamp`` (or its translation)
 csv / xlsx          anything else: one header row, by the file's container
@@ -32,6 +35,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError, Location
 from .tables import Row, Table
+from .values import parse_times
 from .toolfields import (
     MICROSOFT_FORMS_FIRST, QUALTRICS_FIELDS, QUALTRICS_LEGACY, QUALTRICS_SYSTEM, QUALTRICS_TAG, derived_parts,
     is_microsoft_forms, is_qualtrics_legacy,
@@ -96,14 +100,20 @@ def detect_tool(table: Table) -> tuple[str, str]:
         return "limesurvey", "'submitdate' with 'lastpage'/'startlanguage' columns"
     if names[:1] == ["id"] and {"starttime", "completiontime"} <= have:
         return "microsoft-forms", "'ID', 'Start time' and 'Completion time' columns"
-    if is_microsoft_forms(first, table.container, compact):
-        return "microsoft-forms", "a workbook of 'ID' first and an e-mail column fourth"
+    if is_microsoft_forms(first, table.container, compact) and _times(rows[1:], (1, 2)):
+        return "microsoft-forms", "a workbook of 'ID' first, two date-times, an e-mail column fourth"
     if first[:1] and first[0].strip() == "#" and ({"submitdateutc", "networkid"} & have):
         return "typeform", "'#' first, 'Submit Date (UTC)'/'Network ID' columns"
     if names[:1] and names[0] in TIMESTAMP_NAMES:
         return "google-forms", "'Timestamp' first"
     generic = "xlsx" if table.container == "xlsx" else "csv"
     return generic, "no survey tool's signature in the headers: one header row of column names"
+
+
+def _times(rows: list[Row], columns: tuple[int, ...]) -> bool:
+    """Whether every row has a date-time in each of ``columns`` (a layout told by its values)."""
+    return bool(rows) and all(parse_times([r.cells[c] if c < len(r.cells) else "" for r in rows])
+                              for c in columns)
 
 
 def _importid_row(rows: list[Row]) -> int:
