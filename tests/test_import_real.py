@@ -269,6 +269,25 @@ def limesurvey_code_and_text(tmp: Path) -> tuple[Path, list[str]]:
         + timing
 
 
+def limesurvey_full_text(tmp: Path) -> tuple[Path, list[str]]:
+    """'Full question text' headings, as in the archived test exports of the limonaid R package
+    (GPL, not copied): [Other] beside its question, filecount, total, group and question times."""
+    rows = read_rows("limesurvey.csv")
+    statements = [c.split(" - ", 1)[1] for c in read_rows("qualtrics.csv")[1][18:24]]
+    rows[0] = ["Response ID", "Date submitted", "Last page", "Start language", "Seed",
+               "What is your department?"] + [f"How much do you agree with each statement? [{t}]" for t in statements] \
+        + ["How likely are you to recommend this organisation as a place to work?",
+           "What one change would make serving customers easier?"]
+    add_columns(rows, [["Date started"], ["Date last action"]], lambda ri, k: "2026-10-05 09:00:00", at=5)
+    add_columns(rows, [["What is your department? [Anders]"]], lambda ri, k: "", at=8)
+    added = ["filecount - Upload a photo of your desk", "Total time", "Group time: Pulse",
+             "Question time: DEPA", "Question time: AGREE"]
+    add_columns(rows, [[t] for t in added], lambda ri, k: "3")
+    path = tmp / "full.csv"
+    path.write_bytes(csv_bytes(rows))
+    return path, ["Date started", "Date last action", "What is your department? [Anders]"] + added
+
+
 def limesurvey_codes(tmp: Path) -> tuple[Path, list[str]]:
     """Code headings with what LimeSurvey adds: dates, ipaddr, refurl, [other], timings after
     interviewtime (a group's, and each question's as <code>Time)."""
@@ -317,7 +336,8 @@ VARIANTS = [qualtrics_current, qualtrics_legacy, surveymonkey_csv, surveymonkey_
             google_forms("Zeitstempel", "E-Mail-Adresse", "Punktzahl"),
             google_forms("Marca temporal", "Dirección de correo electrónico", "Puntuación"),
             google_forms("Időbélyeg", "E-mail-cím", "Pontszám"),
-            microsoft_forms, microsoft_forms_german, limesurvey_code_and_text, limesurvey_codes, limesurvey_sgqa, typeform]
+            microsoft_forms, microsoft_forms_german, limesurvey_code_and_text, limesurvey_full_text,
+            limesurvey_codes, limesurvey_sgqa, typeform]
 TOOL_OF = {"qualtrics": "qualtrics", "surveymonkey": "surveymonkey", "google": "google-forms",
            "microsoft": "microsoft-forms", "limesurvey": "limesurvey", "typeform": "typeform"}
 

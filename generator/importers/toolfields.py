@@ -116,6 +116,8 @@ def tool_added(tool: str, names: tuple[str, ...], import_id: str) -> str | None:
             return "Qualtrics system field"
         if LIMESURVEY_TIMING.match(name.strip()) or re.match(r"^(group|question) time:", name, re.I):
             return "LimeSurvey timing"
+        if tool == "limesurvey" and re.match(r"^filecount\s*-\s", name, re.I):
+            return "LimeSurvey count of uploaded files"
     return None
 
 
@@ -139,17 +141,23 @@ def left_over(tool: str, names: tuple[str, ...], import_id: str, part: str | Non
 def limesurvey_parts(codes: list[str]) -> list[str | None]:
     """Per column: ``'other'``, ``'timing'`` or None, from LimeSurvey's field codes.
 
-    ``M3[other]`` and ``M3[comment]`` (``123X4X5other`` in SGQA form) hold the
-    text written beside a choice. Timings follow ``interviewtime``:
+    ``M3[other]`` and ``M3[comment]`` (``123X4X5other`` in SGQA form), and
+    ``Question? [Other]`` beside a column ``Question?`` in a full-text export,
+    hold the text written beside a choice. Timings follow ``interviewtime``:
     ``groupTime123`` per group and ``<code>Time`` per question, named after a
     question code of the same export, so they are known without a list.
     """
     bases = {re.sub(r"\[.*$", "", c) for c in codes if c}
+    present = set(codes)
     out: list[str | None] = []
     timing = False
     for code in codes:
         timing = timing or code.casefold() == "interviewtime"
-        if re.search(r"(\[(other|comment)\]|^\d+X\d+X\d+\w*?(other|comment))$", code, re.I):
+        beside = re.match(r"^(.*\S)\s*\[[^\[\]]+\]$", code)
+        if re.search(r"(\[(other|comment)\]|^\d+X\d+X\d+\w*?(other|comment))$", code, re.I) or (
+                beside and beside.group(1) in present):
+            # "Q [Other]" beside a column "Q" is that question's Other text, in any language; a
+            # grid's "Title [statement]" has no column "Title".
             out.append("other")
         elif LIMESURVEY_TIMING.match(code) or (code.endswith(("Time", "time")) and (
                 timing or code[:-4] in bases)):
