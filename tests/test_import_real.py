@@ -534,3 +534,15 @@ def test_a_plain_workbook_shaped_like_microsoft_forms_is_not_taken_for_it(tmp_pa
     book.active["B2"], book.active["C2"] = "10/5/26 9:00:00", "10/5/26 9:05:00"
     book.save(tmp_path / "forms.xlsx")
     assert detect_tool(read_table(tmp_path / "forms.xlsx", "forms.xlsx"))[0] == "microsoft-forms"
+
+
+def test_dry_run_plan_cannot_drive_the_terminal(tmp_path):
+    """Header text from the export reaches the terminal with no control character left."""
+    rows = read_rows("typeform.csv")
+    add_columns(rows, [["Canteen\x1b[2J\x1b]0;owned\x07 choice"]], lambda ri, k: "North", at=2)
+    path = tmp_path / "t.csv"
+    path.write_bytes(csv_bytes(rows))
+    root = make_project(tmp_path, 'columns:\n  "Canteen\\e[2J\\e]0;owned\\a choice": ignore\n')
+    code, out, _ = cli("--project", root, "import", path, "--engagement", EID, "--dry-run")
+    assert code == 0 and "\x1b" not in out and "\x07" not in out
+    assert "  column 3 Canteen?[2J?]0;owned? choice: ignored" in out
