@@ -199,8 +199,11 @@ def cmd_import(args) -> int:
     if tool == "generic":  # the importer names a plain table by its container
         tool = "xlsx" if Path(args.source).suffix.lower() == ".xlsx" else "csv"
     result = import_export(Path(args.source), args.engagement, root, tool=tool, encoding=args.encoding,
-                           columns_file=Path(args.columns) if args.columns else None, salt=args.salt)
+                           columns_file=Path(args.columns) if args.columns else None, salt=args.salt,
+                           dry_run=args.dry_run)
     print(result.summary())
+    if result.problems is not None:   # a dry run that found what would stop the import
+        raise result.problems
     return 0
 
 

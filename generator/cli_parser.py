@@ -72,8 +72,12 @@ def _add_import(sub, common) -> None:
                     help=f"the survey tool that made the export: {', '.join(SURVEY_TOOLS)}, or generic for "
                          "a table of one header row (default: detected from the headers)")
     im.add_argument("--encoding", help="the file's text encoding, e.g. cp1252 (default: detected)")
-    im.add_argument("--columns", metavar="FILE", help="YAML map of export headers to question ids")
+    im.add_argument("--columns", metavar="FILE",
+                    help="YAML map of export headers to question ids, or to ignore to leave a column out")
     im.add_argument("--salt", help="salt for hashing respondent ids (default: random, kept nowhere)")
+    im.add_argument("--dry-run", action="store_true",
+                    help="write nothing: show what each column would become (matched, dropped as "
+                         "metadata, dropped as personal, ignored, unknown); exit 1 if the import would fail")
 
 
 def _add_build(sub, common) -> None:

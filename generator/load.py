@@ -184,10 +184,13 @@ def _check_columns(raw: dict, doc, questionnaire: Questionnaire, name: str, erro
             errors.add(doc.at(("segments", si)),
                        f"segment '{seg}' has the name of a question column; segments must be other columns")
     for header, target in raw["columns"].items():
-        if target not in item_ids and target not in raw["segments"] and target not in RESERVED_COLUMNS:
+        # 'ignore' tells cxsite import to leave that column out (importers.columns.IGNORE).
+        if target not in item_ids and target not in raw["segments"] and target not in RESERVED_COLUMNS \
+                and target != "ignore":
             errors.add(doc.at(("columns", header)),
                        f"column '{header}' is mapped to '{target}', which is no question of "
-                       f"'{name}' nor a segment{did_you_mean(target, item_ids | set(raw['segments']))}")
+                       f"'{name}', no segment, nor 'ignore' (to leave the column out)"
+                       f"{did_you_mean(target, item_ids | set(raw['segments']) | {'ignore'})}")
     if len(set(raw["segments"])) != len(raw["segments"]):
         errors.add(doc.at(("segments",)), "a segment is listed twice")
 

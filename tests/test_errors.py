@@ -193,6 +193,7 @@ def test_a_missing_packaged_file_names_it(tiny, monkeypatch, cli):
     ("note for unknown item 'sp9'", "unknown-column"),
     ("column 4 'Email' holds personal data (e-mail) and is never imported", "personal-data"),
     ("every one of the 12 responses is excluded by the quality rules", "all-excluded"),
+    ("column 3 'Don't know yet' matches no item, outcome or open question of 'pulse'", "column-ambiguous"),
     ("is read-only; make it writable (chmod u+w) and try again", "output-refused"),
     ("exists and was not made by cxsite; remove it or choose another folder", "output-refused"),
     ("MkDocs build failed: Aborted with 1 warning", "mkdocs-build"),

@@ -6,16 +6,21 @@ earlier ones left):
 1. personal data by its usual header (``Email``, ``Name``, ``IP Address``,
    location, recipient and external-reference columns): never written, and
    an explicit mapping of one is an error, so no map can leak it;
-2. the engagement's ``columns:`` map or ``--columns FILE`` (header -> id);
+2. the engagement's ``columns:`` map or ``--columns FILE`` (header -> id, or
+   ``ignore``: left out, and listed as ignored in the report);
 3. a header that is exactly an id (``hp1``, ``department``, ``respondent_id``);
 4. the tool's respondent id (``ResponseId``, ``Respondent ID``, ``#``, ``ID``)
-   and metadata (timestamps, progress, durations, language, …), dropped with
-   their reason; a few of them feed the quality checks;
+   and metadata (timestamps, progress, durations, language, …) and what the
+   tool derives by itself (:mod:`.toolfields`: Text iQ, timings, quiz scores,
+   an Other choice's text…), dropped with their reason; a few of them feed
+   the quality checks;
 5. an item's, outcome's or open question's ``text`` or ``customer_text``
    found in the header once case, punctuation and spacing are ignored, which
    covers ``Grid title [statement]`` and ``Grid title - statement``;
 6. personal data by wording (``What is your e-mail address?``);
-7. a segment name found as a word in the header (``What is your department?``).
+7. a segment name found as a word in the header (``What is your department?``);
+8. Qualtrics embedded data and Typeform hidden fields, named by the survey's
+   owner (so asked after the segments), dropped as metadata.
 
 Anything left is a question-like column that fits nothing: an error naming
 the closest questions, never a guess. Two columns landing on one id is an
@@ -25,6 +30,7 @@ error too.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -35,7 +41,8 @@ from ..places import display_path
 from ..model import Engagement, Question, Scale
 from ..schema import INVALID, Context, MapOf, Slug, Text
 from ..yamlsafe import load_yaml
-from .detect import Header, compact, statement_parts
+from .detect import TIMESTAMP_NAMES, Header, compact, statement_parts
+from .toolfields import PART_META, left_over, tool_added
 
 # ----------------------------------------------------------------- catalogues (compact names)
 
@@ -52,17 +59,20 @@ PERSONAL_NAMES = EMAIL_NAMES | NAME_NAMES | {
     "ip", "ipaddr",
     "ipaddress", "locationlatitude", "locationlongitude", "latitude", "longitude",
     "externalreference", "externaldatareference", "externalref", "phone", "phonenumber",
-    "telephone", "mobile", "token", "networkid",
+    "telephone", "mobile", "token", "accesscode", "networkid", "locationaccuracy",
 }
 PERSONAL_PREFIXES = ("recipient", "customdata")
 RESPONDENT_ID_NAMES = {"respondentid", "responseid", "id", "recordid", "responsenumber"}
+# Localised e-mail headers that do not start or end with "email" (Google Forms' "Dirección de correo").
+EMAIL_WORDS = ("correo", "courriel", "epost", "sahkoposti", "sähköposti", "eposta")
+# The value 'ignore' in a columns map: the column is left out, and the report says so.
+IGNORE = "ignore"
 # compact name -> (reason shown in the report, quality signal or None)
 METADATA = {
     **{n: ("timestamp", None) for n in (
-        "timestamp", "marcatemporal", "horodateur", "zeitstempel", "tijdstempel", "carimbodedatahora",
-        "recordeddate", "lastmodifiedtime", "datestamp", "stagedateutc", "datemodified",
-        "datecreated", "createddate", "lastactivity")},
-    **{n: ("start time", "start") for n in ("starttime", "startdate", "startdateutc")},
+        *TIMESTAMP_NAMES, "recordeddate", "lastmodifiedtime", "datestamp", "stagedateutc", "datemodified",
+        "datecreated", "createddate", "lastactivity", "datelastaction")},
+    **{n: ("start time", "start") for n in ("starttime", "startdate", "startdateutc", "datestarted")},
     **{n: ("end time", "end") for n in ("enddate", "endtime")},
     **{n: ("completion time (blank: not submitted)", "submitted") for n in (
         "completiontime", "submitdate", "submitdateutc", "datesubmitted", "submittedat")},
@@ -72,13 +82,17 @@ METADATA = {
     "responsetype": ("response status", None),
     "lastpage": ("last page reached", None),
     **{n: ("duration in seconds", "duration") for n in (
-        "durationinseconds", "durationseconds", "durationsec", "interviewtime")},
+        "durationinseconds", "durationseconds", "durationsec", "interviewtime", "totaltime")},
     "duration": ("duration, unit not stated (not used for speeders)", None),
     **{n: ("language", None) for n in ("userlanguage", "startlanguage", "language")},
     **{n: ("survey tool metadata", None) for n in (
         "collectorid", "seed", "distributionchannel", "refurl", "referer", "referrer", "useragent",
-        "browser", "device", "operatingsystem", "tags", "score", "totalscore", "totalpoints",
-        "quizfeedback", "ending", "surveyid", "formid", "collector")},
+        "browser", "device", "operatingsystem", "tags", "surveyid", "formid", "collector",
+        "responseset", "referrerurl", "ending", "endingid")},
+    # Quiz results (Google Forms, Microsoft Forms, Typeform's calculator), in a few languages.
+    **{n: ("quiz scoring", None) for n in (
+        "score", "totalscore", "totalpoints", "quizfeedback", "punteggio", "puntuacion", "puntuación",
+        "punktzahl", "gesamtpunktzahl", "pontuacao", "pontuação", "wynik", "pisteet", "totaldepoints")},
 }
 METADATA_PATTERNS = (
     (re.compile(r"^Q_[A-Za-z]"), "Qualtrics system field"),
@@ -108,7 +122,8 @@ class Column:
     """What one export column became."""
 
     header: Header
-    role: str            # answer, open, segment, respondent_id, email, personal, metadata, empty
+    role: str            # answer, open, segment, respondent_id, email, personal, metadata, empty,
+                         # ignored (the map says so), unknown (an error; kept for the dry-run plan)
     target: str | None = None
     how: str = ""        # why: how it was matched, or why it is dropped
     signal: str | None = None  # start, end, submitted, duration, finished, progress
@@ -175,10 +190,11 @@ def load_columns_map(engagement: Engagement, engagement_doc, columns_file: Path 
     for mapping, doc, base, display in sources:
         for header, target in (mapping or {}).items():
             where = doc.at(base + (header,)) if doc is not None else Location(display)
-            if target not in targets and target != "respondent_id":
+            if target not in targets and target not in ("respondent_id", IGNORE):
                 errors.add(where, f"columns: '{header}' maps to '{target}', which is not an item, "
                                   "outcome or open question of the questionnaire, a segment of the "
-                                  f"engagement or respondent_id{did_you_mean(target, list(targets))}")
+                                  f"engagement, respondent_id or {IGNORE}"
+                                  f"{did_you_mean(target, [*targets, IGNORE])}")
                 continue
             result.entries[str(header).strip()] = target
             result.where[str(header).strip()] = where
@@ -193,7 +209,7 @@ def classify(headers: list[Header], targets: dict[str, Target], columns_map: Col
              display: str, questionnaire_id: str, tool: str) -> tuple[list[Column], list[str], ErrorCollector]:
     """Decide every column; returns the columns, unused map entries and the errors."""
     decide = _Classifier(targets, columns_map, display, questionnaire_id, tool)
-    columns = [c for c in (decide.column(h) for h in headers) if c is not None]
+    columns = [decide.column(h) for h in headers]
     ids = [c for c in columns if c.role == "respondent_id"]
     for extra in ids[1:]:  # one respondent id: the first such column
         extra.role, extra.target = "metadata", None
@@ -208,8 +224,9 @@ class _Classifier:
 
     In order: no header; personal data by the header's name (never imported,
     whatever the map says); the columns map; a header that is an id; the tool's
-    metadata; a question's text; personal data by its wording; a segment's name.
-    A column nothing knows is an error naming what it could be mapped to.
+    metadata; a question's text; personal data by its wording; a segment's name;
+    the tool's fields named by the survey's owner. A column nothing knows is an
+    error naming what it could be mapped to, and a column of role ``unknown``.
     """
 
     def __init__(self, targets: dict[str, Target], columns_map: ColumnsMap, display: str,
@@ -220,8 +237,8 @@ class _Classifier:
         self.used_map: set[str] = set()
         self.errors = ErrorCollector()
 
-    def column(self, h: Header) -> Column | None:
-        """The column ``h`` is, or ``None`` when it is a problem (then in :attr:`errors`)."""
+    def column(self, h: Header) -> Column:
+        """The column ``h`` is; role ``unknown`` when it is a problem (then in :attr:`errors`)."""
         if h.empty:
             return Column(h, "empty", how="no header")
         key = _map_key(h, self.map, self.map_norm)
@@ -235,7 +252,7 @@ class _Classifier:
         exact = [n for n in h.names if n.casefold() in self.targets or n.casefold() == "respondent_id"]
         if exact:
             return _to_target(h, exact[0].casefold(), self.targets, "header is the id")
-        meta = _metadata(h)
+        meta = _metadata(h, self.tool)
         if meta is not None:
             reason, signal = meta
             if reason == "respondent id":
@@ -245,7 +262,8 @@ class _Classifier:
         return self._by_wording(h)
 
     def _personal(self, h: Header, personal: str, key: str | None) -> Column:
-        if key is not None:
+        # Ignoring a personal column asks for what happens anyway: no error, no leak.
+        if key is not None and self.map.entries[key] != IGNORE:
             self.errors.add(Location(self.display, h.line, h.col),
                             f"column {h.col} '{h.label}' holds personal data ({personal}) and is "
                             f"never imported, but columns: maps it to '{self.map.entries[key]}' "
@@ -253,7 +271,7 @@ class _Classifier:
         role = "email" if personal == "e-mail address" else "personal"
         return Column(h, role, how=f"personal data ({personal}): never written")
 
-    def _by_wording(self, h: Header) -> Column | None:
+    def _by_wording(self, h: Header) -> Column:
         """By what the header says: a question's text, personal data asked for, a segment's name."""
         at = Location(self.display, h.line, h.col)
         found, ambiguous = _by_text(h, self.targets)
@@ -262,7 +280,7 @@ class _Classifier:
         if ambiguous:
             self.errors.add(at, f"column {h.col} '{h.label}' contains the text of several questions "
                                 f"({', '.join(repr(a) for a in ambiguous)}); map it to one {MAP_HINT}")
-            return None
+            return Column(h, "unknown", how=f"the text of several questions: {', '.join(ambiguous)}")
         if any(PERSONAL_WORDING.search(norm(n)) for n in h.names):
             return Column(h, "email" if re.search(r"\be ?mail\b", norm(h.label)) else "personal",
                           how="personal data (asked by name, e-mail, phone or address): never written")
@@ -273,9 +291,13 @@ class _Classifier:
         if len(segments) > 1:
             self.errors.add(at, f"column {h.col} '{h.label}' names several segments "
                                 f"({', '.join(segments)}); map it to one {MAP_HINT}")
-            return None
+            return Column(h, "unknown", how=f"names several segments: {', '.join(segments)}")
+        added = left_over(self.tool, h.names, h.code, h.part)
+        if added:
+            return Column(h, "metadata", how=added)
         self.errors.add(at, _unmapped_message(h, self.targets, self.questionnaire_id, self.tool))
-        return None
+        return Column(h, "unknown", how=f"matches no question or segment: map it to an id, or "
+                                        f"ignore it ({map_entry(h)}) {MAP_HINT}")
 
 def _map_key(h: Header, columns_map: ColumnsMap, map_norm: dict[str, str]) -> str | None:
     for name in h.names:
@@ -288,14 +310,19 @@ def _map_key(h: Header, columns_map: ColumnsMap, map_norm: dict[str, str]) -> st
 
 
 def _personal_by_name(h: Header) -> str | None:
+    if h.part == "contact":
+        return "contact details"
+    if h.part in ("email", "name"):   # by position (Microsoft Forms), whatever the header's language
+        return "e-mail address" if h.part == "email" else "name, contact or reference of a person"
     for name in h.names:
         c = compact(name)
-        if c in EMAIL_NAMES or (c.endswith("email") and len(c) <= 20):
+        if c in EMAIL_NAMES or (c.endswith("email") and len(c) <= 20) or (
+                c.startswith("email") and len(c) <= 20) or any(w in c for w in EMAIL_WORDS):
             return "e-mail address"
         if c in PERSONAL_NAMES or c.startswith(PERSONAL_PREFIXES):
             if c in ("ip", "ipaddr", "ipaddress"):
                 return "IP address"
-            if c in ("locationlatitude", "locationlongitude", "latitude", "longitude"):
+            if c in ("locationlatitude", "locationlongitude", "latitude", "longitude", "locationaccuracy"):
                 return "location"
             if c == "networkid":
                 return "network id, derived from the IP address"
@@ -305,11 +332,16 @@ def _personal_by_name(h: Header) -> str | None:
 
 def is_name_column(c: Column) -> bool:
     """Whether a dropped personal column holds people's names (first, last, full name…)."""
-    return c.role == "personal" and any(
-        compact(n) in NAME_NAMES or NAME_WORDING.search(norm(n)) for n in c.header.names)
+    return c.role == "personal" and (c.header.part == "name" or any(
+        compact(n) in NAME_NAMES or NAME_WORDING.search(norm(n)) for n in c.header.names))
 
 
-def _metadata(h: Header) -> tuple[str, str | None] | None:
+def _metadata(h: Header, tool: str) -> tuple[str, str | None] | None:
+    if h.part in PART_META:
+        return PART_META[h.part]
+    added = tool_added(tool, h.names, h.code if tool == "qualtrics" else "")
+    if added:
+        return added, None
     for name in h.names:
         c = compact(name)
         if name.strip() == "#" or c in RESPONDENT_ID_NAMES:
@@ -323,6 +355,8 @@ def _metadata(h: Header) -> tuple[str, str | None] | None:
 
 
 def _to_target(h: Header, target: str, targets: dict[str, Target], how: str) -> Column:
+    if target == IGNORE:
+        return Column(h, "ignored", how=f"ignored: {how} says '{IGNORE}'")
     if target == "respondent_id":
         return Column(h, "respondent_id", "respondent_id", how=how + "; written salted and hashed")
     kind = targets[target].kind
@@ -378,8 +412,14 @@ def _unmapped_message(h: Header, targets: dict[str, Target], questionnaire_id: s
     near = ("; closest: " + ", ".join(f"'{t.id}' ({_short(t.texts[0] if t.texts else t.id)})"
                                       for t in close)) if close else "; no question is close to it"
     return (f"column {h.col} '{h.label}' matches no item, outcome or open question of "
-            f"'{questionnaire_id}' and no segment of the engagement{near}; map it to an id "
-            f"{MAP_HINT}, or delete the column from the export." + hint)
+            f"'{questionnaire_id}' and no segment of the engagement{near}; map it to an id, or "
+            f"leave it out with {map_entry(h)}, {MAP_HINT}." + hint)
+
+
+def map_entry(h: Header) -> str:
+    """The ``columns:`` line that ignores ``h``, keyed by the header's first row as written."""
+    name = h.names[1] if h.code and len(h.names) > 1 and h.names[0] == h.code else h.names[0]
+    return f"{json.dumps(name, ensure_ascii=False)}: {IGNORE}"
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -31,6 +31,7 @@ from .columns import (
 from .detect import TOOL_NAMES, TOOLS, Header, build_headers, detect_tool, header_rows
 from .quality import RULES, Decision, Record, assess, counts, rules_of
 from .tables import DELIMITERS, Row, Table, read_table
+from .toolfields import value_parts
 from .values import answer
 
 REPORT = "import-report.md"
@@ -55,13 +56,18 @@ class ImportResult:
     columns_mapped: list[tuple[int, str, str]] = field(default_factory=list)  # (column, header, id)
     dropped_personal: list[str] = field(default_factory=list)
     dropped_metadata: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    plan: str = ""                  # --dry-run: the column plan instead of files written
+    problems: InputErrors | None = None  # --dry-run: why the import would fail
     responses_path: Path | None = None
     report_path: Path | None = None
     quality_path: Path | None = None
 
     def summary(self) -> str:
-        """A few lines for the terminal."""
+        """A few lines for the terminal (for a dry run, the column plan)."""
+        if self.plan:
+            return self.plan
         how = "detected" if self.detected else "given by --from"
         out = [f"imported {self.source} ({TOOL_NAMES.get(self.tool, self.tool)}, {how}): "
                f"{self.rows_read} rows read, {self.kept} kept"]
@@ -69,7 +75,8 @@ class ImportResult:
         fl = ", ".join(f"{k} {v}" for k, v in self.flagged.items() if v)
         out.append(f"excluded: {ex or 'none'}; flagged but kept: {fl or 'none'}")
         out.append(f"columns: {len(self.columns_mapped)} imported, {len(self.dropped_personal)} "
-                   f"personal dropped, {len(self.dropped_metadata)} metadata dropped")
+                   f"personal dropped, {len(self.dropped_metadata)} metadata dropped"
+                   + (f", {len(self.ignored)} ignored" if self.ignored else ""))
         out += [f"note: {n}" for n in self.notes]
         out.append(f"wrote {self.responses_path}, {self.report_path}, {self.quality_path}")
         return "\n".join(out)
@@ -77,11 +84,13 @@ class ImportResult:
 
 def import_export(source: Path, engagement_dir: Path | str, project_root: Path, tool: str | None = None,
                   encoding: str | None = None, columns_file: Path | None = None,
-                  salt: str | None = None) -> ImportResult:
+                  salt: str | None = None, dry_run: bool = False) -> ImportResult:
     """Import ``source`` as the responses of the engagement in ``engagement_dir`` (or of that id).
 
     Raises :class:`InputError`/:class:`InputErrors` (located messages) on any
-    problem; then no file is written or changed.
+    problem; then no file is written or changed. With ``dry_run`` nothing is
+    written either way: the result's ``plan`` says what each column would
+    become, and ``problems`` why the import would fail (None when it would not).
     """
     source, project_root = Path(source), Path(project_root)
     if tool is not None and tool not in TOOLS:
@@ -96,6 +105,9 @@ def import_export(source: Path, engagement_dir: Path | str, project_root: Path, 
     if source.suffix.lower() in (".yml", ".yaml"):
         if tool is not None:
             raise InputError("--from", "a .yml source is assessor ratings; leave out --from")
+        if dry_run:
+            raise InputError("--dry-run", "a .yml source is assessor ratings, which have no columns "
+                                          "to plan; leave out --dry-run")
         return _import_ratings(source, display, engagement, eng_doc, project.root)
     target = engagement.folder / engagement.responses_file
     if target.suffix.lower() != ".csv":
@@ -105,6 +117,8 @@ def import_export(source: Path, engagement_dir: Path | str, project_root: Path, 
     export = _read_export(source, display, encoding, tool)
     cmap = load_columns_map(engagement, eng_doc, Path(columns_file) if columns_file else None,
                             targets_of(engagement), project.root)
+    if dry_run:
+        return _dry_run(source, export, engagement, cmap)
     columns, unused, records, blank = _convert(export, engagement, cmap)
     redaction_notes = _redact_comments(records, columns, _known_names(export.data, columns))
     decisions, totals, quality_notes = _apply_quality(records, columns, engagement, export)
@@ -122,13 +136,18 @@ def import_export(source: Path, engagement_dir: Path | str, project_root: Path, 
     return ImportResult(
         source=source.name, tool=export.tool, detected=export.detected, encoding=export.table.encoding,
         delimiter=export.table.delimiter, rows_read=totals["rows_read"], kept=totals["kept"],
-        excluded=totals["excluded"], flagged=totals["flagged"], blank_rows=blank,
-        columns_mapped=[(c.header.col, c.header.label, c.target) for c in columns
-                        if c.role in ("answer", "open", "segment", "respondent_id")],
-        dropped_personal=[c.header.label for c in columns if c.role in ("personal", "email")],
-        dropped_metadata=[c.header.label for c in columns if c.role in ("metadata", "empty")],
+        excluded=totals["excluded"], flagged=totals["flagged"], blank_rows=blank, **_column_lists(columns),
         notes=all_notes, responses_path=target, report_path=engagement.folder / REPORT,
         quality_path=engagement.folder / QUALITY)
+
+
+def _column_lists(columns: list[Column]) -> dict:
+    """What became of the columns, as :class:`ImportResult` lists them."""
+    return {"columns_mapped": [(c.header.col, c.header.label, c.target) for c in columns
+                               if c.role in ("answer", "open", "segment", "respondent_id")],
+            "dropped_personal": [c.header.label for c in columns if c.role in ("personal", "email")],
+            "dropped_metadata": [c.header.label for c in columns if c.role in ("metadata", "empty")],
+            "ignored": [c.header.label for c in columns if c.role == "ignored"]}
 
 
 @dataclass
@@ -152,6 +171,8 @@ def _read_export(source: Path, display: str, encoding: str | None, tool: str | N
     count = header_rows(tool, table)
     headers = build_headers(tool, table, count)
     data = table.rows[count:]
+    parts = value_parts(tool, [h.part for h in headers], [r.cells for r in data])
+    headers = [dataclasses.replace(h, part=part) for h, part in zip(headers, parts)]
     if not any(any(c.strip() for c in r.cells) for r in data):
         raise InputError(Location(display, table.rows[0].line, 1),
                          "the file has a header but no responses; export again with responses included")
@@ -174,6 +195,32 @@ def _convert(export: _Export, engagement: Engagement, cmap: ColumnsMap
     records, blank = _records(export.table, export.data, columns, targets, errors)
     errors.raise_if_any()
     return columns, unused, records, blank
+
+
+def _dry_run(source: Path, export: _Export, engagement: Engagement, cmap: ColumnsMap) -> ImportResult:
+    """Every step of an import but the writing: the column plan, and what would stop the import."""
+    targets = targets_of(engagement)
+    display, headers = export.table.display, export.headers
+    columns, unused, errors = classify(headers, targets, cmap, display, engagement.questionnaire.id,
+                                       export.tool)
+    if not errors:
+        errors.extend(missing_targets(columns, targets, display, headers[0].line))
+    totals = None
+    if not errors:
+        try:
+            records, _ = _records(export.table, export.data, columns, targets, errors)
+            errors.raise_if_any()
+            totals = _apply_quality(records, columns, engagement, export)[1]
+        except (InputError, InputErrors) as exc:
+            errors.extend(exc.errors if isinstance(exc, InputErrors) else [exc])
+    problems = InputErrors(errors.errors) if errors else None
+    plan = output.column_plan(source.name, _facts(export, engagement), columns, unused, totals,
+                              len(problems.errors) if problems else 0)
+    return ImportResult(
+        source=source.name, tool=export.tool, detected=export.detected, encoding=export.table.encoding,
+        delimiter=export.table.delimiter, rows_read=totals["rows_read"] if totals else 0,
+        kept=totals["kept"] if totals else 0, excluded=totals["excluded"] if totals else {},
+        flagged=totals["flagged"] if totals else {}, **_column_lists(columns), plan=plan, problems=problems)
 
 
 def _apply_quality(records: list[Record], columns: list[Column], engagement: Engagement,

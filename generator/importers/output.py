@@ -132,6 +132,42 @@ def report_md(*, engagement_id: str, source_name: str, facts: list[tuple[str, st
     return "\n".join(lines)
 
 
+# The column plan's categories, in the order shown, and the column roles each holds.
+PLAN = (("matched", ("answer", "open", "segment", "respondent_id")),
+        ("dropped as metadata", ("metadata", "empty")),
+        ("dropped as personal", ("personal", "email")),
+        ("ignored", ("ignored",)),
+        ("unknown", ("unknown",)))
+
+
+def column_plan(source_name: str, facts: list[tuple[str, str]], columns: list[Column],
+                unused_map: list[str], totals: dict | None, problems: int) -> str:
+    """``cxsite import --dry-run``: what each column would become, grouped, for the terminal."""
+    p = _plain
+    out = [f"column plan for {p(source_name)} (dry run: nothing written)"]
+    out += [f"  {label}: {p(value)}" for label, value in facts]
+    for title, roles in PLAN:
+        chosen = [c for c in columns if c.role in roles]
+        out.append(f"{title} ({len(chosen)}){':' if chosen else ': none'}")
+        for c in chosen:
+            to = f" -> {c.target}" if c.target else ""
+            out.append(f"  column {c.header.col} {p(c.header.label) or '(no header)'}{to}: {p(c.how)}")
+    if unused_map:
+        out.append("columns map entries matching no column: " + ", ".join(p(k) for k in unused_map))
+    if problems:
+        out.append(f"the import would fail: {problems} problem{'s' * (problems != 1)}, listed below")
+    elif totals is not None:
+        ex = ", ".join(f"{k} {v}" for k, v in totals["excluded"].items() if v)
+        out.append(f"the import would keep {totals['kept']} of {totals['rows_read']} rows "
+                   f"(excluded: {ex or 'none'})")
+    return "\n".join(out)
+
+
+def _plain(text: object) -> str:
+    """Export text on one terminal line: no control character can move the cursor or recolour."""
+    return "".join(ch if ch.isprintable() else "?" for ch in " ".join(str(text).split()))
+
+
 def _row_table(rows: list[tuple[int, str, str]]) -> list[str]:
     if not rows:
         return ["None."]

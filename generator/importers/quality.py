@@ -24,6 +24,9 @@ from ..model import QUALITY_FORMAT
 from .values import number, parse_times
 
 RULES = ("incomplete", "duplicates", "speeders", "straightlining")
+# A Finished flag that says no, as tools write it in the languages of their interface.
+UNFINISHED = {"false", "0", "no", "n", "f", "falsch", "nein", "faux", "non", "falso", "onwaar", "nee",
+              "fałsz", "nie", "falskt", "nej", "usant", "epätosi"}
 STRAIGHTLINE_MIN = 5
 # The defaults are the engagement format's (model.QUALITY_FORMAT), where 'cxsite schema' and
 # the docs read them too: one place to change a rule's default.
@@ -96,7 +99,7 @@ def assess(records: list[Record], quality: dict | None, item_ids: list[str],
 
 def _incomplete(record: Record) -> str | None:
     s = record.signals
-    if "finished" in s and s["finished"].strip().casefold() in ("false", "0", "no", "n", "f"):
+    if "finished" in s and s["finished"].strip().casefold() in UNFINISHED:
         return f"the tool marks it unfinished (Finished = {s['finished'].strip()})"
     if "progress" in s:
         progress = number(s["progress"].rstrip("% "))
