@@ -1,9 +1,8 @@
 """Load and validate a project: questionnaires, engagements and their responses.
 
-Every check that can fail on user input lives here, in :mod:`questionnaires` or
-in :mod:`responses`, and reports through an
-:class:`~cxsite.errors.ErrorCollector`, so ``cxsite validate`` lists all
-problems of all files in one run.
+Every check that can fail on user input lives here, in :mod:`questionnaires` or in
+:mod:`responses`, and reports through an :class:`~cxsite.errors.ErrorCollector`, so
+``cxsite validate`` lists all problems of all files in one run.
 """
 
 from __future__ import annotations
@@ -183,10 +182,9 @@ def _check_columns(raw: dict, doc, questionnaire: Questionnaire, name: str, erro
         if seg in item_ids or seg in RESERVED_COLUMNS:
             errors.add(doc.at(("segments", si)),
                        f"segment '{seg}' has the name of a question column; segments must be other columns")
+    allowed = item_ids | set(raw["segments"]) | set(RESERVED_COLUMNS) | {"ignore"}  # ignore: importers.columns.IGNORE
     for header, target in raw["columns"].items():
-        # 'ignore' tells cxsite import to leave that column out (importers.columns.IGNORE).
-        if target not in item_ids and target not in raw["segments"] and target not in RESERVED_COLUMNS \
-                and target != "ignore":
+        if target not in allowed:
             errors.add(doc.at(("columns", header)),
                        f"column '{header}' is mapped to '{target}', which is no question of "
                        f"'{name}', no segment, nor 'ignore' (to leave the column out)"
@@ -269,8 +267,7 @@ def check_previous_links(project: Project, errors: ErrorCollector) -> None:
             errors.add(where, f"previous engagement '{e.previous}' belongs to client "
                               f"'{prev.client}', not '{e.client}'")
         if prev.date >= e.date:
-            # Trends read "since the previous wave": one that closed the same day or
-            # later is not earlier, and every change would point the wrong way.
+            # Trends read "since the previous wave": a later one would point every change the wrong way.
             errors.add(where, f"previous engagement '{e.previous}' closed on {prev.date.isoformat()}, "
                               f"{'the same day as' if prev.date == e.date else 'after'} this one "
                               f"({e.date.isoformat()}); 'previous' must name an earlier wave")
@@ -445,7 +442,7 @@ def _keep_selected(project: Project, client: str | None, only: list[str] | None)
         project.engagements = {k: v for k, v in project.engagements.items() if v.client in match}
         project.filtered = True
     if only:
-        keep = {select_engagement(project, name, project.root) for name in only}
+        keep = {select_engagement(project, name) for name in only}
         keep |= {p for k in keep for p in _previous_chain(project, k)}
         project.engagements = {k: v for k, v in project.engagements.items() if k in keep}
         project.filtered = True
@@ -492,8 +489,8 @@ def _previous_chain(project: Project, eid: str) -> list[str]:
     return chain
 
 
-def select_engagement(project: Project, name: str, root: Path) -> str:
-    """The id of an engagement given as its id or its folder (see :func:`lookup.find_engagement`)."""
+def select_engagement(project: Project, name: str) -> str:
+    """The id of an engagement given as its id or its folder (:func:`lookup.find_engagement`)."""
     from .lookup import find_engagement
 
     try:

@@ -179,18 +179,24 @@ def _read_export(source: Path, display: str, encoding: str | None, tool: str | N
     return _Export(table, tool, detected, signature, count, headers, data)
 
 
-def _convert(export: _Export, engagement: Engagement, cmap: ColumnsMap
-             ) -> tuple[list[Column], list[str], list[Record], int]:
-    """Map the columns and convert every row: the columns, unused map entries, records and blank rows.
-
-    Raises :class:`InputErrors` listing every column problem, else every value problem.
-    """
+def _plan(export: _Export, engagement: Engagement, cmap: ColumnsMap):
+    """The engagement's targets, each column's role, the unused map entries, and the column problems."""
     targets = targets_of(engagement)
     display, headers = export.table.display, export.headers
     columns, unused, errors = classify(headers, targets, cmap, display, engagement.questionnaire.id,
                                        export.tool)
     if not errors:
         errors.extend(missing_targets(columns, targets, display, headers[0].line))
+    return targets, columns, unused, errors
+
+
+def _convert(export: _Export, engagement: Engagement, cmap: ColumnsMap
+             ) -> tuple[list[Column], list[str], list[Record], int]:
+    """Map the columns and convert every row: the columns, unused map entries, records and blank rows.
+
+    Raises :class:`InputErrors` listing every column problem, else every value problem.
+    """
+    targets, columns, unused, errors = _plan(export, engagement, cmap)
     errors.raise_if_any()
     records, blank = _records(export.table, export.data, columns, targets, errors)
     errors.raise_if_any()
@@ -199,12 +205,7 @@ def _convert(export: _Export, engagement: Engagement, cmap: ColumnsMap
 
 def _dry_run(source: Path, export: _Export, engagement: Engagement, cmap: ColumnsMap) -> ImportResult:
     """Every step of an import but the writing: the column plan, and what would stop the import."""
-    targets = targets_of(engagement)
-    display, headers = export.table.display, export.headers
-    columns, unused, errors = classify(headers, targets, cmap, display, engagement.questionnaire.id,
-                                       export.tool)
-    if not errors:
-        errors.extend(missing_targets(columns, targets, display, headers[0].line))
+    targets, columns, unused, errors = _plan(export, engagement, cmap)
     totals = None
     if not errors:
         try:
