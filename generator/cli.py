@@ -214,7 +214,8 @@ def cmd_build(args) -> int:
 
         shard = parse_shard(args.shard) if args.shard else None
         sites = build_all_clients(root, Path(args.out), jobs=args.jobs or 1, shard=shard, pdf=args.pdf,
-                                  offline=args.zip, force=args.force, strict=not args.no_strict)
+                                  offline=args.zip, force=args.force, strict=not args.no_strict,
+                                  engine=args.engine)
         for site in sites:
             print(f"{'built' if site.built else 'unchanged'} {site.folder}  ({site.client})")
             if args.zip:

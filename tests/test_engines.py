@@ -347,3 +347,24 @@ def test_engine_messages_drop_tracebacks_colour_and_progress():
               "Traceback (most recent call last):\n  File \"x.py\", line 1, in <module>\n    build()\n"
               "RuntimeError: Aborted because --strict flag is set\n")
     assert engine_messages(output) == ["Warning: page does not exist", "1 issue found"]
+
+
+def test_all_clients_by_zensical_one_client_a_site_and_the_engine_in_the_stamp(tmp_path, cli):
+    from test_safety import ZEBRA_ONLY, all_text
+
+    need("zensical")
+    root = copy_project("twoclients", tmp_path)
+    out = tmp_path / "dist"
+    code, stdout, err = cli("--project", root, "build", "--all-clients", "--out", out, "--engine", "zensical")
+    assert code == 0, err
+    sites = sorted(p for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
+    assert len(sites) == 2 and all((s / "search.json").is_file() for s in sites)  # Zensical's own index
+    tiny = next(s for s in sites if s.name.startswith("tiny"))
+    for path, text in all_text(tiny).items():
+        for word in ZEBRA_ONLY:
+            assert word.lower() not in text.lower(), f"{word!r} leaked into {path.relative_to(tiny)}"
+    # Built by another engine, the same inputs make another site: every client is built again.
+    code, stdout, err = cli("--project", root, "build", "--all-clients", "--out", out)
+    assert code == 0, err
+    assert stdout.count("built ") == 2 and "unchanged" not in stdout
+    assert all((s / "search" / "search_index.json").is_file() for s in sites)
