@@ -29,6 +29,9 @@ Measures, on this machine, in this process unless said otherwise:
    resamples) on its own. The scoring measure above leaves them out
    (``score_engagement(statistics=False)``), so it stays comparable with the
    bare NumPy reference, which has none; its cost is shown beside it.
+7. **engines**: the same one-client site built by ``cxsite build --engine``
+   mkdocs, properdocs and zensical, one after the other, best of two each
+   (an engine that is not installed is left out of the row).
 
 Prints a table; writes ``bench/results.json`` and ``bench/results.md``
 (``--quick``: small sizes, ``bench/results-quick.*``, never the real ones).
@@ -186,14 +189,13 @@ def measure_memory(root: Path, csv_bytes: int) -> dict:
 
 def _generation_vs_mkdocs(root: Path, work: Path, client: str | None) -> dict:
     """Generate one site's pages from cold, then build exactly those with plain MkDocs."""
-    import yaml
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-    from mkdocs.utils.yaml import yaml_load
 
+    from cxsite.build import read_config
+    from cxsite.engines import write_source
     from cxsite.load import load_project
     from cxsite.pages import build_pages
-    from cxsite.render import DEFAULT_TEMPLATES
 
     from cxsite import questionnaires
 
@@ -212,20 +214,9 @@ def _generation_vs_mkdocs(root: Path, work: Path, client: str | None) -> dict:
     generation = time.perf_counter() - start
     plain = work / "plain"
     shutil.rmtree(plain, ignore_errors=True)
-    docs = plain / "docs"
-    shutil.copytree(root / "docs", docs)
-    for path, text in site.pages.items():
-        (docs / path).parent.mkdir(parents=True, exist_ok=True)
-        (docs / path).write_text(text, encoding="utf-8")
-    for path, source in [*site.assets.items(), *((a, DEFAULT_TEMPLATES / a) for a in
-                                                 ("assets/cxsite.css", "assets/cxsite.js"))]:
-        (docs / path).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(source, docs / path)
-    config = yaml_load((root / "mkdocs.yml").read_text(encoding="utf-8"))  # MkDocs tags (!ENV) resolved
-    config["plugins"] = ["search"]
-    config.update(nav=site.nav + sorted(p.name for p in (root / "docs").glob("*.md")),
-                  extra_css=["assets/cxsite.css"], extra_javascript=["assets/cxsite.js"])
-    (plain / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    plain.mkdir(parents=True)
+    # The folder cxsite render writes (the same pages, assets and config, without the plugin).
+    write_source(plain, root, read_config(root / "mkdocs.yml"), {}, project, None)
     _cold()
     start = time.perf_counter()
     cfg = load_config(str(plain / "mkdocs.yml"), site_dir=str(plain / "site"))
@@ -234,6 +225,28 @@ def _generation_vs_mkdocs(root: Path, work: Path, client: str | None) -> dict:
     mkdocs_time = time.perf_counter() - start
     return {"pages": len(site.pages), "generation_s": generation, "generation_first_s": first,
             "mkdocs_s": mkdocs_time, "ratio": generation / mkdocs_time, "first_ratio": first / mkdocs_time}
+
+
+def measure_engines(root: Path, work: Path, client: str | None) -> dict:
+    """One client's site built by each installed engine, side by side: best of two, interleaved."""
+    import importlib.util
+
+    from cxsite.build import build_site
+    from cxsite.engines import ENGINES
+
+    engines = [e for e in ENGINES if importlib.util.find_spec(e) is not None]
+    times: dict[str, list[float]] = {e: [] for e in engines}
+    for _ in range(2):
+        for engine in engines:
+            _cold()
+            out = work / f"engine-{engine}"
+            start = time.perf_counter()
+            build_site(root, out, client=client, engine=engine)
+            times[engine].append(time.perf_counter() - start)
+    pages = sum(1 for _ in (work / f"engine-{engines[0]}").rglob("*.html")) if engines else 0
+    for engine in engines:
+        shutil.rmtree(work / f"engine-{engine}", ignore_errors=True)
+    return {"html_pages": pages, "best_s": {e: min(t) for e, t in times.items()}, "all_s": times}
 
 
 def _build_all(root: Path, out: Path, jobs: int) -> float:
@@ -251,6 +264,7 @@ def measure_portfolios(work: Path, sizes: tuple[int, ...], jobs: int, seed: int)
         if n == sizes[0]:
             out["generation_one_client"] = _generation_vs_mkdocs(root, work, "Client 0000")
             out["generation_portfolio_one_site"] = _generation_vs_mkdocs(root, work, None)
+            out["engines_one_client"] = measure_engines(root, work, "Client 0000")
         _cold()
         full = _build_all(root, work / f"sites-{n}", jobs)
         out["builds"][str(n)] = {"engagements": n, "clients": n // 2, "full_s": full}
@@ -273,6 +287,11 @@ def machine() -> dict:
     mem = next((int(line.split()[1]) * 1024 for line in Path("/proc/meminfo").read_text().splitlines()
                 if line.startswith("MemTotal")), 0) if Path("/proc/meminfo").exists() else 0
     versions = {d: metadata.version(d) for d in ("mkdocs", "mkdocs-material", "numpy", "jinja2", "pyyaml")}
+    for d in ("properdocs", "zensical"):
+        try:
+            versions[d] = metadata.version(d)
+        except metadata.PackageNotFoundError:
+            versions[d] = None
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem / 2**30, 1),
             "python": platform.python_version(), "os": f"{platform.system()} {platform.release()}", **versions}
 
@@ -303,6 +322,7 @@ def table(r: dict) -> str:
         ("the same, scoring with the statistics (the bootstrap's products and resample counts)",
          f"{r['memory']['peak_traced_with_statistics_bytes'] / 1e6:.1f} MB / {s['csv_bytes'] / 1e6:.1f} MB = "
          f"{r['memory']['peak_traced_with_statistics_bytes'] / s['csv_bytes']:.2f}", None),
+        *_engine_rows(p),
         (f"incremental rebuild / full build, {mid} engagements",
          f"{p['incremental_s']:.2f} s / {p['incremental_full_s']:.1f} s = {r['incremental_ratio']:.3f}",
          "incremental_ratio"),
@@ -324,8 +344,19 @@ def table(r: dict) -> str:
             lines.append(f"| {what} | {value} | | |")
     m = r["machine"]
     lines += ["", f"{r['date'][:10]}, {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, "
-              f"{m['os']}; MkDocs {m['mkdocs']}, Material {m['mkdocs-material']}, NumPy {m['numpy']}."]
+              f"{m['os']}; MkDocs {m['mkdocs']}, Material {m['mkdocs-material']}, NumPy {m['numpy']}"
+              + "".join(f", {name} {m[key]}" for name, key in (("ProperDocs", "properdocs"), ("Zensical", "zensical"))
+                        if m.get(key)) + "."]
     return "\n".join(lines) + "\n"
+
+
+def _engine_rows(p: dict) -> list[tuple]:
+    """The engines' row: one client's site, cxsite build --engine each (none in an older results file)."""
+    e = p.get("engines_one_client")
+    if not e or not e["best_s"]:
+        return []
+    times = " / ".join(f"{name} {t:.2f} s" for name, t in e["best_s"].items())
+    return [(f"cxsite build --engine, one client's site ({e['html_pages']} HTML files)", times, None)]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,8 +34,8 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
                engagements: list[str] | None = None, strict: bool = True,
                config_file: Path | None = None, pdf: bool = False,
                offline: bool = False, folders: list[Path] | None = None,
-               progress: bool = False) -> list[str]:
-    """Validate the project, then build it with MkDocs into ``site_dir`` (and print PDFs).
+               progress: bool = False, engine: str = "mkdocs") -> list[str]:
+    """Validate the project, then build it with MkDocs (or ``engine``) into ``site_dir`` (and print PDFs).
 
     Returns the ids of the engagements built, sorted: those asked for and the
     earlier waves their trends need.
@@ -46,6 +46,8 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
     ``folders``: only these engagement folders (see :func:`load_project`).
     ``progress``: a bar over the pages MkDocs renders, on a terminal, for
     builds of more than a few engagements.
+    ``engine``: ``mkdocs`` (through the plugin), or ``properdocs`` or
+    ``zensical`` building the folder ``cxsite render`` makes (see :mod:`cxsite.engines`).
     """
     from .buildcontext import build_context
     from .cache import CACHE_DIR, Cache
@@ -54,12 +56,21 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
     config_file = config_file or root / "mkdocs.yml"
     shown = str(site_dir)
     site_dir = check_site_dir(root, site_dir, config_file, folders)
+    if engine != "mkdocs":
+        from .engines import check_engine
+
+        check_engine(engine)  # before the project is read: the fix is an install, not an edit
     plugins, options = merged_plugins(config_file, {"client": client, "engagements": engagements,
                                                     "pdf": pdf, "offline": offline})
     # Fail on bad input before MkDocs starts, with the project's own messages.
     results = Results(Cache(root / CACHE_DIR))
     project = load_project(root, only=options.get("engagements") or None, client=options.get("client"),
                            known=results.known, folders=folders)
+    if engine != "mkdocs":
+        from .engines import engine_build
+
+        staging = engine_build(engine, root, site_dir, shown, config_file, strict, options, project, results)
+        return _finish(staging, site_dir, shown, root, project, options)
     bar = None
     if progress:
         from .progress import A_FEW, Progress
@@ -67,6 +78,13 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
         bar = Progress(0, "rendering pages", show=len(project.engagements) > A_FEW)
     with build_context(root, project=project, results=results, progress=bar) as context:
         staging = _mkdocs_build(config_file, site_dir, shown, strict, plugins, context)
+    return _finish(staging, site_dir, shown, root, project, options)
+
+
+def _finish(staging: Path, site_dir: Path, shown: str, root: Path, project, options: dict) -> list[str]:
+    """Print the PDFs from the staged site if asked, swap it in, prune the cache; the ids built."""
+    from .cache import CACHE_DIR, Cache
+
     if options.get("pdf"):
         from .pdf import print_pdfs
 
@@ -76,7 +94,7 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-    _swap_in(staging, site_dir, shown)
+    swap_in(staging, site_dir, shown)
     Cache(root / CACHE_DIR).prune()
     return sorted(project.engagements)
 
@@ -90,7 +108,7 @@ def _mkdocs_build(config_file: Path, site_dir: Path, shown: str, strict: bool, p
 
     if not config_file.is_file():
         raise InputError(str(config_file), "no mkdocs.yml here; run in a project root or pass --project")
-    staging = _make_staging(site_dir, shown)
+    staging = make_staging(site_dir, shown)
     handler = _Collect()
     log = logging.getLogger("mkdocs")
     log.addHandler(handler)
@@ -140,7 +158,7 @@ def merged_plugins(config_file: Path, given: dict) -> tuple[list | None, dict]:
     given = {k: v for k, v in given.items() if v not in (None, False, [], ())}
     if isinstance(given.get("engagements"), (list, tuple)):
         given["engagements"] = list(given["engagements"])
-    raw = _read_config(config_file)
+    raw = read_config(config_file)
     if raw is None:
         return None, given
     entries = raw.get("plugins", ["search"])  # MkDocs' own default
@@ -165,7 +183,7 @@ def merged_plugins(config_file: Path, given: dict) -> tuple[list | None, dict]:
     return plugins, dict(options)
 
 
-def _read_config(config_file: Path) -> dict | None:
+def read_config(config_file: Path) -> dict | None:
     """``config_file`` read as MkDocs reads it (``!ENV``, ``!relative``, ``INHERIT``), or None."""
     import yaml
     from mkdocs.utils import yaml_load
@@ -212,8 +230,8 @@ def check_zip_target(root: Path, target: Path) -> None:
         raise InputError(shown, "exists and is not a zip cxsite made; remove it or choose another --site-dir")
 
 
-def _make_staging(site_dir: Path, shown: str) -> Path:
-    """A fresh folder beside the site for MkDocs to write into."""
+def make_staging(site_dir: Path, shown: str) -> Path:
+    """A fresh folder beside the site for MkDocs to write into (stale ones of killed builds removed)."""
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(site_dir)
@@ -272,13 +290,17 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _swap_in(staging: Path, site_dir: Path, shown: str) -> None:
-    """Put the new site in place of the old in two renames; the old is removed after."""
+def swap_in(staging: Path, site_dir: Path, shown: str, kind: str = SITE) -> None:
+    """Put the new folder in place of the old in two renames; the old is removed after.
+
+    ``kind``: what the folder holds (:data:`cxsite.outputs.SITE`, or
+    ``RENDERED`` for ``cxsite render``), written into its marker.
+    """
     old = None
     try:
         # Checked again: a folder may have appeared there while MkDocs was building.
-        check_replaceable(site_dir, SITE, shown)
-        write_marker(staging, SITE)
+        check_replaceable(site_dir, kind, shown)
+        write_marker(staging, kind)
         staging.chmod(0o755)  # mkdtemp makes it private; a published site is not
         if site_dir.exists():
             old = site_dir.with_name(f".{site_dir.name}.old-{staging.name.rsplit('-', 1)[-1]}")

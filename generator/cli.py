@@ -217,7 +217,8 @@ def cmd_build(args) -> int:
 
         shard = parse_shard(args.shard) if args.shard else None
         sites = build_all_clients(root, Path(args.out), jobs=args.jobs or 1, shard=shard, pdf=args.pdf,
-                                  offline=args.zip, force=args.force, strict=not args.no_strict)
+                                  offline=args.zip, force=args.force, strict=not args.no_strict,
+                                  engine=args.engine)
         for site in sites:
             print(f"{'built' if site.built else 'unchanged'} {site.folder}  ({site.client})")
             if args.zip:
@@ -237,8 +238,9 @@ def cmd_build(args) -> int:
             named.with_name(named.name + ".zip")
         check_zip_target(root, zip_target)
     built = build_site(root, site_dir, client=args.client, engagements=args.engagement or None,
-                       strict=not args.no_strict, pdf=args.pdf, offline=args.zip, progress=True)
-    print(f"built {site_dir}")
+                       strict=not args.no_strict, pdf=args.pdf, offline=args.zip, progress=True,
+                       engine=args.engine)
+    print(f"built {site_dir}" + (f" with {args.engine}" if args.engine != "mkdocs" else ""))
     earlier = sorted(set(built) - set(args.engagement)) if args.engagement else []
     if earlier:
         print(f"with earlier waves, for the trend: {', '.join(earlier)}")
@@ -247,6 +249,18 @@ def cmd_build(args) -> int:
 
         target = write_zip(site_dir, zip_target)
         print(f"wrote {target} (unzip it and open {site_dir.name}/index.html; no web server needed)")
+    return 0
+
+
+def cmd_render(args) -> int:
+    """Write the site's source folder: ``DIR/docs/`` and ``DIR/mkdocs.yml``, without the plugin."""
+    from .engines import render_project
+
+    root = _project_root(args)
+    built = render_project(root, Path(args.out), client=args.client, engagements=args.engagement or None,
+                           pdf=args.pdf, offline=args.zip)
+    print(f"wrote {args.out} ({len(built)} engagement{'s' * (len(built) != 1)}); build it there with "
+          "zensical build, properdocs build or mkdocs build")
     return 0
 
 
@@ -363,6 +377,7 @@ def cmd_new_questionnaire(args) -> int:
 
 
 COMMANDS = {"validate": cmd_validate, "score": cmd_score, "import": cmd_import, "build": cmd_build,
+            "render": cmd_render,
             "serve": cmd_serve, "schema": cmd_schema, "init": cmd_init,
             "new engagement": cmd_new_engagement, "new questionnaire": cmd_new_questionnaire,
             "diff": cmd_diff, "export": cmd_export}

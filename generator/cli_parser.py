@@ -16,6 +16,7 @@ import argparse
 PROJECT_HELP = "the project's root folder (default: the current folder); before or after the command"
 PDF_NEEDS = ("needs the 'pdf' extra (pip install 'cxsite[pdf]', which brings Playwright) and a "
              "Chromium on the machine (Debian's 'chromium' package, or CXSITE_CHROMIUM)")
+ENGINES = ("mkdocs", "properdocs", "zensical")  # cxsite.engines.ENGINES, without importing it for --help
 SURVEY_TOOLS = ("google-forms", "microsoft-forms", "qualtrics", "surveymonkey", "limesurvey", "typeform")
 
 
@@ -98,6 +99,24 @@ def _add_build(sub, common) -> None:
     b.add_argument("--zip", action="store_true",
                    help="build for opening from disk (file://) and write SITE_DIR.zip beside the site "
                         "(with --all-clients, <client>.zip beside each client's site)")
+    b.add_argument("--engine", choices=ENGINES, default="mkdocs",
+                   help="what builds the site: mkdocs (default, through the cxsite plugin), or properdocs or "
+                        "zensical building the folder 'cxsite render' makes; each but mkdocs is an optional "
+                        "extra (pip install 'cxsite[zensical]')")
+
+
+def _add_render(sub, common) -> None:
+    r = _command(sub, common, "render",
+                 says="write the site's source (docs/ and mkdocs.yml) for any MkDocs-compatible builder")
+    r.add_argument("--out", required=True, metavar="DIR",
+                   help="the folder to write: DIR/docs/ and DIR/mkdocs.yml (replaced if cxsite made it)")
+    r.add_argument("--client", help="only this client's engagements (name or slug)")
+    r.add_argument("--engagement", action="append", metavar="ID",
+                   help="only this engagement (repeatable); its earlier waves come too, for the trend")
+    r.add_argument("--pdf", action="store_true",
+                   help="link each overview to its PDF (engagements/<id>/<id>.pdf, which cxsite build --pdf prints)")
+    r.add_argument("--zip", action="store_true",
+                   help="a site for opening from disk (file://): the offline plugin, and the search shim shipped")
 
 
 def _add_serve_schema(sub, common) -> None:
@@ -165,7 +184,8 @@ def build_parser(handlers: list[str]) -> argparse.ArgumentParser:
     p.add_argument("--project", metavar="DIR", default=None, help=PROJECT_HELP)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = _globals()
-    for add in (_add_validate_score, _add_import, _add_build, _add_serve_schema, _add_lifecycle, _add_scaffold):
+    for add in (_add_validate_score, _add_import, _add_build, _add_render, _add_serve_schema, _add_lifecycle,
+                _add_scaffold):
         add(sub, common)
     named = sorted(_handlers(p))
     if named != sorted(handlers):  # a subcommand without a function, or a function never offered

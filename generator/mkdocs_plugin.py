@@ -25,29 +25,18 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import buildcontext
+from .assembly import (
+    CSS, asset_source, listed_extensions, offline_polyfills, page_extensions,
+    site_files, site_nav, site_scripts, site_stylesheets,
+)
 from .cache import CACHE_DIR, Cache
 from .errors import CxsiteError
 from .load import load_project
 from .pages import build_pages
 from .problems_page import problems_markdown
-from .render import DEFAULT_TEMPLATES
 from .results import Results
-from .resources import missing_packaged
 
 log = logging.getLogger("mkdocs.plugins.cxsite")
-
-CSS = "assets/cxsite.css"
-JS = "assets/cxsite.js"
-SHIM = "assets/iframe-worker-shim.js"
-ASSETS = "assets"
-
-# The Markdown the generated pages are written in (site_templates/): tables,
-# admonitions (!!!), attribute lists ({: .cx-links }), Markdown inside HTML
-# (<div markdown>), collapsible blocks (???), and fenced blocks inside them.
-PAGE_EXTENSIONS = ("tables", "admonition", "attr_list", "md_in_html", "pymdownx.details",
-                   "pymdownx.superfences")
-MKDOCS_BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")  # mkdocs.config.defaults.MkDocsConfig
-
 
 class CxsiteConfig(Config):
     project_dir = c.Optional(c.Dir(exists=True))  # default: the folder of mkdocs.yml
@@ -113,10 +102,9 @@ def add_page_extensions(config) -> None:
     # MkDocs lists its built-ins whatever the user writes; anything beyond them
     # is the user's own list. (Config.user_configs would say so, but MkDocs 1.6
     # deprecates it.)
-    chose = list(names) != list(MKDOCS_BUILTIN_EXTENSIONS)
-    names.extend([name for name in PAGE_EXTENSIONS if name not in names])
-    if not chose and "toc" not in config.mdx_configs:
-        config.mdx_configs["toc"] = {"permalink": True}  # options only: toc itself is listed already
+    chose = list(names) != list(listed_extensions(None)[0])
+    names[:], configs = page_extensions(names, config.mdx_configs, chose)
+    config.mdx_configs.update(configs)
 
 
 def _take_home_intro(files: Files) -> str | None:
@@ -139,10 +127,8 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
         # cxsite build's loaded project and progress bar, if this build is one of its own.
         self.context = buildcontext.current(self.root)
         self.templates = Path(self.config.templates_dir or self.root / "site_templates")
-        if CSS not in config.extra_css:
-            config.extra_css.append(CSS)
-        if JS not in [str(s) for s in config.extra_javascript]:
-            config.extra_javascript.append(JS)
+        config.extra_css[:] = site_stylesheets(config.extra_css)
+        config.extra_javascript[:] = site_scripts(config.extra_javascript)
         self.offline = self._set_up_offline(config)
         self._problems = False  # this build shows the problems page (show_errors) instead of the report
         return config
@@ -159,11 +145,7 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
         self._offline_plugin = None
         if not (enabled or self.config.offline):
             return False
-        # Material's offline plugin would load this shim from a CDN unless a
-        # polyfill named iframe-worker is already listed: ship our copy instead
-        # (and drop the CDN's, should an offline plugin listed before us have added it).
-        polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
-        config.extra["polyfills"] = [*polyfills, SHIM]
+        config.extra["polyfills"] = offline_polyfills(config.extra.get("polyfills", []))
         if not enabled:
             from material.plugins.offline.plugin import OfflinePlugin
 
@@ -172,28 +154,6 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
             self._offline_plugin.on_config(config)  # no directory URLs, so links work from disk
             log.debug("offline: a site for file://, through Material's offline plugin")
         return True
-
-    def _asset(self, name: str) -> Path:
-        """The project's ``site_templates/NAME`` if it has one, else the packaged file."""
-        own = self.templates / name
-        if own.is_file():
-            return own
-        packaged = DEFAULT_TEMPLATES / name
-        if not packaged.is_file():
-            raise PluginError(missing_packaged(packaged))
-        return packaged
-
-    def _asset_names(self) -> list[str]:
-        """The site's assets: the packaged ones, and any other file of the project's ``assets/``.
-
-        A project's file of the same name shadows the packaged one, like a
-        theme's ``custom_dir``.
-        """
-        names = {CSS, JS} | ({SHIM} if self.offline else set())
-        own = self.templates / ASSETS
-        if own.is_dir() and self.templates.resolve() != DEFAULT_TEMPLATES:
-            names |= {p.relative_to(self.templates).as_posix() for p in own.rglob("*") if p.is_file()}
-        return sorted(names)
 
     def _project(self) -> tuple:
         """The project and its results: those ``cxsite build`` loaded, else read here (``mkdocs build``)."""
@@ -217,20 +177,18 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
                 return self._problems_site(files, config, exc)
             raise PluginError(f"cxsite: the project has errors:\n{exc}") from None
         hand_written = sorted(f.src_uri for f in files.documentation_pages())
-        for path, content in {**site.pages, **site.downloads}.items():
-            if files.get_file_from_path(path):
-                raise PluginError(f"cxsite: docs/{path} clashes with a generated page; rename it")
-            files.append(File.generated(config, path, content=content))
-        for path, source in site.assets.items():
-            files.append(File.generated(config, path, abs_src_path=str(source)))
-        for name in self._asset_names():
-            if files.get_file_from_path(name):
-                raise PluginError(f"cxsite: docs/{name} clashes with cxsite's {name}; rename it, or move "
-                                  f"it to {self.templates.name}/{name} to replace cxsite's")
-            files.append(File.generated(config, name, abs_src_path=str(self._asset(name))))
-        if config.nav is None:
-            # The report pages only exist from here on, so the navigation is ours to give.
-            config.nav = site.nav + hand_written
+        try:
+            added = site_files(site, self.templates, self.offline, {f.src_uri for f in files},
+                               Path(config.docs_dir).name)
+        except CxsiteError as exc:
+            raise PluginError(f"cxsite: {exc}") from None
+        for path, content in added.items():
+            if isinstance(content, str):
+                files.append(File.generated(config, path, content=content))
+            else:
+                files.append(File.generated(config, path, abs_src_path=str(content)))
+        # The report pages only exist from here on, so the navigation is ours to give.
+        config.nav = site_nav(site, hand_written, config.nav)
         if context is not None and context.progress is not None:
             context.progress.restart(len(files.documentation_pages()))
         return files
@@ -245,7 +203,7 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
         for page in list(files.documentation_pages()):
             files.remove(page)
         files.append(File.generated(config, "index.md", content=problems_markdown(exc)))
-        files.append(File.generated(config, CSS, abs_src_path=str(self._asset(CSS))))
+        files.append(File.generated(config, CSS, abs_src_path=str(asset_source(self.templates, CSS))))
         config.nav = ["index.md"]
         self._problems = True
         return files

@@ -32,6 +32,9 @@ from .errors import ErrorCollector, InputError, display_path
 MARKER = ".cxsite-made"
 SITE = "site"
 PORTFOLIO = "portfolio"
+RENDERED = "rendered"  # cxsite render's folder: a site's source, for any MkDocs-compatible builder
+_KINDS = {SITE: "one client's site", PORTFOLIO: "the client sites of --all-clients",
+          RENDERED: "a site's source made by cxsite render"}
 _MARKER_TEXT = ("cxsite: {kind}\n"
                 "This folder was made by cxsite build, and the next build replaces its contents.\n"
                 "Keep nothing else here.\n")
@@ -234,9 +237,9 @@ def check_replaceable(folder: Path, kind: str, shown: str) -> None:
     if made == kind:
         return
     if made is not None:
-        other = "one client's site" if made == SITE else "the client sites of --all-clients"
-        raise InputError(shown, f"holds {other}, not {'a site' if kind == SITE else 'client sites'}; "
-                                "choose another folder")
+        other = _KINDS.get(made, f"cxsite's {made}")
+        wanted = {SITE: "a site", PORTFOLIO: "client sites"}.get(kind, _KINDS.get(kind, kind))
+        raise InputError(shown, f"holds {other}, not {wanted}; choose another folder")
     raise InputError(shown, "exists and was not made by cxsite; remove it or choose another folder")
 
 

@@ -61,17 +61,18 @@ def _hash_files(h, base: Path, paths) -> None:
             h.update(hashlib.sha256(path.read_bytes()).digest())
 
 
-def shared_inputs(root: Path, pdf: bool, offline: bool) -> bytes:
+def shared_inputs(root: Path, pdf: bool, offline: bool, engine: str = "mkdocs") -> bytes:
     """A digest of what every client's site is built from besides its own engagements.
 
     The site's configuration, hand-written pages, templates and questionnaires,
     cxsite's code, data and packaged templates (:func:`cxsite.resources.code_files`,
     the list the results cache keys hash too), the built-in questionnaires, the
-    versions of MkDocs and Material, and the build options. Conservative: a
+    versions of MkDocs, Material and the engine, and the build options. Conservative: a
     change to any of them rebuilds every client.
     """
-    h = hashlib.sha256(f"pdf={pdf} offline={offline}\0".encode())
-    for dist in ("mkdocs", "mkdocs-material", "numpy", "jinja2"):
+    h = hashlib.sha256(f"pdf={pdf} offline={offline}\0".encode()
+                       + (f"engine={engine}\0".encode() if engine != "mkdocs" else b""))
+    for dist in ("mkdocs", "mkdocs-material", "numpy", "jinja2") + ((engine,) if engine != "mkdocs" else ()):
         try:
             h.update(f"{dist}={metadata.version(dist)}\0".encode())
         except metadata.PackageNotFoundError:
@@ -139,12 +140,12 @@ def zip_path(site: Path) -> Path:
 
 
 def _build_one(root: str, out: str, client: str, pdf: bool, offline: bool, folders: list[str],
-               strict: bool = True) -> str:
+               strict: bool = True, engine: str = "mkdocs") -> str:
     """Build one client's site; with ``offline`` (``--zip``), zip it beside its folder too."""
     from .build import build_site, write_zip
 
     build_site(Path(root), Path(out), client=client, pdf=pdf, offline=offline,
-               folders=[Path(f) for f in folders], strict=strict)
+               folders=[Path(f) for f in folders], strict=strict, engine=engine)
     if offline:
         write_zip(Path(out), zip_path(Path(out)))
     return client
@@ -161,18 +162,49 @@ def _unchanged(out: Path, slug: str, stamp: str, zipped: bool = False) -> bool:
     return False
 
 
+def _run_builds(args: dict[str, tuple], jobs: int, done) -> list[tuple[str, Exception]]:
+    """Build each client's site (``_build_one(*args[client])``), ``jobs`` at once; ``done(client)`` after each.
+
+    Returns the clients whose input failed, with their errors: one client's
+    bad input does not stop the others.
+    """
+    errors = []
+    if jobs <= 1 or len(args) <= 1:
+        for c in args:
+            try:
+                _build_one(*args[c])
+                done(c)
+            except (InputError, InputErrors) as exc:
+                errors.append((c, exc))
+        return errors
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_build_one, *args[c]): c for c in args}
+        for f in as_completed(futures):
+            try:
+                f.result()
+                done(futures[f])
+            except (InputError, InputErrors) as exc:
+                errors.append((futures[f], exc))
+    return errors
+
+
 def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, int] | None = None,
                       pdf: bool = False, offline: bool = False, force: bool = False,
-                      strict: bool = True) -> list[ClientSite]:
+                      strict: bool = True, engine: str = "mkdocs") -> list[ClientSite]:
     """Build ``out/<client-slug>/`` for every client (of the shard) whose inputs changed.
 
     Every problem of the whole portfolio is reported before any site is
-    touched. ``force`` builds every client, changed or not.
+    touched. ``force`` builds every client, changed or not. ``engine``: what
+    builds each site (see :func:`cxsite.build.build_site`).
     """
     from .cache import CACHE_DIR, Cache
     from .results import Results
 
     check_out_dir(root, out)
+    if engine != "mkdocs":
+        from .engines import check_engine
+
+        check_engine(engine)
     # Validated once for every client; what the cache knows is not read again.
     project = load_project(root, known=Results(Cache(root / CACHE_DIR)).known)
     # Slugs are checked across every client, not just this shard's: two clients
@@ -186,11 +218,10 @@ def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, in
         write_marker(out, PORTFOLIO)
     except OSError as exc:
         raise os_problem(exc, str(out)) from None
-    shared = shared_inputs(project.root, pdf, offline)
+    shared = shared_inputs(project.root, pdf, offline, engine)
     stamps = {c: client_stamp(shared, [Path(f) for f in folders[c]]) for c in clients}
     todo = [c for c in clients if force or not _unchanged(out, slugs[c], stamps[c], zipped=offline)]
     progress = Progress(len(todo), "building client sites", show=len(todo) > A_FEW)
-    errors = []
 
     def done(c: str) -> None:
         try:
@@ -199,23 +230,8 @@ def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, in
             raise os_problem(exc, str(out / STAMPS / slugs[c])) from None
         progress.step(c)
 
-    args = {c: (str(project.root), str(out / slugs[c]), c, pdf, offline, folders[c], strict) for c in todo}
-    if jobs <= 1 or len(todo) <= 1:
-        for c in todo:
-            try:
-                _build_one(*args[c])
-                done(c)
-            except (InputError, InputErrors) as exc:
-                errors.append((c, exc))
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_build_one, *args[c]): c for c in todo}
-            for f in as_completed(futures):
-                try:
-                    f.result()
-                    done(futures[f])
-                except (InputError, InputErrors) as exc:
-                    errors.append((futures[f], exc))
+    args = {c: (str(project.root), str(out / slugs[c]), c, pdf, offline, folders[c], strict, engine) for c in todo}
+    errors = _run_builds(args, jobs, done)
     if errors:
         raise InputErrors([InputError(f"client '{c}'", str(exc)) for c, exc in sorted(errors, key=lambda x: x[0])])
     return [ClientSite(c, out / slugs[c], c in todo) for c in clients]

@@ -9,7 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
-from cxsite.mkdocs_plugin import PAGE_EXTENSIONS, add_page_extensions
+from cxsite.assembly import PAGE_EXTENSIONS
+from cxsite.mkdocs_plugin import add_page_extensions
 from cxsite.pages import build_pages
 from cxsite.load import load_project
 

@@ -9,3 +9,10 @@ window.addEventListener("load", function () {
     }
   });
 });
+
+// Material's search dialog has no accessible name (axe: aria-dialog-name). Under MkDocs the
+// cxsite plugin names it in the page itself; a site built from `cxsite render`'s folder (ProperDocs)
+// runs no cxsite code while it is built, so the page names it here, as soon as it is parsed.
+document.querySelectorAll('.md-search[role="dialog"]:not([aria-label])').forEach(function (dialog) {
+  dialog.setAttribute("aria-label", "Search");
+});
