@@ -44,7 +44,7 @@ def test_overview_renders_charts_without_errors(site, browser, scheme):
     page, seen = open_page(browser, f"{site}/{ENG}/", scheme)
     assert page.locator("h1").first.inner_text() == "Example Co: Service pulse, October"
     charts = page.locator("svg.cx-chart")
-    assert charts.count() == 2  # dimension bars and the eNPS breakdown
+    assert charts.count() == 3  # dimension bars, the eNPS breakdown and the key-drivers chart
     box = charts.first.bounding_box()
     assert box["width"] > 300 and box["height"] > 50
     assert "Helping each other" in charts.first.locator("desc").text_content()
