@@ -194,17 +194,14 @@ def build_all_clients(root: Path, out: Path, jobs: int = 1, shard: tuple[int, in
     """Build ``out/<client-slug>/`` for every client (of the shard) whose inputs changed.
 
     Every problem of the whole portfolio is reported before any site is
-    touched. ``force`` builds every client, changed or not. ``engine``: what
-    builds each site (see :func:`cxsite.build.build_site`).
+    touched. ``force`` builds every client, changed or not; ``engine`` builds each site.
     """
     from .cache import CACHE_DIR, Cache
+    from .engines import check_engine
     from .results import Results
 
     check_out_dir(root, out)
-    if engine != "mkdocs":
-        from .engines import check_engine
-
-        check_engine(engine)
+    check_engine(engine)  # installed? Refused before any site is touched, naming the extra
     # Validated once for every client; what the cache knows is not read again.
     project = load_project(root, known=Results(Cache(root / CACHE_DIR)).known)
     # Slugs are checked across every client, not just this shard's: two clients
