@@ -54,16 +54,22 @@ def audit(browser, url: str, scheme: str) -> tuple[list[str], list[str]]:
     return violations, requests
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_accessible_and_private(built, browser, scheme):
-    base, pages = built
-    assert len(pages) >= 10
+def audit_site(browser, base: str, pages: list[str], scheme: str) -> tuple[dict, set]:
+    """axe-core's serious violations on every page ({path: violations}), and every request off the site."""
     problems, third_party = {}, set()
     for path in pages:
         violations, requests = audit(browser, base + path, scheme)
         if violations:
             problems[path] = violations
         third_party |= {u for u in requests if not u.startswith(base)}
+    return problems, third_party
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_accessible_and_private(built, browser, scheme):
+    base, pages = built
+    assert len(pages) >= 10
+    problems, third_party = audit_site(browser, base, pages, scheme)
     assert problems == {}
     assert third_party == set()
 

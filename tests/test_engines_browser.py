@@ -17,7 +17,8 @@ from conftest import REPO, copy_project, missing
 from cxsite.build import build_site
 from cxsite.pdf import serve
 
-from test_accessibility import AXE, audit
+from test_accessibility import AXE, audit_site
+from test_browser import open_page
 from test_engines import OTHER_ENGINES, need
 from test_pdf import page_count
 
@@ -45,16 +46,6 @@ def built(request, tmp_path_factory):
     server.server_close()
 
 
-def open_page(browser, url, scheme="light"):
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
-    seen = {"errors": [], "requests": []}
-    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.on("request", lambda r: seen["requests"].append(r.url))
-    page.goto(url, wait_until="networkidle")
-    return page, seen
-
-
 def search(page, words: str):
     """Type into the engine's search: Material's field in the header, or Zensical's dialog behind a button."""
     button = page.locator(".md-search__button")
@@ -76,12 +67,7 @@ def test_every_page_accessible_and_private(built, browser, scheme):
         missing("axe-core is not installed: run 'make test', which installs it with npm")
     engine, base, pages = built
     assert len(pages) >= 10
-    problems, third_party = {}, set()
-    for path in pages:
-        violations, requests = audit(browser, base + path, scheme)
-        if violations:
-            problems[path] = violations
-        third_party |= {u for u in requests if not u.startswith(base)}
+    problems, third_party = audit_site(browser, base, pages, scheme)
     assert problems == {}, engine
     assert third_party == set(), engine
 
