@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import argparse
 
+from .choices import ENGINES, EXPORT_AUDIENCES, EXPORT_FORMATS, GENERIC_TABLES, SCHEMA_KINDS, SURVEY_TOOLS
+
 PROJECT_HELP = "the project's root folder (default: the current folder); before or after the command"
 PDF_NEEDS = ("needs the 'pdf' extra (pip install 'cxsite[pdf]', which brings Playwright) and a "
              "Chromium on the machine (Debian's 'chromium' package, or CXSITE_CHROMIUM)")
-ENGINES = ("mkdocs", "properdocs", "zensical")  # cxsite.engines.ENGINES, without importing it for --help
-SURVEY_TOOLS = ("google-forms", "microsoft-forms", "qualtrics", "surveymonkey", "limesurvey", "typeform")
 
 
 def _command(sub, common, name: str, says: str, handler: str | None = None) -> argparse.ArgumentParser:
@@ -44,7 +44,7 @@ def import_source_kind(value: str) -> str:
     named file formats among the tools, though the file's own format is read
     from the file.
     """
-    if value in ("csv", "xlsx"):
+    if value in GENERIC_TABLES:
         return "generic"
     if value not in (*SURVEY_TOOLS, "generic"):
         raise argparse.ArgumentTypeError(
@@ -128,15 +128,13 @@ def _add_serve_schema(sub, common) -> None:
     sv.add_argument("--engagement", action="append", metavar="ID", help="preview only this engagement (repeatable)")
 
     sc = _command(sub, common, "schema", says="print the JSON Schema of a file format")
-    sc.add_argument("kind", choices=("questionnaire", "engagement", "ratings"),
+    sc.add_argument("kind", choices=SCHEMA_KINDS,
                     help="the format: questionnaire (assessments/*.yml), engagement (engagement.yml) or "
                          "ratings (assessor ratings)")
 
 
 def _add_lifecycle(sub, common) -> None:
     """``diff`` and ``export``: questionnaire versions compared, and questionnaires for fielding."""
-    from .exports import FORMATS
-
     d = _command(sub, common, "diff",
                        says="what changed between two questionnaire versions, and the bump it needs")
     d.add_argument("old", metavar="ID@A", help="questionnaire id and version, e.g. service-culture@1.0.0")
@@ -148,10 +146,10 @@ def _add_lifecycle(sub, common) -> None:
     e = _command(sub, common, "export",
                        says="a questionnaire in a survey tool's import format, for fielding")
     e.add_argument("questionnaire", metavar="ID[@VERSION]", help="questionnaire id, optionally pinned")
-    e.add_argument("--to", required=True, choices=FORMATS,
+    e.add_argument("--to", required=True, choices=EXPORT_FORMATS,
                    help="the format: surveyjs (JSON), qualtrics-txt (Advanced Format TXT) or csv-template "
                         "(the responses header cxsite import expects)")
-    e.add_argument("--audience", choices=("staff", "customers"),
+    e.add_argument("--audience", choices=EXPORT_AUDIENCES,
                    help="whose wording: staff (text) or customers (customer_text); default: the questionnaire's")
     e.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 

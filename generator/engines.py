@@ -27,10 +27,10 @@ from .assembly import (
     listed_extensions, offline_polyfills, page_extensions, site_files, site_nav, site_scripts,
     site_stylesheets,
 )
+from .choices import ENGINES
 from .errors import InputError
 from .outputs import RENDERED, check_replaceable, os_problem, protected_paths, refuse_project_data
 
-ENGINES = ("mkdocs", "properdocs", "zensical")
 # What each engine's Python package and extra are called; mkdocs is a dependency of cxsite itself.
 ENGINE_NAMES = {"mkdocs": "MkDocs", "properdocs": "ProperDocs", "zensical": "Zensical"}
 CONFIG = "mkdocs.yml"

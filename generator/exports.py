@@ -18,11 +18,11 @@ from __future__ import annotations
 import csv
 import io
 
+from .choices import EXPORT_FORMATS
 from .errors import InputError, InputErrors, Location
 from .model import Questionnaire
 
-FORMATS = ("surveyjs", "qualtrics-txt", "csv-template")
-AUDIENCES = ("staff", "customers")
+FORMATS = EXPORT_FORMATS
 # The file name each format is offered under on the site (questionnaire page).
 SUFFIX = {"surveyjs": "surveyjs.json", "qualtrics-txt": "qualtrics.txt", "csv-template": "responses-template.csv"}
 

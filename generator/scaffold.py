@@ -22,6 +22,7 @@ import shutil
 from pathlib import Path
 
 from . import clock, scaffold_files
+from .choices import SCHEMA_KINDS
 from .errors import ErrorCollector, InputError, InputErrors, did_you_mean, display_path, one_of
 from .lookup import engagement_folder
 from .model import RESERVED_COLUMNS, Questionnaire
@@ -29,7 +30,7 @@ from .schema import SLUG_RE
 
 SCHEMA_DIR = Path(".cxsite") / "schemas"
 #: The file formats of ``cxsite schema KIND``.
-FORMATS = ("questionnaire", "engagement", "ratings")
+FORMATS = SCHEMA_KINDS
 
 
 def schema_document(kind: str) -> dict:

@@ -109,3 +109,15 @@ def test_from_refuses_an_unknown_tool(cli, capsys):
         cli("import", "export.csv", "--engagement", "e", "--from", "excel")
     assert done.value.code == 2
     assert "unknown tool 'excel'" in capsys.readouterr().err
+
+
+def test_the_grammar_loads_none_of_the_core():
+    """``cxsite --help`` builds the parser only: no NumPy, no loader, no importer (cxsite.choices)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from cxsite.cli import parser; parser(); "
+            "heavy = sorted(m for m in ('numpy', 'cxsite.model', 'cxsite.importers', 'cxsite.exports', "
+            "'cxsite.engines') if m in sys.modules); print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

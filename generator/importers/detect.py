@@ -33,6 +33,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..choices import GENERIC_TABLES, SURVEY_TOOLS
 from ..errors import InputError, Location
 from .tables import Row, Table
 from .values import parse_times
@@ -42,8 +43,7 @@ from .toolfields import (
     limesurvey_heading, limesurvey_parts, qualtrics_choice_texts, surveymonkey_parts,
 )
 
-TOOLS = ("google-forms", "microsoft-forms", "qualtrics", "surveymonkey", "limesurvey", "typeform",
-         "csv", "xlsx")
+TOOLS = SURVEY_TOOLS + GENERIC_TABLES
 TOOL_NAMES = {"google-forms": "Google Forms", "microsoft-forms": "Microsoft Forms",
               "qualtrics": "Qualtrics", "surveymonkey": "SurveyMonkey", "limesurvey": "LimeSurvey",
               "typeform": "Typeform", "csv": "generic CSV", "xlsx": "generic Excel workbook"}
