@@ -17,12 +17,9 @@ import sys
 from pathlib import Path
 
 from .cli_lifecycle import cmd_diff, cmd_export
+from .cli_parser import project_root
 from .errors import InputError, InputErrors, InternalError
 from .places import display_path, inside
-
-
-def _project_root(args) -> Path:
-    return Path(args.project).resolve() if args.project else Path.cwd()
 
 
 MAX_PER_FILE = 50  # problems listed per file; past it a count, so one broken file cannot bury the rest
@@ -62,7 +59,7 @@ def _validate(args):
     when only named files were checked and the problems lay elsewhere."""
     from .load import load_project
 
-    root = _project_root(args)
+    root = project_root(args)
     named = []
     for p in args.paths:
         path = Path(p).resolve()
@@ -114,7 +111,7 @@ def cmd_score(args) -> int:
     from .lookup import find_engagement
     from .results import Results
 
-    root = _project_root(args)
+    root = project_root(args)
     project = load_project(root, only=[args.engagement])  # with the earlier waves
     engagement = find_engagement(project, args.engagement)
     results = Results()  # no cache: 'score' writes nothing but its output
@@ -194,7 +191,7 @@ def to_csv(result: dict) -> str:
 def cmd_import(args) -> int:
     from .importers import import_export
 
-    root = _project_root(args)
+    root = project_root(args)
     tool = args.tool
     if tool == "generic":  # the importer names a plain table by its container
         tool = "xlsx" if Path(args.source).suffix.lower() == ".xlsx" else "csv"
@@ -210,7 +207,7 @@ def cmd_import(args) -> int:
 def cmd_build(args) -> int:
     from .build import build_site
 
-    root = _project_root(args)
+    root = project_root(args)
     _check_build_options(args)
     if args.all_clients:
         from .portfolio import build_all_clients, parse_shard
@@ -256,7 +253,7 @@ def cmd_render(args) -> int:
     """Write the site's source folder: ``DIR/docs/`` and ``DIR/mkdocs.yml``, without the plugin."""
     from .engines import render_project
 
-    root = _project_root(args)
+    root = project_root(args)
     built = render_project(root, Path(args.out), client=args.client, engagements=args.engagement or None,
                            pdf=args.pdf, offline=args.zip)
     print(f"wrote {args.out} ({len(built)} engagement{'s' * (len(built) != 1)}); build it there with "
@@ -289,7 +286,7 @@ def cmd_serve(args) -> int:
 
     from .build import merged_plugins
 
-    root = _project_root(args)
+    root = project_root(args)
     config_file = root / "mkdocs.yml"
     # A preview of one client (or engagement) renders only its pages on every
     # reload: the plugin's options, merged with mkdocs.yml's as for cxsite build.
@@ -358,7 +355,7 @@ def cmd_init(args) -> int:
 def cmd_new_engagement(args) -> int:
     from .scaffold import new_engagement
 
-    root = _project_root(args)
+    root = project_root(args)
     segments = [s.strip() for s in args.segments.split(",") if s.strip()] if args.segments else []
     written = new_engagement(root, args.id, args.assessment, args.client, wave=args.wave,
                              segments=segments, title=args.title)
@@ -370,7 +367,7 @@ def cmd_new_engagement(args) -> int:
 def cmd_new_questionnaire(args) -> int:
     from .scaffold import new_questionnaire
 
-    root = _project_root(args)
+    root = project_root(args)
     written = new_questionnaire(root, args.id, title=args.title)
     _report_written(written, root, "edit it, then run cxsite validate")
     return 0

@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
-
-
-def _root(args) -> Path:
-    return Path(args.project).resolve() if args.project else Path.cwd()
+from .cli_parser import project_root
 
 
 def cmd_diff(args) -> int:
@@ -20,7 +16,7 @@ def cmd_diff(args) -> int:
     from .qdiff import as_dict, as_text, compare
     from .versions import resolve
 
-    root = _root(args)
+    root = project_root(args)
     old, new = resolve(root, args.old, args.old), resolve(root, args.new, args.new)
     diff = compare(old, new)
     if args.format == "json":
@@ -35,7 +31,7 @@ def cmd_export(args) -> int:
     from .exports import export_text
     from .versions import resolve
 
-    root = _root(args)
+    root = project_root(args)
     q = resolve(root, args.questionnaire, args.questionnaire)
     from .outputs import write_output
 

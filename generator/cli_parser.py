@@ -12,12 +12,18 @@ its own, so a value given before the subcommand is not overwritten.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from .choices import ENGINES, EXPORT_AUDIENCES, EXPORT_FORMATS, GENERIC_TABLES, SCHEMA_KINDS, SURVEY_TOOLS
 
 PROJECT_HELP = "the project's root folder (default: the current folder); before or after the command"
 PDF_NEEDS = ("needs the 'pdf' extra (pip install 'cxsite[pdf]', which brings Playwright) and a "
              "Chromium on the machine (Debian's 'chromium' package, or CXSITE_CHROMIUM)")
+
+
+def project_root(args: argparse.Namespace) -> Path:
+    """The project the command works on: ``--project DIR`` (before or after the command), else the current folder."""
+    return Path(args.project).resolve() if args.project else Path.cwd()
 
 
 def _command(sub, common, name: str, says: str, handler: str | None = None) -> argparse.ArgumentParser:
