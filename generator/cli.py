@@ -106,7 +106,6 @@ def _print_awaiting(project, named: list[str]) -> None:
 
 
 def cmd_score(args) -> int:
-    from .inference import with_changes
     from .load import load_project
     from .lookup import find_engagement
     from .results import Results
@@ -117,7 +116,7 @@ def cmd_score(args) -> int:
     results = Results()  # no cache: 'score' writes nothing but its output
     # The change since the previous wave needs that wave's results.
     prev = project.engagements.get(engagement.previous) if engagement.previous else None
-    result = with_changes(results.result(engagement), results.result(prev) if prev else None)
+    result = results.reported(engagement, prev)
     from .provenance import provenance
 
     # Added here, not in the (cached) results: 'built' is the time of this run.

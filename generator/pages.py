@@ -20,7 +20,6 @@ from .errors import InputErrors
 from .load import Project
 from .model import Engagement, Questionnaire
 from .provenance import provenance
-from .inference import with_changes
 from .render import check_templates, htmlattr, make_environment, render
 from .results import Results
 from .urls import relative, site_path
@@ -245,9 +244,7 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
     engagements = sorted(project.engagements.values(), key=lambda e: (e.client, e.date, e.id))
     bundles = {e.id: results.bundle(e) for e in engagements}
     for e in engagements:
-        # Changes since the previous wave: from both waves' results, cached or not.
-        prev = bundles.get(e.previous) if e.previous else None
-        site.results[e.id] = with_changes(bundles[e.id]["result"], prev["result"] if prev else None)
+        site.results[e.id] = results.reported(e, project.engagements.get(e.previous) if e.previous else None)
     questionnaires = questionnaires_shown(project, engagements)
     # for_print: a page's template rendered as a section of the print page (see _print_page).
     common = {"generated": clock.now().date(), "pdf": pdf, "for_print": False}

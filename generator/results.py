@@ -18,6 +18,7 @@ import json
 
 from .cache import Cache, key_for
 from .comments import visible_comments
+from .inference import with_changes
 from .model import Engagement
 from .score import score_engagement
 
@@ -71,10 +72,18 @@ class Results:
         return bundle
 
     def result(self, e: Engagement) -> dict:
-        """``e``'s scores, as ``cxsite score`` prints them."""
+        """``e``'s scores, as scored or read from the cache (no changes since an earlier wave)."""
         if self.cache is None and e.id not in self._bundles:
             return score_engagement(e)  # nothing is stored: the rest of a bundle would go unused
         return self.bundle(e)["result"]
+
+    def reported(self, e: Engagement, previous: Engagement | None) -> dict:
+        """``e``'s results as reports and ``cxsite score`` give them: with the changes since ``previous``.
+
+        The changes are computed here, not stored: they depend on the other
+        wave's results too, and each wave's entry is kept on its own inputs.
+        """
+        return with_changes(self.result(e), self.result(previous) if previous else None)
 
 
 def score_bundle(e: Engagement) -> dict:
