@@ -99,7 +99,7 @@ def _finish(staging: Path, site_dir: Path, shown: str, root: Path, project, opti
     return sorted(project.engagements)
 
 
-def _mkdocs_build(config_file: Path, site_dir: Path, shown: str, strict: bool, plugins: list | None,
+def _mkdocs_build(config_file: Path, site_dir: Path, shown: str, strict: bool, plugins: dict | list | None,
                   context) -> Path:
     """Run MkDocs into a fresh staging folder beside ``site_dir``; returns that folder."""
     from mkdocs.commands.build import build
@@ -139,7 +139,7 @@ def _mkdocs_build(config_file: Path, site_dir: Path, shown: str, strict: bool, p
     return staging
 
 
-def merged_plugins(config_file: Path, given: dict) -> tuple[list | None, dict]:
+def merged_plugins(config_file: Path, given: dict) -> tuple[dict | list | None, dict]:
     """The user's ``plugins:`` of ``config_file``, with the options ``given`` set on cxsite's.
 
     Only the options given (not None, not False, not empty) replace the
@@ -150,8 +150,10 @@ def merged_plugins(config_file: Path, given: dict) -> tuple[list | None, dict]:
 
     Returns
     -------
-    plugins : list or None
-        For ``load_config(plugins=...)``; None without a readable config file (MkDocs says why).
+    plugins : dict, list or None
+        For ``load_config(plugins=...)``: ``{name: options}`` in the user's
+        order (a list only where a plugin is named twice, which no mapping
+        can hold); None without a readable config file (MkDocs says why).
     options : dict
         cxsite's options as the build will see them: the user's, overridden by ``given``.
     """
@@ -180,7 +182,25 @@ def merged_plugins(config_file: Path, given: dict) -> tuple[list | None, dict]:
     if options is None:
         options = dict(given)
         plugins.append({"cxsite": options})
-    return plugins, dict(options)
+    return _as_mapping(plugins), dict(options)
+
+
+def _as_mapping(plugins: list) -> dict | list:
+    """The plugin list as ``{name: options}``, a form MkDocs can read any number of times.
+
+    MkDocs takes a list entry ``{name: options}`` apart with ``popitem()``, so
+    a list it has read once is spent: ``mkdocs serve``, which loads the
+    configuration again with the same arguments for every rebuild, failed
+    each rebuild with "Invalid Plugins configuration". A mapping is read
+    without being changed. A list naming a plugin twice, or holding an entry
+    that is not a name or a one-key mapping, stays a list for MkDocs to judge.
+    """
+    if not all(isinstance(p, str) or (isinstance(p, dict) and len(p) == 1) for p in plugins):
+        return plugins
+    names = [p if isinstance(p, str) else next(iter(p)) for p in plugins]
+    if len(set(names)) != len(names):
+        return plugins
+    return {name: ({} if isinstance(p, str) else p[name]) for name, p in zip(names, plugins)}
 
 
 def read_config(config_file: Path) -> dict | None:

@@ -291,7 +291,6 @@ def cmd_serve(args) -> int:
     # reload: the plugin's options, merged with mkdocs.yml's as for cxsite build.
     plugins, _ = merged_plugins(config_file, {"client": args.client, "engagements": args.engagement,
                                               "show_errors": True})
-    plugins = _plugins_for_rebuilds(plugins)
     # MkDocs' own command line sets up its log; called as a library it prints
     # nothing below a warning, so the address, each rebuild and its time would
     # go unseen.
@@ -308,24 +307,6 @@ def cmd_serve(args) -> int:
         log.removeHandler(handler)
         log.setLevel(level)
     return 0
-
-
-def _plugins_for_rebuilds(plugins: list | None) -> list | dict | None:
-    """The ``plugins`` setting in a form MkDocs can read again on every rebuild.
-
-    ``mkdocs serve`` loads the configuration anew for each rebuild with the
-    same arguments, and MkDocs takes a list entry ``{name: options}`` apart
-    with ``popitem()``: the second load found an empty mapping and every
-    rebuild failed ("Invalid Plugins configuration"). The mapping form
-    ``{name: options}`` is read without being changed; a list naming one
-    plugin twice cannot be one, and stays as it is.
-    """
-    if plugins is None:
-        return None
-    names = [next(iter(p)) if isinstance(p, dict) else p for p in plugins]
-    if len(set(names)) != len(names):
-        return plugins
-    return {name: (p[name] if isinstance(p, dict) else {}) for name, p in zip(names, plugins)}
 
 
 def cmd_schema(args) -> int:

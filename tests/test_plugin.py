@@ -118,7 +118,7 @@ def test_merged_plugins_override_only_the_keys_given(tiny):
     _with_templates_dir(tiny)
     plugins, options = merged_plugins(tiny / "mkdocs.yml", {"client": "Tiny Co", "engagements": None,
                                                              "pdf": False, "offline": True})
-    assert plugins == ["search", {"cxsite": {"templates_dir": "practice", "client": "Tiny Co", "offline": True}}]
+    assert plugins == {"search": {}, "cxsite": {"templates_dir": "practice", "client": "Tiny Co", "offline": True}}
     assert options == {"templates_dir": "practice", "client": "Tiny Co", "offline": True}
 
 
@@ -135,9 +135,8 @@ def test_serve_plugins_survive_being_read_twice(tiny):
     from mkdocs.config import load_config
 
     from cxsite.build import merged_plugins
-    from cxsite.cli import _plugins_for_rebuilds
 
-    plugins = _plugins_for_rebuilds(merged_plugins(tiny / "mkdocs.yml", {"show_errors": True})[0])
+    plugins = merged_plugins(tiny / "mkdocs.yml", {"show_errors": True})[0]
     for _ in range(2):
         config = load_config(str(tiny / "mkdocs.yml"), plugins=plugins)
         assert config.plugins["cxsite"].config.show_errors is True
@@ -148,7 +147,15 @@ def test_a_project_without_the_plugin_listed_gets_it(tiny):
 
     cfg = tiny / "mkdocs.yml"
     cfg.write_text(cfg.read_text().replace("  - cxsite\n", ""))
-    assert merged_plugins(cfg, {"pdf": True})[0] == ["search", {"cxsite": {"pdf": True}}]
+    assert merged_plugins(cfg, {"pdf": True})[0] == {"search": {}, "cxsite": {"pdf": True}}
+
+
+def test_a_plugin_named_twice_stays_a_list_for_mkdocs_to_judge(tiny):
+    from cxsite.build import merged_plugins
+
+    cfg = tiny / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace("  - search\n", "  - search\n  - search\n"))
+    assert merged_plugins(cfg, {})[0] == ["search", "search", {"cxsite": {}}]
 
 
 def test_zip_needs_no_env_in_mkdocs_yml(tiny, tmp_path, cli):
