@@ -1,6 +1,6 @@
 """The files a questionnaire's reference page offers for download: its exports for fielding.
 
-Each is generated into the site beside the page (``questionnaires/``), named
+Each is generated into the site where :mod:`cxsite.urls` puts it (``download``), named
 by id and version, so a consultant takes exactly the version the report
 describes into the client's survey tool. The page links to them by these
 paths; MkDocs resolves the links as it does a page's.
@@ -8,11 +8,10 @@ paths; MkDocs resolves the links as it does a page's.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 from .errors import InputErrors
 from .exports import FORMATS, SUFFIX, default_audience, export_text
 from .model import Questionnaire
+from .urls import link, site_path
 
 LABELS = {"surveyjs": "SurveyJS (JSON)", "qualtrics-txt": "Qualtrics (Advanced Format TXT)",
           "csv-template": "CSV template (the responses file's header row)"}
@@ -36,7 +35,6 @@ def questionnaire_downloads(q: Questionnaire, page: str) -> list[dict]:
         ``{path, link, label, content}`` each: ``path`` in the site, ``link``
         relative to the page, what to call it, and the file's text.
     """
-    folder = PurePosixPath(page).parent
     offered = []
     for fmt in FORMATS:
         for audience in ([None] if fmt == "csv-template" else audiences(q)):
@@ -46,5 +44,6 @@ def questionnaire_downloads(q: Questionnaire, page: str) -> list[dict]:
             except InputErrors:
                 continue  # a wording the questionnaire does not have (audiences() offers none such)
             label = LABELS[fmt] + (", customers' wording" if audience == "customers" else "")
-            offered.append({"path": str(folder / name), "link": name, "label": label, "content": content})
+            offered.append({"path": site_path("download", file=name), "link": link("download", page, file=name),
+                            "label": label, "content": content})
     return offered

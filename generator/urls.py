@@ -33,6 +33,7 @@ PAGES = {
     "print": "engagements/{eid}/print.md",
     "pdf": "engagements/{eid}/{eid}.pdf",  # written by cxsite build --pdf, beside the overview
     "logo": "engagements/{eid}/logo{suffix}",
+    "download": "questionnaires/{file}",  # a questionnaire's export for fielding (cxsite.downloads)
 }
 
 
