@@ -10,6 +10,7 @@ are heavy (NumPy, the loaders). Kept here, each list has one owner and
 SURVEY_TOOLS = ("google-forms", "microsoft-forms", "qualtrics", "surveymonkey", "limesurvey", "typeform")
 # A plain table of one header row, named by its container (importers.tables.Table.container).
 GENERIC_TABLES = ("csv", "xlsx")
+GENERIC = "generic"  # --from generic: a plain table, CSV, TSV or XLSX alike, named by its container then
 # What builds a site (cxsite.engines): mkdocs through the plugin, the others from cxsite render's folder.
 ENGINES = ("mkdocs", "properdocs", "zensical")
 # What cxsite export writes (cxsite.exports), and whose wording.

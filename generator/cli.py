@@ -191,10 +191,7 @@ def cmd_import(args) -> int:
     from .importers import import_export
 
     root = project_root(args)
-    tool = args.tool
-    if tool == "generic":  # the importer names a plain table by its container
-        tool = "xlsx" if Path(args.source).suffix.lower() == ".xlsx" else "csv"
-    result = import_export(Path(args.source), args.engagement, root, tool=tool, encoding=args.encoding,
+    result = import_export(Path(args.source), args.engagement, root, tool=args.tool, encoding=args.encoding,
                            columns_file=Path(args.columns) if args.columns else None, salt=args.salt,
                            dry_run=args.dry_run)
     print(result.summary())

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .choices import ENGINES, EXPORT_AUDIENCES, EXPORT_FORMATS, GENERIC_TABLES, SCHEMA_KINDS, SURVEY_TOOLS
+from .choices import ENGINES, EXPORT_AUDIENCES, EXPORT_FORMATS, GENERIC, GENERIC_TABLES, SCHEMA_KINDS, SURVEY_TOOLS
 
 PROJECT_HELP = "the project's root folder (default: the current folder); before or after the command"
 PDF_NEEDS = ("needs the 'pdf' extra (pip install 'cxsite[pdf]', which brings Playwright) and a "
@@ -51,8 +51,8 @@ def import_source_kind(value: str) -> str:
     from the file.
     """
     if value in GENERIC_TABLES:
-        return "generic"
-    if value not in (*SURVEY_TOOLS, "generic"):
+        return GENERIC
+    if value not in (*SURVEY_TOOLS, GENERIC):
         raise argparse.ArgumentTypeError(
             f"unknown tool '{value}'; expected one of {', '.join(SURVEY_TOOLS)} or generic")
     return value

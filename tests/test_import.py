@@ -617,3 +617,23 @@ def test_unwritable_folder_is_a_message(tmp_path, monkeypatch):
     assert errors == [f"engagements/{EID}/x.tmp: cannot write the import: Permission denied; check the "
                       "folder's permissions and free space"]
     assert engagement_files(root) == before
+
+
+@pytest.mark.parametrize("container", ["csv", "xlsx"])
+def test_from_generic_names_the_table_by_its_container(tmp_path, container):
+    """``--from generic`` is a plain table of one header row; the importer names it csv or xlsx itself."""
+    import csv
+
+    from openpyxl import Workbook
+
+    source = DATA / "excel-semicolon-cp1252.csv"
+    if container == "xlsx":  # the same table saved as a workbook
+        book = Workbook()
+        for row in csv.reader(source.read_text(encoding="cp1252").splitlines(), delimiter=";"):
+            book.active.append(row)
+        source = tmp_path / "export.xlsx"
+        book.save(source)
+    root = make_project(tmp_path / "p")
+    result = run(root, source, tool="generic")
+    assert result.tool == container and not result.detected
+    assert_matches(scores(root), EXPECTED)

@@ -28,7 +28,8 @@ from . import output
 from .columns import (
     Column, ColumnsMap, classify, is_name_column, load_columns_map, missing_targets, targets_of,
 )
-from .detect import TOOL_NAMES, TOOLS, Header, build_headers, detect_tool, header_rows
+from ..choices import GENERIC
+from .detect import TOOL_NAMES, TOOLS, Header, build_headers, detect_tool, generic_tool, header_rows
 from .quality import RULES, Decision, Record, assess, counts, rules_of
 from .tables import DELIMITERS, Row, Table, read_table
 from .toolfields import value_parts
@@ -93,7 +94,7 @@ def import_export(source: Path, engagement_dir: Path | str, project_root: Path, 
     become, and ``problems`` why the import would fail (None when it would not).
     """
     source, project_root = Path(source), Path(project_root)
-    if tool is not None and tool not in TOOLS:
+    if tool is not None and tool not in (*TOOLS, GENERIC):
         raise InputError("--from", f"unknown tool '{tool}'{did_you_mean(tool, TOOLS)}; "
                                    f"expected one of {one_of(TOOLS)}")
     project = load_project(project_root, responses=False)
@@ -168,6 +169,8 @@ def _read_export(source: Path, display: str, encoding: str | None, tool: str | N
     table = read_table(source, display, encoding)
     detected = tool is None
     tool, signature = detect_tool(table) if detected else (tool, "given by --from")
+    if tool == GENERIC:
+        tool = generic_tool(table)
     count = header_rows(tool, table)
     headers = build_headers(tool, table, count)
     data = table.rows[count:]

@@ -106,8 +106,12 @@ def detect_tool(table: Table) -> tuple[str, str]:
         return "typeform", "'#' first, 'Submit Date (UTC)'/'Network ID' columns"
     if names[:1] and names[0] in TIMESTAMP_NAMES:
         return "google-forms", "'Timestamp' first"
-    generic = "xlsx" if table.container == "xlsx" else "csv"
-    return generic, "no survey tool's signature in the headers: one header row of column names"
+    return generic_tool(table), "no survey tool's signature in the headers: one header row of column names"
+
+
+def generic_tool(table: Table) -> str:
+    """A plain table of one header row, named by its container: ``csv`` or ``xlsx``."""
+    return "xlsx" if table.container == "xlsx" else "csv"
 
 
 def _times(rows: list[Row], columns: tuple[int, ...]) -> bool:
