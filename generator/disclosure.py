@@ -282,7 +282,12 @@ class Decision:
 
     def enough(self, n: int | None) -> bool:
         """Rule 1 for a figure of the whole alone (an item, an outcome, alpha's complete cases)."""
-        return n is not None and n >= self.k
+        return enough(n, self.k)
+
+
+def enough(n: int | None, k: int) -> bool:
+    """Rule 1 for a figure of the whole alone: it rests on at least ``k`` people."""
+    return n is not None and n >= k
 
 
 def decide_engagement(u: Universe, k: int, dimension_counts: Mapping[str, Sequence[np.ndarray]]

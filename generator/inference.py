@@ -3,12 +3,8 @@
 :mod:`cxsite.stats` and :mod:`cxsite.drivers` compute; this module decides
 which figures they are computed from and where they land, reading only what
 disclosure control (:mod:`cxsite.disclosure`) already published — a group or
-figure it withheld gets no interval, test or difference either.
-
-Changes since the previous wave need only each wave's published results
-(``n``, ``mean`` and ``sd`` of respondent means per dimension, the NPS
-counts), so they work as well when the previous wave's results come from
-the results cache.
+figure it withheld gets no interval, test or difference either. Changes
+since the previous wave are :mod:`cxsite.trends`'.
 """
 
 from __future__ import annotations
@@ -80,10 +76,10 @@ def vs_rest(segments: dict, by_segment: dict, whole: Sequence[dict], q: Question
                 p = stats.welch_p((raw["n"], raw["mean"], raw["sd"]), (nr, mr, sr))
                 entry["vs_rest"] = {"delta": raw["score"] - _scale_points(mr, scales[dim_id]), "p_value": p}
                 tests.append((entry["vs_rest"], p))
-        _holm_into([t for t, _ in tests], [p for _, p in tests])
+        holm_into([t for t, _ in tests], [p for _, p in tests])
 
 
-def _holm_into(entries: list[dict], p_values: list[float | None]) -> None:
+def holm_into(entries: list[dict], p_values: list[float | None]) -> None:
     """``p_adjusted`` (Holm over ``p_values``) and ``significant`` into each entry."""
     for entry, adj in zip(entries, stats.holm(p_values)):
         entry["p_adjusted"] = adj
@@ -113,38 +109,3 @@ def key_drivers(q: Questionnaire, usable: Responses, means: dict[str, np.ndarray
         y = np.column_stack([values[i][rows] for i in ids])
         found.update(zip(ids, drivers.key_drivers_shared(ids, [d.id for d in dims], x[rows], y, k)))
     return [found[o.id] for o in q.outcomes]
-
-
-def with_changes(result: dict, previous: dict | None) -> dict:
-    """``result`` with ``change`` of every dimension and outcome against ``previous`` (a new dict).
-
-    Dimension: delta of scores, Welch's test of the waves' respondent means,
-    Holm over every dimension with a change. NPS outcome: delta and the
-    z-test of :func:`cxsite.stats.nps_change_p`. A change is null without a
-    previous wave, and where either wave's figure is withheld.
-    """
-    out = dict(result, dimensions=[dict(d, change=None) for d in result.get("dimensions", [])],
-               outcomes=[dict(o, change=None) for o in result.get("outcomes", [])])
-    if not previous or previous.get("withheld") or result.get("withheld"):
-        return out
-    pid = previous["engagement"]["id"]
-    before = {d["id"]: d for d in previous["dimensions"]}
-    changes, p_values = [], []
-    for d in out["dimensions"]:
-        b = before.get(d["id"])
-        if b is None or d["withheld"] or b["withheld"] or d["score"] is None or b["score"] is None:
-            continue
-        p = stats.welch_p((d["n"], d["mean"], d.get("sd")), (b["n"], b["mean"], b.get("sd")))
-        d["change"] = {"previous": pid, "previous_score": b["score"], "delta": d["score"] - b["score"],
-                       "p_value": p}
-        changes.append(d["change"])
-        p_values.append(p)
-    _holm_into(changes, p_values)
-    before_o = {o["id"]: o for o in previous.get("outcomes", [])}
-    for o in out["outcomes"]:
-        b = before_o.get(o["id"])
-        if b is None or o["withheld"] or b["withheld"] or o.get("nps") is None or b.get("nps") is None:
-            continue
-        p = stats.nps_change_p((o["promoters"], o["detractors"], o["n"]), (b["promoters"], b["detractors"], b["n"]))
-        o["change"] = {"previous": pid, "previous_nps": b["nps"], "delta": o["nps"] - b["nps"], "p_value": p}
-    return out

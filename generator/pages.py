@@ -78,31 +78,28 @@ def highlights(result: dict, count: int = 3) -> dict:
 
 
 def trend(result: dict, previous: dict | None) -> dict | None:
-    """Index and dimension changes against the previous wave (points on 0-100)."""
-    if not previous or previous.get("withheld") or result.get("withheld"):
+    """The changes since the previous wave as the pages read them, from the results' own (:mod:`cxsite.trends`).
+
+    ``before`` (a dimension's previous score, drawn on its bar) only for a
+    dimension compared whole: a score on part of its items is another measure.
+    """
+    t = result.get("trend")
+    if not previous or t is None:
         return None
-    before = {d["id"]: d for d in previous["dimensions"]}
-
-    def delta(now, then):
-        return None if now is None or then is None else now - then
-
-    items_before = {i["id"]: i for d in previous["dimensions"] for i in d["items"]}
-    # An index left without a withheld dimension in one wave is not the same
-    # measure as the other wave's: no change is computed between them.
-    def withheld(r):
-        return {d["id"] for d in r["dimensions"] if d.get("withheld")}
-    same_index = withheld(result) == withheld(previous)
+    index = t["index"]
+    changed = [d for d in result["dimensions"] if d["change"]]
     return {
         "previous": previous["engagement"],
-        "index": delta(result["index"]["score"], previous["index"]["score"]) if same_index else None,
-        "index_before": previous["index"]["score"],
-        "dimensions": {d["id"]: {"delta": delta(d["score"], before[d["id"]]["score"]),
-                                 "before": before[d["id"]]["score"]}
-                       for d in result["dimensions"] if d["id"] in before},
-        # Item change in favourable share (points of percentage), for items asked both times.
-        "items": {i["id"]: {"delta": delta(i["favorable"], items_before[i["id"]]["favorable"]),
-                            "before": items_before[i["id"]]["favorable"]}
-                  for d in result["dimensions"] for i in d["items"] if i["id"] in items_before},
+        "reason": t["reason"],
+        "index": index["delta"] if index else None,
+        "index_before": index["previous_score"] if index else None,
+        "index_reason": t["index_reason"],
+        "dimensions": {d["id"]: {"delta": d["change"]["delta"], "before": None if d["change"]["items_not_compared"]
+                                 else d["change"]["previous_score"]} for d in changed},
+        # Item change in favourable share (points of percentage), for items asked the same way both times.
+        "items": {i["id"]: {"delta": i["change"]["delta"], "before": i["change"]["previous_favorable"],
+                            "reason": i["change"]["reason"]}
+                  for d in result["dimensions"] for i in d["items"] if i.get("change")},
     }
 
 

@@ -133,6 +133,8 @@ def change(c: dict | None, places: int = 0) -> Markup:
     """
     if c is None:
         return Markup("–")
+    if c["delta"] is None:
+        return Markup("not comparable")  # the waves did not ask the same thing: c["reason"] says why
     clear = c["significant"] if "significant" in c else c.get("p_value") is not None and c["p_value"] < 0.05
     return signed(c["delta"], places) if clear else Markup("no clear change")
 

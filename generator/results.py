@@ -14,13 +14,16 @@ inputs passed validation, so a hit needs no second validation.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
+from . import trends
 from .cache import Cache, key_for
 from .comments import visible_comments
-from .inference import with_changes
 from .model import Engagement
+from .responses import load_responses
 from .score import score_engagement
+from .trends import with_changes
 
 
 class Results:
@@ -82,8 +85,38 @@ class Results:
 
         The changes are computed here, not stored: they depend on the other
         wave's results too, and each wave's entry is kept on its own inputs.
+        Waves of two questionnaire versions are compared on the items both
+        asked the same way (:mod:`cxsite.trends`).
         """
-        return with_changes(self.result(e), self.result(previous) if previous else None)
+        now = self.result(e)
+        if previous is None:
+            return with_changes(now, None)
+        then = self.result(previous)
+        if previous.questionnaire is e.questionnaire:
+            return with_changes(now, then)  # one version: every item compared
+        plan = trends.plan(previous.questionnaire, e.questionnaire)
+        subsets = {}
+        if not now["withheld"] and not then["withheld"]:
+            for p in plan.dimensions.values():
+                if p.reason is None and not p.whole:
+                    subsets[p.id] = (self._subset(e, p), self._subset(previous, p))
+        return with_changes(now, then, plan, subsets)
+
+    def _subset(self, e: Engagement, p: trends.DimensionPlan) -> dict:
+        """Dimension ``p``'s figures in ``e`` on its compared items: from the cache, or from the responses."""
+        key = self._keys.get(e.id)
+        if key is not None:
+            key += "-" + hashlib.sha256("\0".join((p.id, *p.compared)).encode()).hexdigest()[:16]
+            stored = self.cache.get(key)
+            if stored is not None:
+                return stored
+        if e.responses is None:
+            # Known from the cache, its responses were not read: they are now, for this one figure.
+            e.responses = load_responses(e, e.folder.parent.parent)
+        figures = trends.subset_figures(e, p.id, p.compared)
+        if key is not None:
+            self.cache.put(key, figures)
+        return figures
 
 
 def score_bundle(e: Engagement) -> dict:

@@ -274,7 +274,7 @@ def outcome_stats(item: Item, codes: np.ndarray) -> dict:
     # scale's own points and the share of "easy" (favourable) answers.
     ces = item.scale.kind == "ces"
     stats.update(ces=stats["mean"] if ces else None, easy=stats["favorable"] if ces else None)
-    stats["change"] = None  # set against the previous wave by cxsite.inference.with_changes
+    stats["change"] = None  # set against the previous wave by cxsite.trends.with_changes
     return stats
 
 
@@ -329,7 +329,7 @@ def score_dimensions(q: Questionnaire, responses: Responses, segments: Sequence[
         d["complete"] = rows.complete
         d["ci"] = inference.score_interval(d["n"], d["mean"], d["sd"], dim.scale)
         d["alpha_ci"] = alpha_interval(rows.alpha, rows.complete, len(dim.items))
-        d["change"] = None  # set against the previous wave by cxsite.inference.with_changes
+        d["change"] = None  # set against the previous wave by cxsite.trends.with_changes
         d["items"] = [item_stats(i, responses.column(i.id)) for i in dim.items]
         whole.append(d)
         for s in segments:

@@ -16,7 +16,8 @@ import pytest
 from pytest import approx
 
 from conftest import REPO
-from cxsite.inference import vs_rest, with_changes
+from cxsite.inference import vs_rest
+from cxsite.trends import with_changes
 from cxsite.load import load_project
 from cxsite.model import Responses, Segment
 from cxsite.score import published_figures, score_dimensions, score_engagement
