@@ -53,8 +53,11 @@ def key_for(e: Engagement) -> str:
     # The source is in the results ("assessment": {"source"}): a project copy of a
     # built-in questionnaire, byte for byte the same, is still another entry.
     h = hashlib.sha256(f"{FORMAT}\0{__version__}\0{_code_hash()}\0{e.questionnaire.source}\0".encode())
-    for path in (Path(e.questionnaire.path_abs), e.folder / "engagement.yml", e.folder / e.responses_file,
-                 e.folder / "import-quality.json"):
+    inputs = [Path(e.questionnaire.path_abs), e.folder / "engagement.yml", e.folder / e.responses_file,
+              e.folder / "import-quality.json"]
+    if e.hierarchy and e.hierarchy.readable:
+        inputs.append(e.folder / e.hierarchy.file)  # leaders' figures come from it
+    for path in inputs:
         h.update(str(path.name).encode() + b"\0")
         h.update(path.read_bytes() if path.is_file() else b"<missing>")
         h.update(b"\0")

@@ -309,6 +309,59 @@ def decide_engagement(u: Universe, k: int, dimension_counts: Mapping[str, Sequen
     return Decision(u, k, groups, dims)
 
 
+def decide_nested(sizes: np.ndarray, parent: np.ndarray, k: int, candidates: np.ndarray | None = None) -> np.ndarray:
+    """Which of a family of nested groups may publish a figure (leader lines of a hierarchy).
+
+    Parameters
+    ----------
+    sizes : ndarray of int
+        Contributors to the figure in each group; group 0 is the whole.
+    parent : ndarray of int
+        Each group's nearest enclosing group (``parent[0]`` = -1), always of a
+        lower index: the groups form a tree, any two either nested or disjoint.
+    k : int
+        The threshold, ``min_group_size``.
+    candidates : ndarray of bool, optional
+        Groups allowed at all (e.g. those whose head count passed).
+
+    Returns
+    -------
+    ndarray of bool
+        Rule 1 (at least ``k`` each), and rule 2 in the form it takes for
+        nested groups: for every published group, the published groups inside
+        it that lie in no other published one leave a remainder of 0 or at
+        least ``k``; where they do not, the smallest of them is withheld and
+        the group checked again. In a tree every set derivable from sums and
+        differences is such a remainder (or a union of them), so this is rule 2
+        itself, at a cost linear in the number of groups rather than a search.
+    """
+    shown = sizes >= k if candidates is None else candidates & (sizes >= k)
+    if not shown[0]:
+        return np.zeros_like(shown)
+    children: list[list[int]] = [[] for _ in range(len(sizes))]
+    for g in range(1, len(sizes)):
+        children[parent[g]].append(g)
+
+    def inside(g: int) -> list[int]:  # the published groups in g lying in no other published one
+        found, stack = [], list(children[g])
+        while stack:
+            c = stack.pop()
+            if shown[c]:
+                found.append(c)
+            else:
+                stack.extend(children[c])
+        return found
+
+    for g in range(len(sizes)):  # a group's parent is decided before it
+        while shown[g]:
+            kids = inside(g)
+            rest = int(sizes[g]) - int(sum(int(sizes[c]) for c in kids))
+            if rest == 0 or rest >= k or not kids:
+                break
+            shown[min(kids, key=lambda c: (int(sizes[c]), c))] = False
+    return shown
+
+
 DIMENSION_FIGURES = ("n", "mean", "sd", "score", "ci", "band", "favorable", "neutral", "unfavorable", "alpha",
                      "alpha_ci")
 ITEM_FIGURES = ("n", "mean", "favorable", "favorable_ci", "neutral", "unfavorable", "not_applicable", "counts")

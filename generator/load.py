@@ -8,7 +8,6 @@ Every check that can fail on user input lives here, in :mod:`questionnaires` or 
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,11 +15,13 @@ from typing import TYPE_CHECKING
 from .errors import (
     ErrorCollector, InputError, InputErrors, InternalError, Location, did_you_mean, display_path, one_of,
 )
+from .hierarchy import specs
 from .images import check_logo
 from .limits import MAX_LOGO_BYTES, MB
 from .model import (
     ENGAGEMENT_FORMAT, LOGO_TYPES, QUALITY_FORMAT, RESERVED_COLUMNS, Engagement, Questionnaire,
 )
+from .places import slugify
 from .questionnaires import load_questionnaire, questionnaire_id_of
 from .resources import missing_packaged, package_folder
 from .schema import SLUG_RE, read_document
@@ -120,7 +121,7 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
     doc, raw, real = read
     name, version = parse_assessment_ref(raw["assessment"])
     questionnaire = _find_questionnaire(project, name, version, doc.at(("assessment",)), errors)
-    if questionnaire is None or not _responses_file_ok(raw["responses"], folder, real, doc, errors):
+    if questionnaire is None or not _own_file_ok(raw["responses"], ("responses",), folder, real, doc, errors):
         return None
     _check_columns(raw, doc, questionnaire, name, errors)
     brand = raw["brand"] or {}
@@ -138,6 +139,7 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         previous=raw["previous"], questionnaire=questionnaire,
         logo=logo, color=brand.get("color"),
         columns=dict(raw["columns"]), quality=raw["quality"] or QUALITY_FORMAT.check({}, (), None),
+        **specs(raw, doc, questionnaire, folder, errors, lambda name, key: _own_file_ok(name, key, folder, real, doc, errors)),
     )
 
 
@@ -159,17 +161,18 @@ def _read_engagement_file(folder: Path, root: Path, errors: ErrorCollector):
     return (*read, real)
 
 
-def _responses_file_ok(responses_file: str, folder: Path, real: Path, doc, errors: ErrorCollector) -> bool:
-    """Whether ``responses:`` names a usable file inside the engagement's own folder (reported if not)."""
-    where = doc.at(("responses",))
-    if Path(responses_file).is_absolute() or ".." in Path(responses_file).parts:
-        errors.add(where, f"responses must name a file inside the engagement folder, not '{responses_file}'")
+def _own_file_ok(name: str, key: tuple, folder: Path, real: Path, doc, errors: ErrorCollector) -> bool:
+    """Whether ``name`` (at ``key``: ``responses``, a hierarchy's ``file``) is a usable file inside the
+    engagement's own folder (reported if not)."""
+    where, what = doc.at(key), ".".join(key)
+    if Path(name).is_absolute() or ".." in Path(name).parts:
+        errors.add(where, f"{what} must name a file inside the engagement folder, not '{name}'")
         return False
-    if not usable_file_name(responses_file, where, errors):
+    if not usable_file_name(name, where, errors):
         return False
-    target = folder / responses_file
+    target = folder / name
     if target.exists() and not _stays_in(target, real):
-        errors.add(where, f"'{responses_file}' links outside this engagement's folder; copy the file in instead")
+        errors.add(where, f"'{name}' links outside this engagement's folder; copy the file in instead")
         return False
     return True
 
@@ -376,14 +379,6 @@ def find_engagement_folders(root: Path) -> list[Path]:
     if not base.is_dir():
         return []
     return sorted(p for p in base.iterdir() if (p / "engagement.yml").is_file())
-
-
-def slugify(text: str) -> str:
-    """A client name as a folder name: ``"Acme Ltd." -> "acme-ltd"``."""
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "client"
 
 
 def load_project(root: Path, only: list[str] | None = None, responses: bool = True,

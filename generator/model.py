@@ -14,9 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
+from typing import TYPE_CHECKING
+
 from .schema import (
     Bool, Choice, Date, Field, HexColor, ListOf, MapOf, Number, Record, Scalar, SemVer, Slug, Text,
 )
+
+if TYPE_CHECKING:
+    from .hierarchy import Hierarchy
 
 AUDIENCES = ("staff", "customers", "assessor")
 
@@ -28,6 +33,7 @@ MAX_WEIGHT = 1000               # a dimension's weight in the index
 MAX_INVITED = 1_000_000_000     # people invited to one survey
 MAX_GROUP_SIZE = 10_000         # an anonymity threshold
 MAX_SPEEDER_SECONDS = 86_400    # a day
+MAX_LEVEL = 100                 # depth of a reporting line
 EARLIEST_DATE = dt.date(1990, 1, 1)  # before any survey tool cxsite imports from
 LATEST_DATE = dt.date(2100, 12, 31)
 POINT = Number(minimum=-POINT_LIMIT, maximum=POINT_LIMIT, integer=True)
@@ -124,6 +130,20 @@ QUALITY_FORMAT = Record("quality rules", {
                              doc="a response completed in fewer seconds is a speeder"),
 })
 
+HIERARCHY_FORMAT = Record("hierarchy", {
+    "file": Field(Text(), required=True, doc="CSV in the engagement folder: employee_id, manager_id, name"),
+    "employee": Field(Slug(), default="employee_id", doc="the responses column holding each respondent's employee id"),
+})
+
+LEADER_INCLUDES = ("full-line", "direct")
+
+LEADERS_FORMAT = Record("leaders", {
+    "levels": Field(ListOf(Number(minimum=0, maximum=MAX_LEVEL, integer=True), min_items=1), default=[1],
+                    doc="hierarchy levels whose leaders get a report (0 is the top)"),
+    "include": Field(Choice(LEADER_INCLUDES), default="full-line",
+                     doc="full-line: everyone below the leader; direct: their direct reports"),
+})
+
 ENGAGEMENT_FORMAT = Record("engagement", {
     "client": Field(Text(), required=True),
     "title": Field(Text(), required=True),
@@ -141,6 +161,8 @@ ENGAGEMENT_FORMAT = Record("engagement", {
     "columns": Field(MapOf(Text(), Slug()), default={},
                      doc="for 'cxsite import': export column header -> item, question or segment id"),
     "quality": Field(QUALITY_FORMAT, doc="for 'cxsite import': keep or exclude each kind of doubtful response"),
+    "hierarchy": Field(HIERARCHY_FORMAT, doc="the organisation's reporting lines, for leader reports"),
+    "leaders": Field(LEADERS_FORMAT, doc="which leaders get a report of their people (needs 'hierarchy')"),
 }, doc="engagements/<id>/engagement.yml")
 
 ASSESSOR_RATINGS_FORMAT = Record("assessor ratings", {
@@ -284,6 +306,25 @@ class Engagement:
     color: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
     quality: dict = field(default_factory=dict)
+    hierarchy: "HierarchySpec | None" = None
+    leaders: "LeaderSpec | None" = None
+
+
+@dataclass(frozen=True)
+class HierarchySpec:
+    """``hierarchy:`` of an engagement: its reporting-lines file and the responses column naming each employee."""
+
+    file: str
+    employee: str
+    readable: bool = True   # false when engagement.yml named a file that may not be read (reported)
+
+
+@dataclass(frozen=True)
+class LeaderSpec:
+    """``leaders:`` of an engagement: the levels whose leaders get a report, and who counts as their people."""
+
+    levels: tuple[int, ...]
+    include: str
 
 
 NA = "NA"  # an answer given as not applicable
@@ -324,6 +365,10 @@ class Responses:
     comments: dict[str, list[str]]        # open question id -> the non-blank answers, in file order
     notes: dict[str, str] = field(default_factory=dict)
     quality: list[dict] = field(default_factory=list)
+    # Each respondent's employee id (object array; '' when blank), with a hierarchy only:
+    # read to place people in reporting lines, never published.
+    employees: np.ndarray | None = None
+    hierarchy: "Hierarchy | None" = None   # the reporting lines the employees are placed in
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -337,4 +382,5 @@ class Responses:
             return self
         return Responses(self.path, {k: c[keep] for k, c in self.answers.items()}, self.rows[keep],
                          {k: Segment(s.codes[keep], s.values) for k, s in self.segments.items()},
-                         self.comments, self.notes, self.quality)
+                         self.comments, self.notes, self.quality,
+                         None if self.employees is None else self.employees[keep], self.hierarchy)

@@ -7,6 +7,7 @@ check found the problem.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -44,3 +45,11 @@ def line_col(text: bytes | str, offset: int, first_line: int = 1) -> tuple[int, 
     if isinstance(before, bytes):
         before = before.decode("utf-8", "replace")
     return first_line + text.count(newline, 0, offset), len(before) + 1
+
+
+def slugify(text: str) -> str:
+    """A client name as a folder name: ``"Acme Ltd." -> "acme-ltd"``."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "client"

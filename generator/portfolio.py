@@ -17,7 +17,8 @@ from importlib import metadata
 from pathlib import Path
 
 from .errors import ErrorCollector, InputError, InputErrors
-from .load import load_project, slugify
+from .load import load_project
+from .places import slugify
 from .outputs import (
     PORTFOLIO, SITE, check_replaceable, os_problem, protected_paths, refuse_project_data, write_marker,
 )

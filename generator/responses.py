@@ -102,7 +102,12 @@ def load_responses(engagement: Engagement, root: Path) -> Responses:
                                                     "not found in the engagement folder")
     if path.suffix.lower() in (".yml", ".yaml"):
         return _load_yaml_ratings(engagement, path, display)
-    return _load_csv(engagement, path, display)
+    responses = _load_csv(engagement, path, display)
+    if engagement.hierarchy:
+        from .hierarchy import read_for
+
+        responses.hierarchy = read_for(engagement, root)
+    return responses
 
 
 class _Table:
@@ -115,7 +120,12 @@ class _Table:
         self.scored: dict[str, Item] = {i.id: i for i in self.order}
         self.open = [o.id for o in q.open_questions]
         self.segment_names = list(engagement.segments)
-        self.known = set(self.scored) | set(self.open) | set(self.segment_names) | {"respondent_id"}
+        # The employee column (with a hierarchy): read to place people in lines, never published.
+        self.employee = engagement.hierarchy.employee if engagement.hierarchy else None
+        self.employees: list[str] = []
+        self.employee_rows: dict[str, int] = {}
+        self.known = set(self.scored) | set(self.open) | set(self.segment_names) | {"respondent_id"} \
+            | ({self.employee} if self.employee else set())
         self.questionnaire = q
         self.decoders = {s.id: _Decoder(s) for s in {i.scale.id: i.scale for i in self.order}.values()}
         self.codes = bytearray()
@@ -144,7 +154,7 @@ class _Table:
     @property
     def other(self) -> list[str]:
         """The columns besides answers, in the order :meth:`add_other` takes their values."""
-        return [*self.segment_names, *self.open, "respondent_id"]
+        return [*self.segment_names, *self.open, "respondent_id", *([self.employee] if self.employee else [])]
 
     def add_other(self, row: int, values: Sequence[str], at, errors: ErrorCollector) -> None:
         """One respondent's line, segments, open answers and id (``values`` in :attr:`other` order)."""
@@ -166,12 +176,22 @@ class _Table:
         for o, text in zip(self.open, values[k:]):
             if text and not text.isspace():
                 self.comments[o].append(text.strip())
-        rid = values[-1].strip()
+        rid = values[k + len(self.open)].strip()
+        if self.employee:
+            self._add_employee(row, values[-1].strip(), at, errors)
         if rid:
             first = self.ids.setdefault(rid, row)
             if first != row:
                 errors.add(at("respondent_id"), f"respondent_id '{rid}' repeats line {first}; "
                                                 "each respondent must appear once")
+
+    def _add_employee(self, row: int, eid: str, at, errors: ErrorCollector) -> None:
+        if eid:
+            first = self.employee_rows.setdefault(eid, row)
+            if first != row:
+                errors.add(at(self.employee), f"employee id in column '{self.employee}' repeats line {first}; "
+                                              "each employee answers once")
+        self.employees.append(eid)
 
     def add_values(self, row: int, values: dict[str, object], at, errors: ErrorCollector) -> None:
         """One respondent given as column -> raw value (assessor ratings)."""
@@ -195,7 +215,7 @@ class _Table:
             self.display, answers, np.asarray(self.rows, dtype=np.intp),
             {s: Segment(np.asarray(self.segment_codes[s], dtype=np.intp), list(self.segment_index[s]))
              for s in self.segment_names},
-            self.comments, **extra)
+            self.comments, employees=np.array(self.employees, dtype=object) if self.employee else None, **extra)
 
 
 def _chunks(path: Path, size: int = 1 << 20):
@@ -241,6 +261,9 @@ def _read_csv(engagement: Engagement, path: Path, display: str) -> Responses:
                 kind = "segment" if required in table.segment_names else "question"
                 errors.add(Location(display, 1, 1), f"missing {kind} column '{required}'; every item "
                                                      "and outcome of the questionnaire and every segment needs a column")
+        if table.employee and table.employee not in seen:
+            errors.add(Location(display, 1, 1), f"missing employee id column '{table.employee}' (hierarchy.employee "
+                                                "in engagement.yml): it places each respondent in a reporting line")
         errors.raise_if_any()
         _read_rows(reader, header, seen, table, errors)
     # A header row and nothing else is an engagement awaiting its responses

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import disclosure, inference
+from . import disclosure, inference, leaders
 from .disclosure import Decision, Universe
 from .stats import alpha_interval, nps_interval, wilson_interval
 from .model import NA_CODE, OFFSET, Dimension, Engagement, Item, Questionnaire, Responses, Scale
@@ -426,7 +426,7 @@ def score_engagement(e: Engagement, statistics: bool = True) -> dict:
             withheld=True,
             respondents={"rows": None, "usable": None, "invited": e.invited, "response_rate": None},
             index={"score": None, "band": None}, dimensions=[], outcomes=[], segments={},
-            drivers=[], data_quality=[],
+            drivers=[], leaders=[], data_quality=[],
         )
         return result
     usable = responses.subset(usable_mask)
@@ -437,7 +437,9 @@ def score_engagement(e: Engagement, statistics: bool = True) -> dict:
             "response_rate": n_usable / e.invited if e.invited else None,
         },
         **published_figures(q, usable, e.segments, e.min_group_size, statistics),
-        data_quality=data_quality(q, responses, usable_mask),
+        leaders=leaders.leader_figures(q, usable, e.leaders, e.min_group_size) if usable.hierarchy else [],
+        data_quality=sorted(data_quality(q, responses, usable_mask) + (leaders.not_placed(usable) if usable.hierarchy
+                                                                      else []), key=lambda f: f["row"]),
     )
     return result
 
