@@ -14,7 +14,7 @@ from .errors import InputError
 
 MB = 1024 * 1024
 MAX_YAML_BYTES = 5 * MB      # a questionnaire, engagement.yml, ratings or a columns map
-MAX_CSV_BYTES = 64 * MB      # an engagement's responses.csv
+MAX_CSV_BYTES = 256 * MB     # an engagement's responses.csv (500,000 x 40 is about 90-150 MB)
 MAX_EXPORT_BYTES = 64 * MB   # a survey tool's export, read by 'cxsite import'
 MAX_LOGO_BYTES = 2 * MB      # a client's logo
 

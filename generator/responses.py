@@ -25,6 +25,7 @@ from .limits import MAX_CSV_BYTES, check_size
 from .model import (
     ASSESSOR_RATINGS_FORMAT, BLANK, NA, NA_CODE, NOT_STATED, OFFSET, Engagement, Item, Responses, Scale, Segment,
 )
+from . import responses_fast
 from .places import display_path
 from .redact import contact_kind
 from .schema import INVALID, check_document
@@ -265,6 +266,10 @@ def _read_csv(engagement: Engagement, path: Path, display: str) -> Responses:
             errors.add(Location(display, 1, 1), f"missing employee id column '{table.employee}' (hierarchy.employee "
                                                 "in engagement.yml): it places each respondent in a reporting line")
         errors.raise_if_any()
+        if path.stat().st_size >= responses_fast.MIN_BYTES:
+            fast = responses_fast.read(path.read_bytes(), header, table)
+            if fast is not None:
+                return fast
         _read_rows(reader, header, seen, table, errors)
     # A header row and nothing else is an engagement awaiting its responses
     # ('cxsite new engagement' writes it so): valid, reported as such, no figures.

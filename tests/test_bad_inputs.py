@@ -48,10 +48,10 @@ def test_every_case_breaks_the_valid_project(tiny, cli):
 def test_huge_file_is_refused_without_reading_it(tiny, cli):
     big = tiny / "engagements" / "tiny-2026" / "responses.csv"
     with big.open("r+b") as f:
-        f.truncate(100 * 1024 * 1024)
+        f.truncate(300 * 1024 * 1024)
     code, _, err = cli("--project", tiny, "validate")
     assert code == 1
-    assert "engagements/tiny-2026/responses.csv: file is 100.0 MB, over the 64 MB limit" in err
+    assert "engagements/tiny-2026/responses.csv: file is 300.0 MB, over the 256 MB limit" in err
 
 
 def test_responses_symlinked_out_of_the_project(tiny, tmp_path, cli):
