@@ -51,8 +51,10 @@ pdf: $(STAMP)   # the site plus one PDF per engagement (needs Debian's chromium)
 zip: $(STAMP)   # a site that opens from disk, and site.zip to hand over
 	$(BIN)/cxsite build --site-dir site --zip
 
-bench: $(STAMP)   # the performance benchmark (four to ten minutes); writes bench/results.json and .md
+bench: $(STAMP)   # the performance benchmark (ten to twenty minutes); writes bench/results*.json and .md
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[bench]'
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.leaders
 
 examples: $(STAMP)   # regenerate the example engagements' responses (seeded)
 	$(BIN)/python -m cxsite.synth

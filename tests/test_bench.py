@@ -45,3 +45,15 @@ def test_portfolio_is_seeded_and_valid(tmp_path):
         same = [(x / "engagements" / eid / "responses.csv").read_bytes() for x in (a, b)]
         assert same[0] == same[1]
     assert np.unique([len(e.responses) for e in project.engagements.values()]).size > 1
+
+
+def test_leader_benchmark_organisation_is_valid_and_sized(tmp_path):
+    """The leader benchmark's project loads, and has about the leaders it was asked for at levels 1-3."""
+    from bench.leaders import ID, PLAIN, write_project
+
+    root = write_project(tmp_path / "org", 3000, 120)
+    project = load_project(root)
+    r = score_engagement(project.engagements[ID], statistics=False)
+    assert 100 <= len(r["leaders"]) <= 125 and {x["level"] for x in r["leaders"]} == {1, 2, 3}
+    plain = score_engagement(project.engagements[PLAIN], statistics=False)
+    assert plain["dimensions"] == r["dimensions"]  # the same answers, with and without the hierarchy
