@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from .cli_lifecycle import cmd_diff, cmd_export
+from .cli_loop import cmd_new_actions, cmd_norms_build
 from .cli_parser import project_root
 from .errors import InputError, InputErrors, InternalError
 from .places import display_path, inside
@@ -354,7 +355,7 @@ COMMANDS = {"validate": cmd_validate, "score": cmd_score, "import": cmd_import, 
             "render": cmd_render,
             "serve": cmd_serve, "schema": cmd_schema, "init": cmd_init,
             "new engagement": cmd_new_engagement, "new questionnaire": cmd_new_questionnaire,
-            "diff": cmd_diff, "export": cmd_export}
+            "diff": cmd_diff, "export": cmd_export, "new actions": cmd_new_actions, "norms build": cmd_norms_build}
 
 
 def parser() -> argparse.ArgumentParser:

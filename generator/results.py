@@ -83,7 +83,9 @@ class Results:
         The changes are computed here, not stored: they depend on the other
         wave's results too, and each wave's entry is kept on its own inputs.
         """
-        return with_changes(self.result(e), self.result(previous) if previous else None)
+        from .loop import with_loop  # the plan, its follow-up and the benchmark: read from files, never cached
+
+        return with_loop(e, previous, with_changes(self.result(e), self.result(previous) if previous else None))
 
 
 def score_bundle(e: Engagement) -> dict:
