@@ -13,7 +13,7 @@ import yaml
 from . import clock
 from .errors import ErrorCollector, InputError, InputErrors, display_path
 from .model import Engagement, Questionnaire
-from .norms import MIN_ORGANISATIONS, load_norm, norm_target
+from .norms import BENCHMARKS, MIN_ORGANISATIONS, load_norm, norm_target
 from .provenance import file_sha256, package_version
 
 DECILES = tuple(range(10, 100, 10))
@@ -112,11 +112,16 @@ def build_norm(root: Path, ref: str, output: str, synthetic: bool = False, note:
         Nothing is written then: the old file, if any, stays as it was.
     """
     from .load import load_project
-    from .outputs import protected_paths, refuse_project_data
+    from .outputs import Protected, protected_paths, refuse_project_data
 
     target = Path(output)
-    refuse_project_data(target, protected_paths(root), output, "the norm",
-                        "write it to benchmarks/<name>.yml in the project")
+    # benchmarks/ is project data every other output stays out of; a norm is the one file written there.
+    prot = protected_paths(root)
+    own = (root / BENCHMARKS).resolve()
+    prot = Protected(prot.root, tuple(f for f in prot.folders if f != own), prot.files)
+    if target.resolve() == own or target.is_dir():
+        raise InputError(output, "is a folder; give the norm's file, e.g. benchmarks/<name>.yml", code="output-refused")
+    refuse_project_data(target, prot, output, "the norm", "write it to benchmarks/<name>.yml in the project")
     project = load_project(root)
     q = norm_target(project, ref)
     got = gather(project, q)

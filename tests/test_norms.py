@@ -190,3 +190,15 @@ def test_describe_reads_like_the_issue(tmp_path):
     (tmp_path / "n.yml").write_text(text, encoding="utf-8")
     norm = load_norm(tmp_path / "n.yml", tmp_path, ErrorCollector())
     assert describe(norm) == "30 organisations, 2,411 respondents, fieldwork March 2025 to June 2026; synthetic"
+
+
+def test_benchmarks_are_project_data_only_a_norm_is_written_into(portfolio, cli):
+    assert _build(cli, portfolio)[0] == 0
+    (portfolio / "benchmarks" / "README.md").write_text("# a norm\n", encoding="utf-8")
+    code, _, err = cli("--project", portfolio, "score", "alpha-2026", "-o", portfolio / "benchmarks" / "r.json")
+    assert code == 1 and "the project's benchmarks/, which holds project data" in err
+    code, _, err = cli("--project", portfolio, "build", "--site-dir", portfolio / "benchmarks")
+    assert code == 1 and "which holds project data" in err
+    code, _, err = cli("--project", portfolio, "norms", "build", "tiny", "-o", portfolio / "benchmarks")
+    assert code == 1 and "is a folder; give the norm's file" in err
+    assert (portfolio / "benchmarks" / "README.md").read_text(encoding="utf-8") == "# a norm\n"
