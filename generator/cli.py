@@ -185,6 +185,10 @@ def to_csv(result: dict) -> str:
             w.writerow(["segment", "index", seg, g["value"], "score", g["index"]])
             for did, d in sorted(g["dimensions"].items()):
                 w.writerow(["segment", did, seg, g["value"], "score", d["score"]])
+    bench = result.get("benchmark")
+    for level, did, placed in ([("index", "index", bench["index"])] + [("dimension", k, v) for k, v in
+                               sorted(bench["dimensions"].items())] if bench else []):
+        w.writerow([level, did, "", "", "percentile", placed["percentile"]])
     return out.getvalue()
 
 

@@ -173,7 +173,9 @@ def benchmark_json(e: Engagement, result: dict) -> dict | None:
                 for name, groups in sorted(result.get("segments", {}).items())}
     return {"name": e.benchmark, "provenance": provenance_json(norm), "description": describe(norm),
             "dimensions": {k: place(k, d["score"]) for k, d in sorted(dims.items())},
-            "index": place(None, result["index"]["score"]), "segments": {} if withheld else segments}
+            # An index computed without a withheld dimension is not comparable with whole ones.
+            "index": place(None, result["index"]["score"] if all(d["score"] is not None for d in dims.values()) else None),
+            "segments": {} if withheld else segments}
 
 
 def norm_target(project, ref: str) -> Questionnaire:

@@ -61,7 +61,8 @@ def gather(project, q: Questionnaire) -> Gathered:
         if r["withheld"] or not r["respondents"]["usable"]:
             got.withheld += 1
             continue
-        if r["index"]["score"] is not None:
+        # An index without one of its dimensions is another measure: it joins no distribution of whole ones.
+        if r["index"]["score"] is not None and all(d["score"] is not None for d in r["dimensions"]):
             got.index.append(float(r["index"]["score"]))
         for d in r["dimensions"]:
             if d["id"] in got.dimensions and d["score"] is not None:

@@ -202,3 +202,65 @@ def test_benchmarks_are_project_data_only_a_norm_is_written_into(portfolio, cli)
     code, _, err = cli("--project", portfolio, "norms", "build", "tiny", "-o", portfolio / "benchmarks")
     assert code == 1 and "is a folder; give the norm's file" in err
     assert (portfolio / "benchmarks" / "README.md").read_text(encoding="utf-8") == "# a norm\n"
+
+
+def test_csv_gives_the_percentiles(tiny, cli):
+    (tiny / "benchmarks").mkdir()
+    (tiny / "benchmarks" / "published.yml").write_text(EXTERNAL, encoding="utf-8")
+    eng = tiny / "engagements" / "tiny-2026" / "engagement.yml"
+    eng.write_text(eng.read_text() + "benchmark: published\n")
+    b = _scores(cli, tiny, "tiny-2026")["benchmark"]
+    code, out, _ = cli("--project", tiny, "score", "tiny-2026", "--format", "csv")
+    rows = [r for r in out.splitlines() if ",percentile," in r]
+    assert rows == [f"index,index,,,percentile,{b['index']['percentile']}", "dimension,d1,,,percentile,",
+                    "dimension,d2,,,percentile,"]
+
+
+def test_a_norm_of_another_major_version_is_refused(tiny, cli):
+    (tiny / "benchmarks").mkdir()
+    (tiny / "benchmarks" / "next.yml").write_text(EXTERNAL.replace("version: 1.0.0", "version: 2.0.0"))
+    eng = tiny / "engagements" / "tiny-2026" / "engagement.yml"
+    eng.write_text(eng.read_text() + "benchmark: next\n")
+    code, _, err = cli("--project", tiny, "validate")
+    assert code == 1 and ("engagement.yml:10:12: benchmark 'next' is a norm of 'tiny' 2.0.0, not of 'tiny' 1.x "
+                          "that this engagement uses") in err
+
+
+def test_an_unknown_questionnaire_or_version_is_refused(portfolio, cli):
+    for ref, says in (("tinny", "no questionnaire 'tinny' (did you mean 'tiny'?)"), ("tiny@9.0.0", "no questionnaire 'tiny@9.0.0'")):
+        code, _, err = cli("--project", portfolio, "norms", "build", ref, "-o", portfolio / "benchmarks" / "x.yml")
+        assert code == 1 and says in err
+    assert not (portfolio / "benchmarks").exists()
+
+
+def test_a_dimension_fewer_than_five_organisations_scored_is_left_out(portfolio, cli):
+    # Two organisations answer nothing of d1 (c, d, e only): d1 has 4 organisations, d2 six.
+    for eid in ("alpha-2026", "bravo-2026"):
+        path = portfolio / "engagements" / eid / "responses.csv"
+        lines = path.read_text().splitlines()
+        path.write_text("\n".join([lines[0]] + [",".join(c if i not in (2, 3) else "" for i, c in
+                                                         enumerate(row.split(","))) for row in lines[1:]]) + "\n")
+    assert _build(cli, portfolio)[0] == 0
+    doc = yaml.safe_load((portfolio / "benchmarks" / "tiny-norm.yml").read_text(encoding="utf-8"))
+    assert set(doc["dimensions"]) == {"d2"} and doc["dimensions"]["d2"]["organisations"] == 6
+    # Their index lacks d1: another measure, so the index has 4 whole ones, too few for a distribution.
+    assert "index" not in doc
+    eng = portfolio / "engagements" / "alpha-2026" / "engagement.yml"
+    eng.write_text(eng.read_text() + "benchmark: tiny-norm\n")
+    b = _scores(cli, portfolio, "alpha-2026")["benchmark"]
+    assert b["index"] == {"percentile": None, "organisations": None} and b["dimensions"]["d1"]["percentile"] is None
+    assert b["dimensions"]["d2"]["percentile"] is not None
+
+
+def test_an_index_without_one_of_its_dimensions_gets_no_percentile(tiny, cli):
+    (tiny / "benchmarks").mkdir()
+    (tiny / "benchmarks" / "published.yml").write_text(EXTERNAL, encoding="utf-8")
+    eng = tiny / "engagements" / "tiny-2026" / "engagement.yml"
+    eng.write_text(eng.read_text() + "benchmark: published\n")
+    path = tiny / "engagements" / "tiny-2026" / "responses.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0]] + [",".join(c if i not in (2, 3) else "" for i, c in
+                                                     enumerate(row.split(","))) for row in lines[1:]]) + "\n")
+    r = _scores(cli, tiny, "tiny-2026")
+    assert r["index"]["score"] is not None and r["dimensions"][0]["score"] is None
+    assert r["benchmark"]["index"]["percentile"] is None
