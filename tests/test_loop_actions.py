@@ -133,3 +133,15 @@ def test_the_schemas_describe_the_new_formats(cli):
     action = json.loads(out)["properties"]["actions"]["items"]["properties"]
     assert action["status"]["enum"] == ["planned", "doing", "done", "dropped"]
     assert len(action["action"]["oneOf"]) == 2
+
+
+def test_text_from_a_plan_is_escaped_where_it_lands(tiny):
+    hostile = PLAN.replace("Publish the team's response times.", '"<script>alert(1)</script> | **loud** [x](javascript:y)"') \
+        .replace("owner: Team leads", "owner: \"Team <b>leads</b> | ops\"")
+    two_waves(tiny)
+    (tiny / "engagements" / "tiny-2026" / "actions.yml").write_text(hostile, encoding="utf-8")
+    site = build_pages(load_project(tiny))
+    for path in ("engagements/tiny-2026/actions.md", "engagements/tiny-2027/actions.md"):
+        page = site.pages[path]
+        assert "<script>" not in page and "<b>" not in page and "](javascript:" not in page
+        assert "&lt;script&gt;" in page and r"\|" in page
