@@ -17,4 +17,4 @@ ENGINES = ("mkdocs", "properdocs", "zensical")
 EXPORT_FORMATS = ("surveyjs", "qualtrics-txt", "csv-template")
 EXPORT_AUDIENCES = ("staff", "customers")  # an assessor answers no fielded survey
 # The file formats cxsite schema describes (cxsite.scaffold).
-SCHEMA_KINDS = ("questionnaire", "engagement", "ratings")
+SCHEMA_KINDS = ("questionnaire", "engagement", "ratings", "actions", "benchmark")

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from .cli_lifecycle import cmd_diff, cmd_export
+from .cli_loop import cmd_new_actions, cmd_norms_build
 from .cli_parser import project_root
 from .errors import InputError, InputErrors, InternalError
 from .places import display_path, inside
@@ -184,6 +185,10 @@ def to_csv(result: dict) -> str:
             w.writerow(["segment", "index", seg, g["value"], "score", g["index"]])
             for did, d in sorted(g["dimensions"].items()):
                 w.writerow(["segment", did, seg, g["value"], "score", d["score"]])
+    bench = result.get("benchmark")
+    for level, did, placed in ([("index", "index", bench["index"])] + [("dimension", k, v) for k, v in
+                               sorted(bench["dimensions"].items())] if bench else []):
+        w.writerow([level, did, "", "", "percentile", placed["percentile"]])
     return out.getvalue()
 
 
@@ -354,7 +359,7 @@ COMMANDS = {"validate": cmd_validate, "score": cmd_score, "import": cmd_import, 
             "render": cmd_render,
             "serve": cmd_serve, "schema": cmd_schema, "init": cmd_init,
             "new engagement": cmd_new_engagement, "new questionnaire": cmd_new_questionnaire,
-            "diff": cmd_diff, "export": cmd_export}
+            "diff": cmd_diff, "export": cmd_export, "new actions": cmd_new_actions, "norms build": cmd_norms_build}
 
 
 def parser() -> argparse.ArgumentParser:

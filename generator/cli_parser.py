@@ -166,7 +166,7 @@ def _add_scaffold(sub, common) -> None:
     i.add_argument("dir", metavar="DIR", help="the new project's folder (new or empty)")
     i.add_argument("--name", help="the site's name (default: from the folder's name)")
 
-    n = sub.add_parser("new", parents=[common], help="write a new engagement or questionnaire that validates")
+    n = sub.add_parser("new", parents=[common], help="write a new engagement, questionnaire or action plan that validates")
     kinds = n.add_subparsers(dest="kind", required=True, metavar="KIND")
     e = _command(kinds, common, "engagement", handler="new engagement",
                  says="engagements/ID/engagement.yml and a header-only responses.csv")
@@ -180,6 +180,9 @@ def _add_scaffold(sub, common) -> None:
                  says="assessments/ID.yml, a skeleton to edit")
     q.add_argument("id", metavar="ID", help="the questionnaire's id")
     q.add_argument("--title", help="its title (default: from the id)")
+    from .cli_loop import add_loop_commands
+
+    add_loop_commands(sub, common, kinds, _command)  # new actions, norms build
 
 
 def build_parser(handlers: list[str]) -> argparse.ArgumentParser:

@@ -17,6 +17,7 @@ from .errors import (
 )
 from .hierarchy import specs
 from .images import check_logo
+from .loop import check_loop_files
 from .limits import MAX_LOGO_BYTES, MB
 from .model import (
     ENGAGEMENT_FORMAT, LOGO_TYPES, QUALITY_FORMAT, RESERVED_COLUMNS, Engagement, Questionnaire,
@@ -37,7 +38,7 @@ class Project:
     engagements: dict[str, Engagement] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)  # ids of questionnaires that failed to load
     filtered: bool = False  # only some engagements were kept (one client's site)
-    # Where each engagement's 'previous' and 'invited' were written, for the later checks' messages.
+    # Where each engagement's 'previous', 'invited' and 'benchmark' were written, for the later checks' messages.
     written_at: dict[str, dict[str, Location]] = field(default_factory=dict)
 
     def latest(self, assessment_id: str) -> Questionnaire | None:
@@ -128,15 +129,13 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
     logo = _checked_logo(brand.get("logo"), folder, real, doc, project.root, errors)
     if raw["previous"] == folder.name:
         errors.add(doc.at(("previous",)), "an engagement cannot be its own previous wave")
-    project.written_at[folder.name] = {key: doc.at((key,)) for key in ("previous", "invited")}
+    project.written_at[folder.name] = {key: doc.at((key,)) for key in ("previous", "invited", "benchmark")}
     return Engagement(
         id=folder.name, folder=folder, path=display_path(folder / "engagement.yml", project.root),
-        client=raw["client"], title=raw["title"],
-        assessment_id=name, assessment_version=version, wave=raw["wave"], date=raw["date"],
+        client=raw["client"], title=raw["title"], assessment_id=name, assessment_version=version, wave=raw["wave"], date=raw["date"],
         responses_file=raw["responses"], invited=raw["invited"], segments=tuple(raw["segments"]),
-        min_group_size=raw["min_group_size"],
-        min_group_size_comments=raw["min_group_size_comments"] or raw["min_group_size"],
-        previous=raw["previous"], questionnaire=questionnaire,
+        min_group_size=raw["min_group_size"], min_group_size_comments=raw["min_group_size_comments"] or raw["min_group_size"],
+        previous=raw["previous"], questionnaire=questionnaire, benchmark=raw["benchmark"], norms=raw["norms"],
         logo=logo, color=brand.get("color"),
         columns=dict(raw["columns"]), quality=raw["quality"] or QUALITY_FORMAT.check({}, (), None),
         **specs(raw, doc, questionnaire, folder, errors, lambda name, key: _own_file_ok(name, key, folder, real, doc, errors)),
@@ -410,6 +409,7 @@ def load_project(root: Path, only: list[str] | None = None, responses: bool = Tr
         if e:
             project.engagements[e.id] = e
     check_previous_links(project, errors)
+    check_loop_files(project, errors)  # action plans and benchmarks (cxsite.loop)
     if not errors:
         _keep_selected(project, client, only)
     if responses:

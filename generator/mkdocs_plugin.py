@@ -244,7 +244,7 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
             self._offline_plugin.on_post_build(config=config)  # the search index, inlined for file://
 
     def on_serve(self, server, config, builder):
-        for folder in ("assessments", "engagements"):
+        for folder in ("assessments", "engagements", "benchmarks"):
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
         if self.templates.is_dir():

@@ -17,7 +17,7 @@ import numpy as np
 from typing import TYPE_CHECKING
 
 from .schema import (
-    Bool, Choice, Date, Field, HexColor, ListOf, MapOf, Number, Record, Scalar, SemVer, Slug, Text,
+    Bool, Choice, Date, Either, Field, HexColor, ListOf, MapOf, Number, Record, Scalar, SemVer, Slug, Text,
 )
 
 if TYPE_CHECKING:
@@ -116,6 +116,7 @@ BRAND_FORMAT = Record("brand", {
 })
 
 QUALITY_ACTIONS = ("keep", "exclude")
+NORMS_CHOICES = ("include", "exclude")
 
 QUALITY_FORMAT = Record("quality rules", {
     "incomplete": Field(Choice(QUALITY_ACTIONS), default="exclude",
@@ -161,9 +162,82 @@ ENGAGEMENT_FORMAT = Record("engagement", {
     "columns": Field(MapOf(Text(), Slug()), default={},
                      doc="for 'cxsite import': export column header -> item, question or segment id"),
     "quality": Field(QUALITY_FORMAT, doc="for 'cxsite import': keep or exclude each kind of doubtful response"),
+    "benchmark": Field(Slug(), doc="a norm in the project's benchmarks/<name>.yml: percentiles against it"),
+    "norms": Field(Choice(NORMS_CHOICES), default="include",
+                   doc="exclude: this engagement takes no part in any norm 'cxsite norms build' makes"),
     "hierarchy": Field(HIERARCHY_FORMAT, doc="the organisation's reporting lines, for leader reports"),
     "leaders": Field(LEADERS_FORMAT, doc="which leaders get a report of their people (needs 'hierarchy')"),
 }, doc="engagements/<id>/engagement.yml")
+
+# --------------------------------------------------------------------------- closing the loop
+# An action plan (engagements/<id>/actions.yml) and a norm (benchmarks/<name>.yml).
+ACTION_STATUSES = ("planned", "doing", "done", "dropped")
+OWNER_KINDS = ("roles", "people")
+
+RECOMMENDED_FORMAT = Record("recommended action", {
+    "band": Field(Slug(), required=True, doc="the band whose recommended actions it is one of"),
+    "number": Field(Number(minimum=1, maximum=1000, integer=True), required=True,
+                    doc="its place in that band's list, from 1"),
+})
+
+ACTION_FORMAT = Record("action", {
+    "dimension": Field(Slug(), required=True, doc="the questionnaire's dimension the action is meant to move"),
+    "action": Field(Either(Text(), RECOMMENDED_FORMAT), required=True,
+                    doc="what will be done, or {band, number}: one of the dimension's recommended actions"),
+    "owner": Field(Text(), required=True, doc="who answers for it: a role (Head of Operations), not a name"),
+    "due": Field(Date(EARLIEST_DATE, LATEST_DATE), required=True, doc="when it is due, YYYY-MM-DD"),
+    "status": Field(Choice(ACTION_STATUSES), required=True),
+    "note": Field(Text(), doc="progress, in a sentence or two"),
+})
+
+ACTIONS_FORMAT = Record("action plan", {
+    "owners": Field(Choice(OWNER_KINDS), default="roles",
+                    doc="roles (default): an owner that reads as a person's name is refused; "
+                        "people: owners are named people, published as written"),
+    "actions": Field(ListOf(ACTION_FORMAT, min_items=1), required=True),
+}, doc="engagements/<id>/actions.yml: what the client committed to after this wave")
+
+MAX_ORGANISATIONS = 1_000_000
+SCORE = Number(minimum=0, maximum=100)
+
+DISTRIBUTION_FORMAT = Record("distribution", {
+    "organisations": Field(Number(minimum=1, maximum=MAX_ORGANISATIONS, integer=True), required=True),
+    "scores": Field(ListOf(SCORE, min_items=1), required=True,
+                    doc="each organisation's score, 0-100, unnamed, in ascending order"),
+    "mean": Field(SCORE, doc="for reading; percentiles come from the scores"),
+    "sd": Field(Number(minimum=0, maximum=100), doc="sample SD of the scores, for reading"),
+    "deciles": Field(ListOf(SCORE), doc="the 10th to 90th percentiles of the scores (linear), for reading"),
+})
+
+NORM_SOURCE_FORMAT = Record("norm source", {
+    "publisher": Field(Text(), required=True),
+    "title": Field(Text(), required=True),
+    "year": Field(Number(minimum=1900, maximum=2100, integer=True)),
+    "url": Field(Text()),
+    "licence": Field(Text()),
+})
+
+NORM_PROVENANCE_FORMAT = Record("norm provenance", {
+    "organisations": Field(Number(minimum=1, maximum=MAX_ORGANISATIONS, integer=True), required=True),
+    "respondents": Field(Number(minimum=0, maximum=MAX_INVITED, integer=True), required=True),
+    "fieldwork_from": Field(Date(EARLIEST_DATE, LATEST_DATE), required=True, doc="earliest fieldwork close"),
+    "fieldwork_to": Field(Date(EARLIEST_DATE, LATEST_DATE), required=True, doc="latest fieldwork close"),
+    "built": Field(Text(), doc="when it was built, ISO 8601 UTC"),
+    "inputs_sha256": Field(Text(), doc="SHA-256 over the SHA-256s of the inputs, sorted"),
+    "cxsite_version": Field(Text()),
+    "synthetic": Field(Bool(), default=False, doc="made from synthetic data, for demonstration"),
+    "source": Field(NORM_SOURCE_FORMAT, doc="a norm from outside the practice: who published it"),
+    "note": Field(Text()),
+})
+
+NORM_FORMAT = Record("benchmark", {
+    "questionnaire": Field(Record("questionnaire ref", {
+        "id": Field(Slug(), required=True), "version": Field(SemVer(), required=True)}), required=True,
+        doc="the questionnaire the norm was built from; engagements of the same id and major version may use it"),
+    "provenance": Field(NORM_PROVENANCE_FORMAT, required=True),
+    "index": Field(DISTRIBUTION_FORMAT, doc="the index's distribution"),
+    "dimensions": Field(MapOf(Slug(), DISTRIBUTION_FORMAT), default={}, doc="dimension id -> distribution"),
+}, doc="benchmarks/<name>.yml: a norm, as 'cxsite norms build' writes it, or a published one")
 
 ASSESSOR_RATINGS_FORMAT = Record("assessor ratings", {
     "respondents": Field(ListOf(MapOf(Slug(), Scalar()), min_items=1), required=True),
@@ -306,6 +380,10 @@ class Engagement:
     color: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
     quality: dict = field(default_factory=dict)
+    benchmark: str | None = None     # the name of a norm in benchmarks/
+    norms: str = "include"           # "exclude": left out of every norm
+    plan: tuple = ()                 # the actions committed to after this wave (cxsite.actions.Action)
+    norm: "object | None" = None     # the benchmark, loaded (cxsite.norms.Norm)
     hierarchy: "HierarchySpec | None" = None
     leaders: "LeaderSpec | None" = None
 

@@ -39,7 +39,7 @@ _MARKER_TEXT = ("cxsite: {kind}\n"
                 "This folder was made by cxsite build, and the next build replaces its contents.\n"
                 "Keep nothing else here.\n")
 # Folders of a project root that hold its data, whatever mkdocs.yml says.
-DATA_FOLDERS = ("assessments", "engagements", "docs", "site_templates", ".git", ".cxsite-cache")
+DATA_FOLDERS = ("assessments", "engagements", "docs", "site_templates", ".git", ".cxsite-cache", "benchmarks")
 _STAGING = re.compile(r"^\..+\.(building|old)-")
 
 

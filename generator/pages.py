@@ -345,6 +345,11 @@ def _report_pages(site: Site, env, e: Engagement, bundle: dict, ctx: dict) -> di
             entry.append({"Groups": page("segments", "segments.md.j2")})
         if e.questionnaire.open_questions:
             entry.append({"Comments": page("comments", "comments.md.j2", comments=bundle["comments"])})
+    if r["actions"]["plan"] or r["actions"]["follow_up"]:
+        from .actions import STATUS_WORDS
+
+        entry.append({"What we committed to": page("actions", "actions.md.j2", status_words=STATUS_WORDS,
+                                                   prev=site.results.get(e.previous, {}).get("engagement"))})
     entry.append({"Methodology": page("methodology", "methodology.md.j2", imported=bundle.get("import_quality"),
                                       provenance=provenance(e))})
     printed = site_path("print", eid=e.id)

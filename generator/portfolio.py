@@ -79,7 +79,7 @@ def shared_inputs(root: Path, pdf: bool, offline: bool, engine: str = "mkdocs") 
         except metadata.PackageNotFoundError:
             h.update(f"{dist}=none\0".encode())
     _hash_files(h, root, [root / "mkdocs.yml"])
-    for folder in ("docs", "site_templates", "assessments"):
+    for folder in ("docs", "site_templates", "assessments", "benchmarks"):  # benchmarks: the norms reports name
         _hash_files(h, root, (root / folder).rglob("*"))
     h.update(b"code\0" + code_digest())
     # The built-in questionnaires: an engagement that names one is built from it.

@@ -88,6 +88,12 @@ class Results:
         Waves of two questionnaire versions are compared on the items both
         asked the same way (:mod:`cxsite.trends`).
         """
+        from .loop import with_loop  # the plan, its follow-up and the benchmark: read from files, never cached
+
+        return with_loop(e, previous, self._changes(e, previous))
+
+    def _changes(self, e: Engagement, previous: Engagement | None) -> dict:
+        """``e``'s results with the changes since ``previous`` (see :meth:`reported`)."""
         now = self.result(e)
         if previous is None:
             return with_changes(now, None)

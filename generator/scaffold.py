@@ -44,10 +44,10 @@ def schema_document(kind: str) -> dict:
     """
     if kind in scaffold_files.OTHER_SCHEMAS:
         return scaffold_files.OTHER_SCHEMAS[kind]
-    from .model import ASSESSOR_RATINGS_FORMAT, ENGAGEMENT_FORMAT, QUESTIONNAIRE_FORMAT
+    from .model import ACTIONS_FORMAT, ASSESSOR_RATINGS_FORMAT, ENGAGEMENT_FORMAT, NORM_FORMAT, QUESTIONNAIRE_FORMAT
 
     formats = {"questionnaire": QUESTIONNAIRE_FORMAT, "engagement": ENGAGEMENT_FORMAT,
-               "ratings": ASSESSOR_RATINGS_FORMAT}
+               "ratings": ASSESSOR_RATINGS_FORMAT, "actions": ACTIONS_FORMAT, "benchmark": NORM_FORMAT}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": f"cxsite {kind}", **formats[kind].json_schema()}
 

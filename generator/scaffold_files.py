@@ -94,7 +94,8 @@ The assessment reports of the practice, built with [cxsite](https://pypi.org/pro
 | folder | holds |
 |---|---|
 | `assessments/` | the practice's questionnaires (`cxsite new questionnaire ID`); cxsite's built-in ones need no file |
-| `engagements/<id>/` | one client engagement: `engagement.yml` and `responses.csv` |
+| `engagements/<id>/` | one client engagement: `engagement.yml`, `responses.csv`, `actions.yml` (`cxsite new actions ID`) |
+| `benchmarks/` | norms a report may name (`benchmark: <name>`), built with `cxsite norms build ID -o benchmarks/<name>.yml` |
 | `docs/` | hand-written pages of the site |
 | `.cxsite/schemas/` | JSON Schemas of the files, for editors (written by cxsite; do not edit) |
 
@@ -131,6 +132,8 @@ VSCODE_SETTINGS = {
         "./.cxsite/schemas/questionnaire.json": ["assessments/*.yml", "assessments/**/*.yml"],
         "./.cxsite/schemas/engagement.json": ["engagements/*/engagement.yml"],
         "./.cxsite/schemas/ratings.json": ["engagements/*/ratings.yml"],
+        "./.cxsite/schemas/actions.json": ["engagements/*/actions.yml"],
+        "./.cxsite/schemas/benchmark.json": ["benchmarks/*.yml"],
         "./.cxsite/schemas/mkdocs.json": ["mkdocs.yml"],
     },
     # MkDocs and Material accept these tags; without them the editor marks them as errors.

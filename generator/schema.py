@@ -368,6 +368,29 @@ class MapOf(Type):
         return schema
 
 
+@dataclass
+class Either(Type):
+    """A value of one of two types, told apart by its YAML shape: text, or a mapping (a record).
+
+    An action is written as its text or as a reference to a recommended
+    action (``{band: low, number: 1}``); the mapping is checked against
+    ``record``, anything else against ``text``.
+    """
+
+    text: Type
+    record: Record
+
+    @property
+    def label(self) -> str:
+        return f"{self.text.label} or {self.record.label}"
+
+    def check(self, value, path, ctx):
+        return (self.record if isinstance(value, dict) else self.text).check(value, path, ctx)
+
+    def json_schema(self):
+        return {"oneOf": [self.text.json_schema(), self.record.json_schema()]}
+
+
 class _KeyContext(Context):
     """Reports a bad mapping key at the key, not at its value."""
 

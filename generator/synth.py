@@ -146,6 +146,59 @@ def write_examples(root: Path) -> list[Path]:
     return written
 
 
+# The example norm: a seeded synthetic portfolio of organisations, one wave each (cxsite.norms).
+EXAMPLE_NORM = ("service-culture", "benchmarks/service-culture-synthetic.yml", 30, 19)
+NORM_DEPARTMENTS = ("Customer Support", "Operations", "Sales", "Finance", "IT", "Facilities", "Legal")
+
+
+def synthetic_portfolio(root: Path, q: Questionnaire, organisations: int, seed: int) -> Path:
+    """A project under ``root`` of ``organisations`` synthetic clients, one engagement of ``q`` each.
+
+    Fieldwork dates fall between March 2025 and June 2026; sizes, profiles
+    and levels are drawn from ``seed``, so the same seed gives the same portfolio.
+    """
+    import datetime as dt
+
+    rng = random.Random(seed)
+    comments = yaml.safe_load(COMMENTS.read_text(encoding="utf-8")) if COMMENTS.is_file() else {}
+    (root / "assessments").mkdir(parents=True, exist_ok=True)
+    (root / "assessments" / Path(q.path_abs).name).write_bytes(Path(q.path_abs).read_bytes())
+    first, span = dt.date(2025, 3, 1), (dt.date(2026, 6, 30) - dt.date(2025, 3, 1)).days
+    for n in range(organisations):
+        eid = f"org-{n + 1:03d}"
+        folder = root / "engagements" / eid
+        folder.mkdir(parents=True)
+        date = first + dt.timedelta(days=rng.randint(0, span))
+        folder.joinpath("engagement.yml").write_text(
+            f"client: Organisation {n + 1:03d}\ntitle: Staff survey\nassessment: {q.id}@{q.version}\n"
+            f"wave: {date.year}\ndate: {date.isoformat()}\nsegments: [department, region]\n", encoding="utf-8")
+        total = rng.randint(30, 160)
+        depts = rng.sample(NORM_DEPARTMENTS, 4)
+        sizes = {d: max(2, int(total * w)) for d, w in zip(depts, (0.4, 0.3, 0.2, 0.1))}
+        spec = Spec(eid, q.id, seed * 1000 + n, sizes, profile=tuple(rng.uniform(-0.6, 0.6) for _ in range(8)),
+                    level=rng.uniform(-0.5, 0.4), comment_rate=0.0)
+        folder.joinpath("responses.csv").write_text(generate(q, spec, comments), encoding="utf-8")
+    return root
+
+
+def write_example_norm(root: Path) -> Path:
+    """Build the example norm from a synthetic portfolio made in a temporary folder; marked synthetic."""
+    import tempfile
+
+    from .norms_build import build_norm
+
+    qid, target, organisations, seed = EXAMPLE_NORM
+    errors = ErrorCollector()
+    q = load_questionnaire(root / "assessments" / f"{qid}.yml", root, errors)
+    if q is None:
+        raise InputErrors(errors.errors)
+    with tempfile.TemporaryDirectory() as tmp:
+        portfolio = synthetic_portfolio(Path(tmp) / "portfolio", q, organisations, seed)
+        note = f"A seeded synthetic portfolio (cxsite.synth, seed {seed}), for demonstration only."
+        build_norm(portfolio, q.id, str(root / target), synthetic=True, note=note)
+    return root / target
+
+
 if __name__ == "__main__":
-    for path in write_examples(Path.cwd()):
+    for path in write_examples(Path.cwd()) + [write_example_norm(Path.cwd())]:
         print(f"wrote {path}")

@@ -34,6 +34,7 @@ PAGES = {
     "pdf": "engagements/{eid}/{eid}.pdf",  # written by cxsite build --pdf, beside the overview
     "logo": "engagements/{eid}/logo{suffix}",
     "download": "questionnaires/{file}",  # a questionnaire's export for fielding (cxsite.downloads)
+    "actions": "engagements/{eid}/actions.md",  # what the client committed to, and the follow-up (cxsite.actions)
 }
 
 

@@ -52,6 +52,12 @@ def tiny(tmp_path) -> Path:
 
 
 @pytest.fixture
+def loop(tmp_path) -> Path:
+    """A writable copy of the loop project: tiny with a plan followed up at its next wave, and a benchmark."""
+    return copy_project("loop", tmp_path)
+
+
+@pytest.fixture
 def pulse(tmp_path) -> Path:
     """A writable copy of the service-pulse project (shared survey-export data)."""
     return copy_project("pulse", tmp_path)

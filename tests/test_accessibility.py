@@ -22,7 +22,7 @@ def built(tmp_path_factory):
     from conftest import REPO
 
     root = tmp_path_factory.mktemp("a11y") / "example"
-    for part in ("assessments", "engagements", "docs", "mkdocs.yml"):
+    for part in ("assessments", "engagements", "benchmarks", "docs", "mkdocs.yml"):
         (sh.copytree if (REPO / part).is_dir() else sh.copy)(REPO / part, root / part if part != "mkdocs.yml" else root)
     out = root.parent / "site"
     build_site(root, out)

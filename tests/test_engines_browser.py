@@ -33,7 +33,7 @@ def built(request, tmp_path_factory):
     engine = request.param
     need(engine)
     root = tmp_path_factory.mktemp(f"engine-{engine}") / "example"
-    for part in ("assessments", "engagements", "docs"):
+    for part in ("assessments", "engagements", "benchmarks", "docs"):  # benchmarks: the norm an example names
         shutil.copytree(REPO / part, root / part)
     shutil.copy(REPO / "mkdocs.yml", root)
     out = root.parent / "site"

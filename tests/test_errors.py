@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from test_bad_inputs import CASES, NAMES, overlay
+from test_bad_inputs import CASES, VALIDATE_NAMES, overlay
 from cxsite.codes import CODES, FALLBACK, KNOWN, code_for
 from cxsite.errors import CxsiteError, ErrorCollector, InputError, InputErrors, InternalError, Location
 
@@ -53,7 +53,7 @@ def test_a_code_given_at_the_call_site_wins_over_the_derived_one():
     assert code_for("something no pattern knows") == FALLBACK
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", VALIDATE_NAMES)
 def test_every_problem_of_the_corpus_has_a_specific_code(name, tiny, cli):
     overlay(CASES / name, tiny)
     code, doc, _ = _json(cli, "--project", tiny, "validate")

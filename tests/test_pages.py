@@ -18,7 +18,7 @@ def fixed_clock(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")  # 2026-05-28
 
 
-GOLDEN_PROJECTS = ["tiny", "pulse"]
+GOLDEN_PROJECTS = ["tiny", "pulse", "loop"]
 
 
 @pytest.mark.parametrize("project", GOLDEN_PROJECTS)

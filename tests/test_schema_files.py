@@ -111,3 +111,23 @@ def test_scaffolded_pre_commit_config_uses_the_hook(tmp_path, cli):
     mine = _hook(yaml.safe_load((tmp_path / "p" / ".pre-commit-config.yaml").read_text()))
     assert {k: mine[k] for k in ("entry", "language", "pass_filenames", "files")} == \
         {k: hook[k] for k in ("entry", "language", "pass_filenames", "files")}
+
+
+def test_repository_plans_and_norms_pass_their_schemas(schema):
+    plans = sorted((REPO / "engagements").glob("*/actions.yml"))
+    norms = sorted((REPO / "benchmarks").glob("*.yml"))
+    assert plans and norms
+    for kind, files in (("actions", plans), ("benchmark", norms)):
+        done = check_jsonschema(schema(kind), *files)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_plan_the_validator_refuses_the_schema_refuses_too(schema, tmp_path):
+    bad = tmp_path / "actions.yml"
+    bad.write_text("actions:\n  - {dimension: d1, action: Do it., owner: Ops, due: 2026-01-01, status: started}\n")
+    assert check_jsonschema(schema("actions"), bad).returncode == 1
+    bad.write_text("actions:\n  - {dimension: d1, action: {band: low}, owner: Ops, due: 2026-01-01, status: done}\n")
+    assert check_jsonschema(schema("actions"), bad).returncode == 1
+    bad.write_text("actions:\n  - {dimension: d1, action: {band: low, number: 1}, owner: Ops, due: 2026-01-01, "
+                   "status: done}\n")
+    assert check_jsonschema(schema("actions"), bad).returncode == 0
