@@ -19,6 +19,7 @@ import json
 from .cache import Cache, key_for
 from .comments import visible_comments
 from .inference import with_changes
+from .mirror import with_links
 from .model import Engagement
 from .score import score_engagement
 
@@ -77,13 +78,17 @@ class Results:
             return score_engagement(e)  # nothing is stored: the rest of a bundle would go unused
         return self.bundle(e)["result"]
 
-    def reported(self, e: Engagement, previous: Engagement | None) -> dict:
-        """``e``'s results as reports and ``cxsite score`` give them: with the changes since ``previous``.
+    def reported(self, e: Engagement, previous: Engagement | None, customers: Engagement | None = None,
+                 assessor: Engagement | None = None) -> dict:
+        """``e``'s results as reports and ``cxsite score`` give them: with the changes since ``previous``,
+        and ``mirror`` and ``assessor`` beside its ``customers``' wave and ``assessor`` ratings (null when not given).
 
         The changes are computed here, not stored: they depend on the other
         wave's results too, and each wave's entry is kept on its own inputs.
         """
-        return with_changes(self.result(e), self.result(previous) if previous else None)
+        reported = with_changes(self.result(e), self.result(previous) if previous else None)
+        return with_links(reported, e, customers and (customers, self.result(customers)),
+                          assessor and (assessor, self.result(assessor)))
 
 
 def score_bundle(e: Engagement) -> dict:

@@ -34,6 +34,7 @@ PAGES = {
     "pdf": "engagements/{eid}/{eid}.pdf",  # written by cxsite build --pdf, beside the overview
     "logo": "engagements/{eid}/logo{suffix}",
     "download": "questionnaires/{file}",  # a questionnaire's export for fielding (cxsite.downloads)
+    "mirror": "engagements/{eid}/mirror.md",  # a staff wave beside its customers and assessor (cxsite.mirror_page)
 }
 
 
