@@ -59,10 +59,12 @@ def audience_fields(raw: dict, doc, questionnaire: Questionnaire, errors: ErrorC
                                        f"give at least {ANONYMOUS_MIN} to keep respondents anonymous",
                        code="threshold-too-low")
     if audience == CUSTOMERS and questionnaire.audience != CUSTOMERS:
-        lacking = [x.id for x in _questions(questionnaire) if not x.customer_text]
+        # The rated statements are what the mirror compares: each needs the customers' wording
+        # (assessments/README.md). An outcome or open question without one is asked as written.
+        lacking = [x.id for x in questionnaire.items if not x.customer_text]
         if lacking:
             where = doc.at(("audience",) if "audience" in written else ("assessment",))
-            errors.add(where, f"a customers' wave needs the customers' wording of every question, and "
+            errors.add(where, f"a customers' wave needs the customers' wording of every item, and "
                               f"questionnaire '{questionnaire.id}' has no customer_text for "
                               f"{', '.join(repr(i) for i in lacking[:5])}{' …' if len(lacking) > 5 else ''}; "
                               "add customer_text to them, or name another audience", code="no-customer-wording")
@@ -72,18 +74,14 @@ def audience_fields(raw: dict, doc, questionnaire: Questionnaire, errors: ErrorC
             "questionnaire": questionnaire, "mirror": raw["mirror"], "assessor": raw["assessor"]}
 
 
-def _questions(q: Questionnaire) -> tuple:
-    return (*q.items, *q.outcomes, *q.open_questions)
-
-
 def customers_view(q: Questionnaire) -> Questionnaire:
-    """``q`` as customers are asked it: every question's ``text`` is its ``customer_text``.
+    """``q`` as customers are asked it: every question's ``text`` is its ``customer_text`` (where it has one).
 
     The pages, charts and importer of a customers' wave read ``text`` like
     any other wave's, so none of them needs to know whose wording it is.
     """
     def worded(x):
-        return dataclasses.replace(x, text=x.customer_text)
+        return dataclasses.replace(x, text=x.customer_text or x.text)
 
     dims = tuple(dataclasses.replace(d, items=tuple(worded(i) for i in d.items)) for d in q.dimensions)
     return dataclasses.replace(q, dimensions=dims, outcomes=tuple(worded(o) for o in q.outcomes),

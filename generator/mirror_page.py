@@ -56,7 +56,7 @@ def mirror_view(e: Engagement, r: dict, engagements: dict[str, Engagement], bund
                      "gap": gaps.get(d["id"], NO_GAP), "assessor": beside.get(d["id"], NOT_RATED),
                      "notes": [(i.text, notes[i.id]) for i in dm.items if i.id in notes]})
     view = {"customers": customers, "assessor": assessor, "dimensions": rows,
-            "statements": _items(q, mirror, gaps) if mirror else [],
+            "statements": _items(q, customers.questionnaire if customers else q, mirror, gaps) if mirror else [],
             "customers_withheld": bool(mirror) and not mirror["dimensions"],
             "overrated": [x for x in rows if x["gap"]["overrated"]],
             "underrated": [x for x in rows if x["gap"]["significant"] and x["gap"]["gap"] < 0],
@@ -65,14 +65,19 @@ def mirror_view(e: Engagement, r: dict, engagements: dict[str, Engagement], bund
     return view
 
 
-def _items(q, mirror: dict, gaps: dict) -> list[dict]:
-    """Each compared item with both wordings, the largest gap (staff above customers) first."""
+def _items(q, cq, mirror: dict, gaps: dict) -> list[dict]:
+    """Each compared item with both wordings, the largest gap (staff above customers) first.
+
+    The customers' wording is the one their wave was asked (``cq``, worded for
+    customers: :func:`cxsite.links.customers_view`), which may be another minor version's.
+    """
     where = {i.id: (d, i) for d in q.dimensions for i in d.items}
+    asked = {i.id: i.text for i in cq.items}
     out = []
     for entry in mirror["items"]:
         d, item = where[entry["id"]]
         out.append(dict(entry, dimension=d.id, dimension_title=d.title, staff_text=item.text,
-                        customer_text=item.customer_text or item.text,
+                        customer_text=asked.get(entry["id"], item.customer_text or item.text),
                         overrated=bool(gaps.get(d.id, {}).get("overrated")) and (entry["gap"] or 0) > 0))
     # Stable: equal gaps keep the questionnaire's order; an item without a gap goes last.
     return sorted(out, key=lambda i: -i["gap"] if i["gap"] is not None else float("inf"))

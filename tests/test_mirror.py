@@ -311,3 +311,12 @@ def test_score_csv_has_the_mirror_rows(trio, cli):
     assert ["assessor", "honesty", "", "", "outside_staff_ci", "False"] in rows
     gap = next(r for r in rows if r[:2] == ["mirror", "care"] and r[4] == "gap")
     assert float(gap[5]) == approx(score_json(trio, cli)["mirror"]["dimensions"][0]["gap"], abs=1e-9)
+
+
+def test_a_question_without_customer_wording_is_put_to_customers_as_written(trio, cli):
+    q = trio / "assessments" / "duo.yml"
+    q.write_text(q.read_text().replace(', customer_text: "What should they change?"', ""))
+    assert cli("--project", trio, "validate")[0] == 0
+    customers = load_project(trio).engagements["trio-customers"].questionnaire
+    assert customers.open_questions[0].text == "What should we change?"
+    assert customers.items[0].text == "They listen to me."
