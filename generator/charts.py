@@ -300,3 +300,103 @@ def drivers_chart(points: Sequence[Driver], title: str, uid: str) -> Markup:
             f"equal share of importance ({100 * even:.0f}%) and below the mean score ({mid_score:.0f}). "
             + "; ".join(parts) + ".")
     return _svg(width, height, title, desc, body, f"cx-drivers-{uid}")
+
+
+@dataclass(frozen=True)
+class Dumbbell:
+    """One dimension of the mirror: staff and customer scores (0-100), the gap's interval, the assessor's score."""
+
+    label: str
+    staff: float | None
+    customers: float | None
+    gap_ci: tuple[float, float] | None = None   # staff - customers, score points
+    assessor: float | None = None
+    reading: str = ""                           # e.g. "clearly overrated", in the text alternative
+
+
+def _minus(text: str) -> str:
+    return text.replace("-", "−")
+
+
+def dumbbell_chart(rows: Sequence[Dumbbell], title: str, uid: str) -> Markup:
+    """Staff (circle) and customers (square) on one 0-100 axis per dimension, joined by a line.
+
+    The gap's 95 % interval is drawn as a band from the customers' score
+    (customers + interval): where it leaves the customers' square, staff and
+    customers differ by more than chance would explain. The assessor's
+    score, where given, is a diamond. Shapes and the printed numbers carry
+    the meaning, not colour alone.
+    """
+    label_w = max(130.0, min(_width(max((r.label for r in rows), key=len, default=""), LABEL_PX), 240.0)) + 12
+    chart_w, row_h, top = 380.0, 34.0, 40.0
+    values = [_dumbbell_value(r) for r in rows]
+    # Room for the longest figures' text: text outside the viewBox would be cut off.
+    width = label_w + chart_w + max(120.0, _width(max(values, key=len, default=""), VALUE_PX) + 20)
+    height = top + row_h * len(rows) + 10
+
+    def px(score: float) -> float:
+        return label_w + chart_w * max(0.0, min(100.0, score)) / 100
+
+    body = [_text(px(0), top - 22, "0", "cx-axis", "middle"), _text(px(100), top - 22, "100", "cx-axis", "middle"),
+            f'<circle class="cx-staff" cx="{_f(px(0) + 4)}" cy="{_f(top - 8)}" r="5"/>',
+            _text(px(0) + 13, top - 4, "staff", "cx-axis"),
+            f'<rect class="cx-customers" x="{_f(px(0) + 56)}" y="{_f(top - 13)}" width="10" height="10"/>',
+            _text(px(0) + 71, top - 4, "customers", "cx-axis"),
+            f'<rect class="cx-gap-band" x="{_f(px(0) + 140)}" y="{_f(top - 11)}" width="22" height="6"/>',
+            _text(px(0) + 167, top - 4, "gap's 95 % interval", "cx-axis")]
+    if any(r.assessor is not None for r in rows):
+        body += [_diamond(px(0) + 290, top - 8), _text(px(0) + 299, top - 4, "assessor", "cx-axis")]
+    parts = []
+    for i, r in enumerate(rows):
+        y = top + i * row_h + row_h / 2
+        body.append(_text(label_w - 8, y + 4, _clip(r.label, int((label_w - 12) / LABEL_PX)), "cx-label", "end"))
+        body.append(f'<line class="cx-grid" x1="{_f(px(0))}" y1="{_f(y)}" x2="{_f(px(100))}" y2="{_f(y)}"/>')
+        body += _dumbbell_row(r, y, px)
+        figures = _dumbbell_figures(r)
+        body.append(_text(px(100) + 10, y + 4, values[i], "cx-value"))
+        ci = (f" (95 % interval of the gap {_minus(f'{r.gap_ci[0]:+.0f}')} to {_minus(f'{r.gap_ci[1]:+.0f}')})"
+              if r.gap_ci else "")
+        parts.append(f"{r.label}: {', '.join(figures)}{ci}{', ' + r.reading if r.reading else ''}")
+    return _svg(width, height, title, "; ".join(parts) + ".", body, f"cx-dumbbell-{uid}")
+
+
+def _dumbbell_figures(r: Dumbbell) -> list[str]:
+    figures = [f"staff {score_text(r.staff)}", f"customers {score_text(r.customers)}"]
+    if r.staff is not None and r.customers is not None:
+        figures.append(f"gap {_minus(f'{r.staff - r.customers:+.0f}')}")
+    if r.assessor is not None:
+        figures.append(f"assessor {r.assessor:.0f}")
+    return figures
+
+
+def _dumbbell_value(r: Dumbbell) -> str:
+    """The figures printed at the end of a row: staff, customers and the gap (the assessor's is in the table)."""
+    return ", ".join(_dumbbell_figures(r)[:3])
+
+
+def score_text(value: float | None) -> str:
+    return "not shown" if value is None else f"{value:.0f}"
+
+
+def _diamond(x: float, y: float) -> str:
+    return (f'<polygon class="cx-assessor" points="{_f(x)},{_f(y - 6)} {_f(x + 6)},{_f(y)} '
+            f'{_f(x)},{_f(y + 6)} {_f(x - 6)},{_f(y)}"/>')
+
+
+def _dumbbell_row(r: Dumbbell, y: float, px) -> list[str]:
+    """The marks of one row: the interval band, the joining line, the dots, the assessor's diamond."""
+    body = []
+    if r.customers is not None and r.gap_ci is not None:
+        low, high = px(r.customers + r.gap_ci[0]), px(r.customers + r.gap_ci[1])
+        body.append(f'<rect class="cx-gap-band" x="{_f(low)}" y="{_f(y - 4)}" width="{_f(max(high - low, 1.0))}" '
+                    f'height="8"/>')
+    if r.staff is not None and r.customers is not None:
+        body.append(f'<line class="cx-gap-line" x1="{_f(px(r.staff))}" y1="{_f(y)}" x2="{_f(px(r.customers))}" '
+                    f'y2="{_f(y)}"/>')
+    if r.customers is not None:
+        body.append(f'<rect class="cx-customers" x="{_f(px(r.customers) - 5)}" y="{_f(y - 5)}" width="10" height="10"/>')
+    if r.staff is not None:
+        body.append(f'<circle class="cx-staff" cx="{_f(px(r.staff))}" cy="{_f(y)}" r="6"/>')
+    if r.assessor is not None:
+        body.append(_diamond(px(r.assessor), y))
+    return body

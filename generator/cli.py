@@ -109,6 +109,7 @@ def _print_awaiting(project, named: list[str]) -> None:
 def cmd_score(args) -> int:
     from .load import load_project
     from .lookup import find_engagement
+    from .mirror import linked_waves
     from .results import Results
 
     root = project_root(args)
@@ -117,7 +118,7 @@ def cmd_score(args) -> int:
     results = Results()  # no cache: 'score' writes nothing but its output
     # The change since the previous wave needs that wave's results.
     prev = project.engagements.get(engagement.previous) if engagement.previous else None
-    result = results.reported(engagement, prev)
+    result = results.reported(engagement, prev, *linked_waves(project.engagements, engagement))
     from .provenance import provenance
 
     # Added here, not in the (cached) results: 'built' is the time of this run.
@@ -189,6 +190,13 @@ def to_csv(result: dict) -> str:
     for level, did, placed in ([("index", "index", bench["index"])] + [("dimension", k, v) for k, v in
                                sorted(bench["dimensions"].items())] if bench else []):
         w.writerow([level, did, "", "", "percentile", placed["percentile"]])
+    # The staff wave beside its customers and its assessor (null when not linked: no rows).
+    for d in (result.get("mirror") or {}).get("dimensions", []):
+        for m in ("customer_score", "gap", "p_adjusted", "overrated"):
+            w.writerow(["mirror", d["id"], "", "", m, d[m]])
+    for d in (result.get("assessor") or {}).get("dimensions", []):
+        for m in ("assessor_score", "difference", "outside_staff_ci"):
+            w.writerow(["assessor", d["id"], "", "", m, d[m]])
     return out.getvalue()
 
 

@@ -376,3 +376,14 @@ def withhold(entry: dict, figures: Sequence[str]) -> dict:
 def comments_shown(usable: int, min_group_size_comments: int) -> bool:
     """Open comments are shown only for at least ``min_group_size_comments`` usable respondents."""
     return usable >= min_group_size_comments
+
+
+def published(entry: dict | None, figure: str) -> bool:
+    """Whether ``entry`` (a dimension or item of published results) shows ``figure``.
+
+    The mirror and the assessor's comparison put two waves' published figures
+    side by side and compute nothing from a figure either wave withheld (each
+    wave under its own ``min_group_size``), so a difference can never reveal
+    what one of them kept back.
+    """
+    return entry is not None and not entry.get("withheld") and entry.get(figure) is not None

@@ -19,6 +19,7 @@ from .hierarchy import specs
 from .images import check_logo
 from .loop import check_loop_files
 from .limits import MAX_LOGO_BYTES, MB
+from .links import audience_fields, check_links, linked_ids
 from .model import (
     ENGAGEMENT_FORMAT, LOGO_TYPES, QUALITY_FORMAT, RESERVED_COLUMNS, Engagement, Questionnaire,
 )
@@ -129,13 +130,14 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
     logo = _checked_logo(brand.get("logo"), folder, real, doc, project.root, errors)
     if raw["previous"] == folder.name:
         errors.add(doc.at(("previous",)), "an engagement cannot be its own previous wave")
-    project.written_at[folder.name] = {key: doc.at((key,)) for key in ("previous", "invited", "benchmark")}
+    project.written_at[folder.name] = {key: doc.at((key,)) for key in ("previous", "invited", "benchmark", "mirror",
+                                                                    "assessor")}
     return Engagement(
         id=folder.name, folder=folder, path=display_path(folder / "engagement.yml", project.root),
         client=raw["client"], title=raw["title"], assessment_id=name, assessment_version=version, wave=raw["wave"], date=raw["date"],
         responses_file=raw["responses"], invited=raw["invited"], segments=tuple(raw["segments"]),
-        min_group_size=raw["min_group_size"], min_group_size_comments=raw["min_group_size_comments"] or raw["min_group_size"],
-        previous=raw["previous"], questionnaire=questionnaire, benchmark=raw["benchmark"], norms=raw["norms"],
+        previous=raw["previous"], benchmark=raw["benchmark"], norms=raw["norms"],
+        **audience_fields(raw, doc, questionnaire, errors),  # thresholds, wording, links
         logo=logo, color=brand.get("color"),
         columns=dict(raw["columns"]), quality=raw["quality"] or QUALITY_FORMAT.check({}, (), None),
         **specs(raw, doc, questionnaire, folder, errors, lambda name, key: _own_file_ok(name, key, folder, real, doc, errors)),
@@ -410,6 +412,7 @@ def load_project(root: Path, only: list[str] | None = None, responses: bool = Tr
             project.engagements[e.id] = e
     check_previous_links(project, errors)
     check_loop_files(project, errors)  # action plans and benchmarks (cxsite.loop)
+    check_links(project, errors)
     if not errors:
         _keep_selected(project, client, only)
     if responses:
@@ -438,7 +441,7 @@ def _keep_selected(project: Project, client: str | None, only: list[str] | None)
         project.filtered = True
     if only:
         keep = {select_engagement(project, name) for name in only}
-        keep |= {p for k in keep for p in _previous_chain(project, k)}
+        keep |= {p for k in keep | linked_ids(project, keep) for p in (k, *_previous_chain(project, k))}
         project.engagements = {k: v for k, v in project.engagements.items() if k in keep}
         project.filtered = True
 

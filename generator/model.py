@@ -154,10 +154,16 @@ ENGAGEMENT_FORMAT = Record("engagement", {
     "responses": Field(Text(), default="responses.csv", doc="CSV, or YAML for assessor ratings"),
     "invited": Field(Number(minimum=1, maximum=MAX_INVITED, integer=True), doc="people invited, for the response rate"),
     "segments": Field(ListOf(Slug()), default=[], doc="response columns to break results down by"),
-    "min_group_size": Field(Number(minimum=2, maximum=MAX_GROUP_SIZE, integer=True), default=5, doc="anonymity threshold"),
-    "min_group_size_comments": Field(Number(minimum=2, maximum=MAX_GROUP_SIZE, integer=True),
+    "min_group_size": Field(Number(minimum=1, maximum=MAX_GROUP_SIZE, integer=True), default=5,
+                            doc="anonymity threshold, at least 2 (1 only for an assessor wave: the assessor is "
+                                "named, not anonymous; default 5, an assessor wave's 1)"),
+    "min_group_size_comments": Field(Number(minimum=1, maximum=MAX_GROUP_SIZE, integer=True),
                                      doc="threshold for showing comments; default min_group_size"),
     "previous": Field(Slug(), doc="id of the earlier engagement of this client, for trends"),
+    "audience": Field(Choice(AUDIENCES), doc="who answered this wave; default the questionnaire's audience. "
+                                             "A customers' wave shows and imports the items by customer_text"),
+    "mirror": Field(Slug(), doc="a staff wave's customers' wave (same client and questionnaire), shown beside it"),
+    "assessor": Field(Slug(), doc="a staff wave's assessor ratings (same client and questionnaire), shown beside it"),
     "brand": Field(BRAND_FORMAT, doc="client logo and colour for this engagement's pages"),
     "columns": Field(MapOf(Text(), Slug()), default={},
                      doc="for 'cxsite import': export column header -> item, question or segment id"),
@@ -384,6 +390,9 @@ class Engagement:
     norms: str = "include"           # "exclude": left out of every norm
     plan: tuple = ()                 # the actions committed to after this wave (cxsite.actions.Action)
     norm: "object | None" = None     # the benchmark, loaded (cxsite.norms.Norm)
+    audience: str = "staff"     # who answered: staff, customers or assessor (cxsite.links)
+    mirror: str | None = None   # a staff wave's customers' wave
+    assessor: str | None = None  # a staff wave's assessor ratings
     hierarchy: "HierarchySpec | None" = None
     leaders: "LeaderSpec | None" = None
 

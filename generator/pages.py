@@ -18,6 +18,8 @@ from . import charts, clock
 from .downloads import questionnaire_downloads
 from .errors import InputErrors
 from .load import Project
+from .mirror import linked_waves
+from .mirror_page import mirror_view
 from .model import Engagement, Questionnaire
 from .provenance import provenance
 from .render import check_templates, htmlattr, make_environment, render
@@ -241,7 +243,8 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
     engagements = sorted(project.engagements.values(), key=lambda e: (e.client, e.date, e.id))
     bundles = {e.id: results.bundle(e) for e in engagements}
     for e in engagements:
-        site.results[e.id] = results.reported(e, project.engagements.get(e.previous) if e.previous else None)
+        site.results[e.id] = results.reported(e, project.engagements.get(e.previous) if e.previous else None,
+                                              *linked_waves(project.engagements, e))
     questionnaires = questionnaires_shown(project, engagements)
     # for_print: a page's template rendered as a section of the print page (see _print_page).
     common = {"generated": clock.now().date(), "pdf": pdf, "for_print": False}
@@ -249,6 +252,7 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
     client_nav: dict[str, list] = {}
     for e in engagements:
         ctx = _engagement_context(site, e, common)
+        ctx["mirror_view"] = mirror_view(e, site.results[e.id], project.engagements, bundles)
         if bundles[e.id].get("awaiting"):
             entry = _awaiting_pages(site, env, e, ctx)
         else:
@@ -345,6 +349,8 @@ def _report_pages(site: Site, env, e: Engagement, bundle: dict, ctx: dict) -> di
             entry.append({"Groups": page("segments", "segments.md.j2")})
         if e.questionnaire.open_questions:
             entry.append({"Comments": page("comments", "comments.md.j2", comments=bundle["comments"])})
+        if ctx["mirror_view"]:
+            entry.append({"Staff and customers": page("mirror", "mirror.md.j2")})
     if r["actions"]["plan"] or r["actions"]["follow_up"]:
         from .actions import STATUS_WORDS
 

@@ -20,6 +20,7 @@ import json
 from . import trends
 from .cache import Cache, key_for
 from .comments import visible_comments
+from .mirror import with_links
 from .model import Engagement
 from .responses import load_responses
 from .score import score_engagement
@@ -80,8 +81,10 @@ class Results:
             return score_engagement(e)  # nothing is stored: the rest of a bundle would go unused
         return self.bundle(e)["result"]
 
-    def reported(self, e: Engagement, previous: Engagement | None) -> dict:
-        """``e``'s results as reports and ``cxsite score`` give them: with the changes since ``previous``.
+    def reported(self, e: Engagement, previous: Engagement | None, customers: Engagement | None = None,
+                 assessor: Engagement | None = None) -> dict:
+        """``e``'s results as reports and ``cxsite score`` give them: with the changes since ``previous``,
+        and ``mirror`` and ``assessor`` beside its ``customers``' wave and ``assessor`` ratings (null when not given).
 
         The changes are computed here, not stored: they depend on the other
         wave's results too, and each wave's entry is kept on its own inputs.
@@ -90,7 +93,9 @@ class Results:
         """
         from .loop import with_loop  # the plan, its follow-up and the benchmark: read from files, never cached
 
-        return with_loop(e, previous, self._changes(e, previous))
+        reported = with_loop(e, previous, self._changes(e, previous))
+        return with_links(reported, e, customers and (customers, self.result(customers)),
+                          assessor and (assessor, self.result(assessor)))
 
     def _changes(self, e: Engagement, previous: Engagement | None) -> dict:
         """``e``'s results with the changes since ``previous`` (see :meth:`reported`)."""

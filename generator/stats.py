@@ -147,3 +147,21 @@ def holm(p_values: Sequence[float | None]) -> list[float | None]:
         running = max(running, min(1.0, (m - rank) * p))
         out[i] = running
     return out
+
+
+def welch_interval(a: tuple[int, float, float], b: tuple[int, float, float]) -> list[float] | None:
+    """Welch's 95 % interval of the difference of two means ``m1 - m2``, from ``(n, mean, sd)`` of each sample.
+
+    .. math:: (m_1 - m_2) \\pm t_{0.975,\\,\\nu} \\sqrt{s_1^2/n_1 + s_2^2/n_2}
+
+    with :math:`\\nu` Welch's degrees of freedom (see :func:`welch_p`): the same as
+    ``scipy.stats.ttest_ind(equal_var=False).confidence_interval()``. None where
+    :func:`welch_p` is (either sample below two values, or neither varies).
+    """
+    (n1, m1, s1), (n2, m2, s2) = a, b
+    if n1 < 2 or n2 < 2 or None in (m1, m2, s1, s2) or (s1 == 0 and s2 == 0):
+        return None
+    v1, v2 = s1 * s1 / n1, s2 * s2 / n2
+    df = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
+    half = float(_sp.stdtrit(df, 0.5 + LEVEL / 2)) * math.sqrt(v1 + v2)
+    return [m1 - m2 - half, m1 - m2 + half]

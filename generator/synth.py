@@ -42,6 +42,7 @@ class Spec:
     not_applicable: float = 0.03
     comment_rate: float = 0.15
     unusable: int = 1                                # rows with no scored answer at all
+    groups: tuple[str, str] = ("department", "region")  # the two segment columns' names
 
 
 EXAMPLES = [
@@ -60,7 +61,28 @@ EXAMPLES = [
          {"Scotland": 0.4, "England": 0.5},
          profile=(0.4, -0.4, 0.2, 0.5, -0.3, 0.0, -0.6, 0.3), level=0.1,
          climate={"Contact Centre": 0.2, "Billing": -0.4, "Product": 0.3}),
+    # Harbourline's customers, asked the same statements in their own words (the mirror): they see
+    # the knowing, loyalty and long-term dimensions as less than staff do, and one group is too small.
+    Spec("harbourline-customers-2026-q2", "customer-focus", 8,
+         {"Households": 98, "Businesses": 52, "Public bodies": 3},
+         {"Scotland": 0.4, "England": 0.5},
+         profile=(-0.4, -0.3, -0.5, 0.4, -0.2, 0.1, -0.6, -0.6), level=-0.05,
+         climate={"Businesses": -0.2}, comment_rate=0.0, groups=("customer_type", "region")),
 ]
+
+# Harbourline's assessor: one consultant's ratings after a workshop, with evidence for some items.
+ASSESSOR = ("harbourline-assessor-2026-q2", "customer-focus", 9,
+            (0.0, -0.6, 0.1, 0.3, -0.5, 0.0, -0.7, -0.2), 0.0)
+ASSESSOR_NOTES = {
+    "kc1": "Account plans list products held, not what customers are trying to achieve.",
+    "ee2": "In 6 of 10 observed calls the customer repeated their account details after a transfer.",
+    "lr2": "Complaint log: median 9 days to put right, against a 5-day promise.",
+    "it2": "Contact-centre agents may waive a fee up to £50 without asking a manager.",
+    "pi1": "No proactive advice was found in the sample of 40 account reviews.",
+    "fd4": "Refusal letters give a reason and the route to appeal.",
+    "if3": "The annual survey's findings for 2025 were not yet shared with front-line teams.",
+    "lt2": "Quarterly sales targets override the retention plan in two regions' minutes.",
+}
 
 
 def _point(latent: float, scale: Scale) -> int:
@@ -76,7 +98,7 @@ def generate(q: Questionnaire, spec: Spec, comments: dict[str, list[str]] | None
     comments = comments or {}
     item_bias = {i.id: rng.uniform(-0.3, 0.3) for i in q.items}
     regions = list(spec.regions.items())
-    header = ["department", "region"] + [i.id for i in q.items] + [o.id for o in q.outcomes] \
+    header = list(spec.groups) + [i.id for i in q.items] + [o.id for o in q.outcomes] \
         + [o.id for o in q.open_questions]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -143,6 +165,7 @@ def write_examples(root: Path) -> list[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(generate(q, spec, comments), encoding="utf-8")
         written.append(target)
+    written.append(write_assessor(root))
     return written
 
 
@@ -197,6 +220,35 @@ def write_example_norm(root: Path) -> Path:
         note = f"A seeded synthetic portfolio (cxsite.synth, seed {seed}), for demonstration only."
         build_norm(portfolio, q.id, str(root / target), synthetic=True, note=note)
     return root / target
+
+
+def assessor_ratings(q: Questionnaire, seed: int, profile: tuple[float, ...], level: float,
+                     notes: dict[str, str]) -> str:
+    """An assessor's ratings (YAML, one respondent) of ``q``: the profile cut into points, with evidence ``notes``."""
+    rng = random.Random(seed)
+    answers = {}
+    for di, d in enumerate(q.dimensions):
+        latent = level + profile[di % len(profile)]
+        for item in d.items:
+            point = _point(latent + rng.gauss(0, 0.5), item.scale)
+            answers[item.id] = item.scale.min + item.scale.max - point if item.reverse else point
+    answers.update({o.id: "" for o in q.outcomes})  # an assessor rates the organisation, not their own loyalty
+    doc = {"respondents": [answers], "notes": {k: v for k, v in notes.items() if k in answers}}
+    return "# Made by `python -m cxsite.synth`: one assessor's ratings, with evidence notes.\n" \
+        + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_assessor(root: Path) -> Path:
+    """Rewrite the example assessor's ratings under ``root``."""
+    eid, qid, seed, profile, level = ASSESSOR
+    errors = ErrorCollector()
+    q = load_questionnaire(root / "assessments" / f"{qid}.yml", root, errors)
+    if q is None:
+        raise InputErrors(errors.errors)
+    target = engagement_folder(root, eid) / "ratings.yml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(assessor_ratings(q, seed, profile, level, ASSESSOR_NOTES), encoding="utf-8")
+    return target
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ PAGES = {
     "logo": "engagements/{eid}/logo{suffix}",
     "download": "questionnaires/{file}",  # a questionnaire's export for fielding (cxsite.downloads)
     "actions": "engagements/{eid}/actions.md",  # what the client committed to, and the follow-up (cxsite.actions)
+    "mirror": "engagements/{eid}/mirror.md",  # a staff wave beside its customers and assessor (cxsite.mirror_page)
 }
 
 

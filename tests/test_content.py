@@ -99,8 +99,10 @@ def test_every_questionnaire_has_an_example_engagement():
     used = {e.questionnaire.id for e in project.engagements.values()}
     assert used >= {q.id for q in project.questionnaires.values()}
     for e in project.engagements.values():
+        if e.audience == "assessor":
+            continue  # one named consultant's ratings, shown beside a staff wave
         assert len(e.responses) >= 150
-        assert set(e.segments) >= {"department", "region"}
+        assert set(e.segments) >= ({"department", "region"} if e.audience == "staff" else {"region"})
 
 
 @pytest.mark.skipif(not BRIEF.is_file(), reason="the domain brief is in ../shared, beside the repository")
@@ -118,6 +120,8 @@ def test_example_comments_do_not_repeat():
     import csv
 
     for folder in sorted((REPO / "engagements").iterdir()):
+        if not (folder / "responses.csv").is_file():
+            continue  # assessor ratings (YAML): notes, no comments
         with (folder / "responses.csv").open(encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
         for column in ("obstacles", "leaders", "praise", "hassle", "improve-one", "keep-doing"):
