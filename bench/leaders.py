@@ -131,17 +131,12 @@ def _rss_child(root: str) -> None:
     from cxsite.load import load_project
     from cxsite.score import score_engagement
 
+    from bench.run import _status
+
     base = _status("VmRSS")
     e = load_project(Path(root), only=[ID]).engagements[ID]
     score_engagement(e, statistics=False)
     print(json.dumps({"peak_rss_bytes": _status("VmHWM") - base}))
-
-
-def _status(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) * 1024
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
