@@ -37,6 +37,16 @@ class Lines:
     lo: np.ndarray | None = None      # ... and each leader's range in that order
     hi: np.ndarray | None = None
     group: np.ndarray | None = None   # direct: each respondent's group (0: in none)
+    by_group: np.ndarray | None = None  # direct: respondents sorted by group, and where each group starts
+    starts: np.ndarray | None = None
+
+    def inside(self, g: int, shown: np.ndarray) -> list[int]:
+        """The shown lines lying inside line ``g`` (none for direct reports: they do not nest)."""
+        if self.group is not None:
+            return []
+        lo, hi = self.lo[g - 1], self.hi[g - 1]
+        found = np.flatnonzero(shown[1:] & (self.lo >= lo) & (self.hi <= hi)) + 1
+        return [int(h) for h in found if h != g]
 
     def sums(self, values: np.ndarray) -> np.ndarray:
         """Per group, the sum of ``values`` (one per respondent): the whole first, then each leader."""
@@ -84,7 +94,80 @@ def _enclosing(h: Hierarchy, leaders: np.ndarray, index: np.ndarray) -> np.ndarr
     return parent
 
 
-def leader_figures(q: Questionnaire, usable: Responses, spec: LeaderSpec, k: int) -> list[dict]:
+def members(lines: Lines, g: int) -> np.ndarray:
+    """The respondents (indices) of leader group ``g`` (1-based), in the order of :attr:`Lines.order`."""
+    if lines.group is not None:
+        if lines.by_group is None:
+            lines.by_group = np.argsort(lines.group, kind="stable")
+            lines.starts = np.searchsorted(lines.group[lines.by_group], np.arange(len(lines.leaders) + 2))
+        return lines.by_group[lines.starts[g]:lines.starts[g + 1]]
+    return lines.order[lines.lo[g - 1]:lines.hi[g - 1]]
+
+
+def with_segments(lines: Lines, usable: Responses, segments: dict, weight: np.ndarray, k: int,
+                  shown: np.ndarray) -> np.ndarray:
+    """``shown`` less the leader groups that published segment groups would let one subtract down to 1 to k-1.
+
+    The rule of :func:`cxsite.disclosure.decide_nested` over lines and the
+    engagement's published segment groups together: for each published line,
+    the people in no published group nested in it (a line below, or a
+    department that lies wholly within it) must weigh 0 or at least ``k``
+    (``weight``: 1 a head, or whether a dimension counts them). Where they do
+    not, the smallest line nested in it is withheld, or the line itself when
+    only departments are (the segments were published first); until none is.
+    """
+    shown = shown.copy()
+    inside = [(seg.codes == seg.values.index(gr["value"])) for name, groups in segments.items()
+              for gr in groups if not gr["suppressed"] for seg in [usable.segments[name]]]
+    if not inside:
+        return shown
+    sizes = lines.sums(weight)
+    in_line = [lines.sums(m.astype(np.float64)) for m in inside]  # per line, the group's people inside it
+    whole = [int(m.sum()) for m in inside]
+    changed = True
+    while changed:
+        changed = False
+        for g in np.flatnonzero(shown[1:]) + 1:
+            people = members(lines, g)
+            covered = np.zeros(len(people), dtype=bool)
+            for m, n_in, n in zip(inside, in_line, whole):
+                if n_in[g] == n and n < len(people):
+                    covered |= m[people]
+            lower = lines.inside(g, shown)
+            for h in lower:  # a line below is a range of g's own range (pre-order)
+                covered[lines.lo[h - 1] - lines.lo[g - 1]:lines.hi[h - 1] - lines.lo[g - 1]] = True
+            rest = float(weight[people][~covered].sum())
+            if covered.any() and 0 < rest < k:
+                victim = min(lower, key=lambda h: (sizes[h], h)) if lower else g
+                shown[victim] = False
+                changed = True
+        changed |= _within_groups(lines, inside, in_line, weight, k, shown)
+    return shown
+
+
+def _within_groups(lines: Lines, inside: list, in_line: list, weight: np.ndarray, k: int, shown: np.ndarray) -> bool:
+    """The same rule inside each published segment group, over the lines lying wholly within it.
+
+    Withholds the smallest such line where the rest of the group weighs 1 to
+    k-1; whether it did.
+    """
+    heads = lines.sums(np.ones(len(weight)))
+    for m, n_in in zip(inside, in_line):
+        lower = [h for h in np.flatnonzero(shown[1:]) + 1 if n_in[h] == heads[h] and heads[h] > 0]
+        if not lower:
+            continue
+        covered = np.zeros(len(weight), dtype=bool)
+        for h in lower:
+            covered[members(lines, h)] = True
+        rest = float(weight[m & ~covered].sum())
+        if 0 < rest < k:
+            shown[min(lower, key=lambda h: (heads[h], h))] = False
+            return True
+    return False
+
+
+def leader_figures(q: Questionnaire, usable: Responses, spec: LeaderSpec, k: int, segments: dict | None = None
+                   ) -> list[dict]:
     """``leaders`` of ``cxsite score``: each leader's group beside nothing of anyone else's.
 
     Per leader: ``id`` (employee id), ``name``, ``level``, ``n`` usable
@@ -97,13 +180,22 @@ def leader_figures(q: Questionnaire, usable: Responses, spec: LeaderSpec, k: int
     lines, _ = place(h, usable.employees, spec)
     heads = lines.sums(np.ones(len(usable)))
     shown = disclosure.decide_nested(heads.astype(np.int64), lines.parent, k)
+    if segments:
+        # Withholding a line only merges it into its parent's remainder: decide the tree again after.
+        shown = disclosure.decide_nested(heads.astype(np.int64), lines.parent, k,
+                                         with_segments(lines, usable, segments, np.ones(len(usable)), k, shown))
     dims, shown_dims = {}, {}
     for dim in q.dimensions:
         rows = scoring.dimension_rows(dim, usable)
         counted = ~np.isnan(rows.means)
         n = lines.sums(counted).astype(np.int64)
         answered = lines.sums(rows.answered).astype(np.int64)
-        ok = disclosure.decide_nested(n, lines.parent, k, shown) & disclosure.decide_nested(answered, lines.parent, k, shown)
+        allowed = shown
+        if segments:
+            allowed = with_segments(lines, usable, segments, counted.astype(np.float64), k, shown)
+            allowed = with_segments(lines, usable, segments, (rows.answered > 0).astype(np.float64), k, allowed)
+        ok = disclosure.decide_nested(n, lines.parent, k, allowed) & disclosure.decide_nested(answered, lines.parent, k,
+                                                                                              allowed)
         dims[dim.id] = (n, lines.sums(np.where(counted, rows.means, 0.0)), lines.sums(rows.favorable), answered)
         shown_dims[dim.id] = ok
     weights = [d.weight for d in q.dimensions]

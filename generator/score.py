@@ -436,8 +436,9 @@ def score_engagement(e: Engagement, statistics: bool = True) -> dict:
             "rows": len(responses), "usable": n_usable, "invited": e.invited,
             "response_rate": n_usable / e.invited if e.invited else None,
         },
-        **published_figures(q, usable, e.segments, e.min_group_size, statistics),
-        leaders=leaders.leader_figures(q, usable, e.leaders, e.min_group_size) if usable.hierarchy else [],
+        **(figures := published_figures(q, usable, e.segments, e.min_group_size, statistics)),
+        leaders=leaders.leader_figures(q, usable, e.leaders, e.min_group_size, figures["segments"])
+        if usable.hierarchy else [],
         data_quality=sorted(data_quality(q, responses, usable_mask) + (leaders.not_placed(usable) if usable.hierarchy
                                                                       else []), key=lambda f: f["row"]),
     )

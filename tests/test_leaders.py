@@ -133,7 +133,7 @@ def _remainders_ok(groups: dict[str, set[str]], k: int) -> bool:
     return True
 
 
-@pytest.mark.parametrize("seed", [3, 7, 11, 19])
+@pytest.mark.parametrize("seed", [3, 7, 11, 19, 23, 29])
 def test_no_published_group_is_derivable_by_subtraction(tiny, seed):
     org, rows = _project(tiny, seed=seed, size=160, levels=(1, 2, 3))
     r = score_engagement(load_project(tiny).engagements["tiny-2026"])
@@ -142,6 +142,9 @@ def test_no_published_group_is_derivable_by_subtraction(tiny, seed):
     for x in r["leaders"]:
         if not x["suppressed"]:
             groups[x["id"]] = _line(org, x["id"], "full-line") & answered
+    for g in r["segments"]["team"]:  # the departments published beside the lines
+        if not g["suppressed"]:
+            groups[f"team={g['value']}"] = {row[1] for row in rows if row[2] == g["value"]}
     assert _remainders_ok(groups, K)
     assert any(x["suppressed"] for x in r["leaders"])  # small lines exist at level 3: the rule is exercised
 
@@ -180,3 +183,26 @@ def test_the_hierarchy_file_is_an_input_of_the_cache_key(tiny):
     path = e.folder / "hierarchy.csv"
     path.write_text(path.read_text().replace("Name p1", "Name p1 renamed"))
     assert key_for(e) != before
+
+
+def test_a_line_that_is_a_department_but_two_is_withheld(tiny):
+    """Team X holds a leader's whole line and two people more: X minus the line would be those two;
+    another line is two teams and two people: the line minus the teams would be those two."""
+    folder = tiny / "engagements" / "tiny-2026"
+    org = [("top", ""), ("boss", "top"), ("lead", "top")] + [(f"a{i}", "boss") for i in range(10)] \
+        + [(f"b{i}", "lead") for i in range(12)]
+    with (folder / "hierarchy.csv").open("w", newline="") as f:
+        csv.writer(f).writerows([("employee_id", "manager_id"), *org])
+    team = {f"a{i}": "X" for i in range(10)} | {"b0": "X", "b1": "X"} | {f"b{i}": "Z" for i in range(2, 7)}
+    rows = [[f"r{i}", e, team.get(e, "Y"), "4", "2", "4", "4", "4", "9", ""] for i, (e, _) in enumerate(org[3:])]
+    with (folder / "responses.csv").open("w", newline="") as f:
+        csv.writer(f).writerows([HEADER, *rows])
+    yml = (folder / "engagement.yml").read_text().replace("invited: 8", "invited: 30")
+    (folder / "engagement.yml").write_text(yml.replace("min_group_size: 2", f"min_group_size: {K}")
+                                           + "hierarchy: {file: hierarchy.csv, employee: employee}\n")
+    r = score_engagement(load_project(tiny).engagements["tiny-2026"])
+    x = next(g for g in r["segments"]["team"] if g["value"] == "X")
+    assert not x["suppressed"] and x["n"] == 12
+    got = {g["id"]: g["suppressed"] for g in r["leaders"]}
+    # boss's 10 are X less two; lead's 12 are Y and Z (5 each) and two of X: lead - Y - Z is those two
+    assert got == {"boss": True, "lead": True}
