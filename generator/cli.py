@@ -218,6 +218,8 @@ def cmd_build(args) -> int:
 
     root = project_root(args)
     _check_build_options(args)
+    if args.leaders:
+        return _build_leaders(root, args)
     if args.all_clients:
         from .portfolio import build_all_clients, parse_shard
 
@@ -270,8 +272,30 @@ def cmd_render(args) -> int:
     return 0
 
 
+def _build_leaders(root: Path, args) -> int:
+    from .leader_sites import build_leader_sites
+    from .portfolio import parse_shard
+
+    sites = build_leader_sites(root, Path(args.out), engagements=args.engagement or None, jobs=args.jobs or 1,
+                               shard=parse_shard(args.shard) if args.shard else None, force=args.force)
+    for site in sites:
+        print(f"{'built' if site.built else 'unchanged'} {site.folder}")
+    print(f"who gets which folder: {Path(args.out)}/<engagement>/leaders.csv (for you, not for publishing)")
+    return 0
+
+
 def _check_build_options(args) -> None:
     """Refuse an option that would do nothing in this combination, rather than ignore it."""
+    if args.leaders:
+        for flag, given in (("--all-clients", args.all_clients), ("--client", args.client),
+                            ("--site-dir", args.site_dir), ("--pdf", args.pdf), ("--zip", args.zip),
+                            ("--engine", args.engine != "mkdocs")):
+            if given:
+                raise InputError(flag, "does not go with --leaders, which builds one MkDocs site per leader "
+                                       "into --out DIR/<engagement>/; leave it out")
+        if not args.out:
+            raise InputError("--leaders", "needs --out DIR for the leaders' sites")
+        return
     if args.all_clients:
         for flag, given in (("--client", args.client), ("--engagement", args.engagement),
                             ("--site-dir", args.site_dir)):
@@ -284,7 +308,7 @@ def _check_build_options(args) -> None:
         for flag, given in (("--out", args.out), ("--jobs", args.jobs is not None),
                             ("--shard", args.shard), ("--force", args.force)):
             if given:
-                raise InputError(flag, "goes with --all-clients; without it one site is built (into "
+                raise InputError(flag, "goes with --all-clients or --leaders; without them one site is built (into "
                                        "--site-dir); leave it out or add --all-clients")
     if args.jobs is not None and args.jobs < 1:
         raise InputError("--jobs", f"must be 1 or more, not {args.jobs}")

@@ -97,6 +97,8 @@ def _add_build(sub, common) -> None:
     b.add_argument("--no-strict", action="store_true", help="do not treat MkDocs warnings as errors")
     b.add_argument("--pdf", action="store_true", help=f"also print one PDF per engagement; {PDF_NEEDS}")
     b.add_argument("--all-clients", action="store_true", help="one site per client, in --out DIR/<client>/")
+    b.add_argument("--leaders", action="store_true",
+                   help="one site per leader of each engagement with a hierarchy, in --out DIR/<engagement>/")
     b.add_argument("--out", metavar="DIR", help="with --all-clients: where the client sites go")
     b.add_argument("--jobs", type=int, metavar="N", help="with --all-clients: build N clients at once (default 1)")
     b.add_argument("--shard", metavar="I/N", help="with --all-clients: build only slice I of N (1-based)")

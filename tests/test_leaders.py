@@ -206,3 +206,30 @@ def test_a_line_that_is_a_department_but_two_is_withheld(tiny):
     got = {g["id"]: g["suppressed"] for g in r["leaders"]}
     # boss's 10 are X less two; lead's 12 are Y and Z (5 each) and two of X: lead - Y - Z is those two
     assert got == {"boss": True, "lead": True}
+
+
+def test_every_leader_site_names_only_their_line_and_their_manager(tiny, cli):
+    org, rows = _project(tiny, size=160, levels=(1, 2))
+    out = tiny.parent / "leaders-out"
+    code, stdout, err = cli("--project", tiny, "build", "--leaders", "--out", str(out), "--jobs", "2")
+    assert code == 0, err
+    r = score_engagement(load_project(tiny).engagements["tiny-2026"])
+    manager = dict(org)
+    index = list(csv.DictReader((out / "tiny-2026" / "leaders.csv").open()))
+    assert [x["employee_id"] for x in index] == [x["id"] for x in r["leaders"]]
+    built = [x for x in index if x["report"] == "yes"]
+    assert built and len(built) == sum(not x["suppressed"] for x in r["leaders"])
+    for x in built:
+        site = out / "tiny-2026" / x["folder"]
+        slug, digest = x["folder"].rsplit("-", 1)  # the name's slug and a hash: no id, no e-mail address
+        assert slug == x["name"].lower().replace(" ", "-") and len(digest) == 10 and "@" not in x["folder"]
+        assert (site / "index.html").is_file() and (site / "search" / "search_index.json").is_file()
+        allowed = _line(org, x["employee_id"], "full-line") | {x["employee_id"], manager[x["employee_id"]]}
+        text = "\n".join(p.read_text(errors="ignore") for p in site.rglob("*") if p.suffix in (".html", ".json", ".xml"))
+        for e, _ in org:
+            if e not in allowed:
+                assert f"Name {e}<" not in text and f"Name {e}\"" not in text and f"Name {e} " not in text, (x, e)
+        for e, _ in org:  # no employee id at all, not even the leader's own
+            assert f">{e}<" not in text
+    again = cli("--project", tiny, "build", "--leaders", "--out", str(out))[1]
+    assert "built" not in again.replace("unchanged", "")  # nothing changed: nothing rebuilt
