@@ -122,13 +122,15 @@ def _corr_from_sums(sums: np.ndarray, pairs: list[tuple[int, int]], m: int, n: i
 
     Each full matrix is gathered from the sums in one ``take`` (both halves
     from the one cross-product of a pair), rather than written half by half:
-    the same arithmetic on every entry, a third of the time.
+    the same arithmetic on every entry, a third of the time. The gather reads
+    whole rows of ``sums.T`` (contiguous when ``sums`` is the transpose of the
+    resamples' matrix product); the matrices are a view, resamples first.
     """
     where = np.empty((m, m), dtype=np.intp)
     for col, (i, j) in enumerate(pairs, start=m):
         where[i, j] = where[j, i] = col
     mean = sums[:, :m] / n
-    cov = np.take(sums, where.ravel(), axis=1).reshape(len(sums), m, m)
+    cov = np.moveaxis(np.take(sums.T, where.ravel(), axis=0).reshape(m, m, len(sums)), -1, 0)
     cov /= n
     cov -= mean[:, :, None] * mean[:, None, :]
     sd = np.sqrt(np.clip(np.diagonal(cov, axis1=1, axis2=2), 0.0, None))
@@ -266,13 +268,19 @@ def percentile_interval(samples: np.ndarray, estimate: np.ndarray) -> np.ndarray
     shares are skewed (a weak driver's share can only grow); the report
     shows the interval around the estimate, so its end is moved to it.
 
+    Parameters
+    ----------
+    samples : ndarray, shape (resamples, ...)
+    estimate : ndarray, shape (...)
+
     Returns
     -------
-    ndarray, shape (p, 2)
+    ndarray, shape (..., 2)
+        ``[low, high]`` of each column (of each outcome too, given several).
     """
     pick = np.nanpercentile if np.isnan(samples).any() else np.percentile
     low, high = pick(samples, [2.5, 97.5], axis=0)
-    return np.column_stack([np.minimum(low, estimate), np.maximum(high, estimate)])
+    return np.stack([np.minimum(low, estimate), np.maximum(high, estimate)], axis=-1)
 
 
 def min_respondents(predictors: int) -> int:
@@ -323,9 +331,13 @@ def key_drivers_shared(outcomes: list[str], dims: list[str], x: np.ndarray, y: n
         if keep:
             ids = [outcomes[ok[col]] for col in keep]
             boot = bootstrap_shares(x, y[:, [ok[col] for col in keep]], seed=zlib.crc32("\0".join(ids).encode()))
+            shares = raw[:, keep] / r2[keep]
+            # One percentile call for every outcome; an outcome's own where some
+            # resamples dropped out (NaN), so the others keep plain percentiles.
+            joint = None if np.isnan(boot).any() else percentile_interval(boot, shares)
             for b, col in enumerate(keep):
-                share = raw[:, col] / r2[col]
-                ci = percentile_interval(boot[:, :, b], share)
+                share = shares[:, b]
+                ci = percentile_interval(boot[:, :, b], share) if joint is None else joint[:, b]
                 entries[ok[col]] = dict(entries[ok[col]], r2=float(r2[col]), weights=[
                     {"dimension": d, "raw": float(raw[j, col]), "share": float(share[j]),
                      "ci": [float(ci[j, 0]), float(ci[j, 1])]} for j, d in enumerate(dims)])
