@@ -31,7 +31,7 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 RESAMPLES = 1000
 MIN_N = 50            # withheld below max(MIN_N, PER_PREDICTOR x predictors) respondents
@@ -39,6 +39,14 @@ PER_PREDICTOR = 10
 _CHUNK_CELLS = 3_200_000  # resamples x respondents per chunk: 32 resamples of 100,000: fits in cache
 _EIG_TOL = 1e-12
 _DIRECT_N = 20_000  # up to this many respondents, resamples are drawn as indices
+_CONTROLLER: list[ThreadpoolController] = []  # made once: finding the BLAS libraries costs 0.3 ms a call
+
+
+def _one_blas_thread():
+    """A context in which BLAS runs on one thread (see :func:`bootstrap_shares` for why)."""
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
 def _weights_from_corr(r: np.ndarray, q: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -110,16 +118,25 @@ def _moments(data: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
 
 
 def _corr_from_sums(sums: np.ndarray, pairs: list[tuple[int, int]], m: int, n: int) -> np.ndarray:
-    """Correlation matrices of a stack of resamples from their count-weighted sums (``m`` columns)."""
+    """Correlation matrices of a stack of resamples from their count-weighted sums (``m`` columns).
+
+    Each full matrix is gathered from the sums in one ``take`` (both halves
+    from the one cross-product of a pair), rather than written half by half:
+    the same arithmetic on every entry, a third of the time. The gather reads
+    whole rows of ``sums.T`` (contiguous when ``sums`` is the transpose of the
+    resamples' matrix product); the matrices are a view, resamples first.
+    """
+    where = np.empty((m, m), dtype=np.intp)
+    for col, (i, j) in enumerate(pairs, start=m):
+        where[i, j] = where[j, i] = col
     mean = sums[:, :m] / n
-    i, j = np.array(pairs).T
-    cov = np.empty((len(sums), m, m))
-    cross = sums[:, m:] / n - mean[:, i] * mean[:, j]
-    cov[:, i, j] = cross
-    cov[:, j, i] = cross
+    cov = np.moveaxis(np.take(sums.T, where.ravel(), axis=0).reshape(m, m, len(sums)), -1, 0)
+    cov /= n
+    cov -= mean[:, :, None] * mean[:, None, :]
     sd = np.sqrt(np.clip(np.diagonal(cov, axis1=1, axis2=2), 0.0, None))
     with np.errstate(divide="ignore", invalid="ignore"):
-        return cov / (sd[:, :, None] * sd[:, None, :])
+        cov /= sd[:, :, None] * sd[:, None, :]
+    return cov
 
 
 def _poisson_table() -> tuple[np.ndarray, np.ndarray]:
@@ -165,7 +182,8 @@ def _multinomial_counts(rng: np.random.Generator, size: int, n: int, out: np.nda
     """
     if n <= _DIRECT_N:
         # Few respondents: random indices and their counts cost less than the corrections below.
-        draws = rng.integers(0, n, size=(size, n)) + (np.arange(size) * n)[:, None]
+        draws = rng.integers(0, n, size=(size, n))
+        draws += (np.arange(size) * n)[:, None]
         out[:size] = np.bincount(draws.ravel(), minlength=size * n).reshape(size, n)
         return
     counts = _poisson_counts(rng, (size, n))
@@ -212,7 +230,7 @@ def bootstrap_shares(x: np.ndarray, y: np.ndarray, resamples: int = RESAMPLES,
     out = np.empty((resamples, x.shape[1], q))
     # One BLAS thread: these products are too short for threads to pay, and
     # OpenBLAS's waiting threads made them several times slower on a busy machine.
-    with threadpool_limits(1, user_api="blas"):
+    with _one_blas_thread():
         _resample(rng, products_t, (pairs, x.shape[1], q, n), counts, out)
     return out[..., 0] if y.ndim == 1 else out
 
@@ -226,17 +244,21 @@ def _resample(rng: np.random.Generator, products_t: np.ndarray, shape: tuple, co
         size = min(chunk, resamples - start)
         _multinomial_counts(rng, size, n, counts)
         corr = _corr_from_sums((products_t @ counts[:size].T).T.astype(np.float64), pairs, p + q, n)
-        # A resample where a predictor does not vary has no weights; one where
-        # an outcome does not, none for that outcome.
-        bad_x = ~np.all(np.isfinite(corr[:, :p, :p]), axis=(1, 2))
-        bad = bad_x[:, None] | ~np.all(np.isfinite(corr[:, :, p:]), axis=1)
-        corr[bad_x] = np.eye(p + q)
-        corr[~np.isfinite(corr)] = 0.0
+        finite = bool(np.isfinite(corr).all())  # the usual case: no resample needs mending
+        if not finite:
+            # A resample where a predictor does not vary has no weights; one where
+            # an outcome does not, none for that outcome (its correlations with
+            # the predictors, not with the other outcomes, decide: those are unused).
+            bad_x = ~np.all(np.isfinite(corr[:, :p, :p]), axis=(1, 2))
+            bad = bad_x[:, None] | ~np.all(np.isfinite(corr[:, :p, p:]), axis=1)
+            corr[bad_x] = np.eye(p + q)
+            corr[~np.isfinite(corr)] = 0.0
         raw, r2 = _weights_from_corr(corr, q)
         with np.errstate(divide="ignore", invalid="ignore"):
-            shares = raw / r2[:, None, :]
-        shares[np.broadcast_to((bad | (r2 <= 0))[:, None, :], shares.shape)] = np.nan
-        out[start:start + size] = shares
+            np.divide(raw, r2[:, None, :], out=out[start:start + size])
+        dropped = (r2 <= 0) if finite else (bad | (r2 <= 0))
+        if dropped.any():
+            out[start:start + size][np.broadcast_to(dropped[:, None, :], raw.shape)] = np.nan
 
 
 def percentile_interval(samples: np.ndarray, estimate: np.ndarray) -> np.ndarray:
@@ -246,13 +268,19 @@ def percentile_interval(samples: np.ndarray, estimate: np.ndarray) -> np.ndarray
     shares are skewed (a weak driver's share can only grow); the report
     shows the interval around the estimate, so its end is moved to it.
 
+    Parameters
+    ----------
+    samples : ndarray, shape (resamples, ...)
+    estimate : ndarray, shape (...)
+
     Returns
     -------
-    ndarray, shape (p, 2)
+    ndarray, shape (..., 2)
+        ``[low, high]`` of each column (of each outcome too, given several).
     """
     pick = np.nanpercentile if np.isnan(samples).any() else np.percentile
     low, high = pick(samples, [2.5, 97.5], axis=0)
-    return np.column_stack([np.minimum(low, estimate), np.maximum(high, estimate)])
+    return np.stack([np.minimum(low, estimate), np.maximum(high, estimate)], axis=-1)
 
 
 def min_respondents(predictors: int) -> int:
@@ -303,9 +331,13 @@ def key_drivers_shared(outcomes: list[str], dims: list[str], x: np.ndarray, y: n
         if keep:
             ids = [outcomes[ok[col]] for col in keep]
             boot = bootstrap_shares(x, y[:, [ok[col] for col in keep]], seed=zlib.crc32("\0".join(ids).encode()))
+            shares = raw[:, keep] / r2[keep]
+            # One percentile call for every outcome; an outcome's own where some
+            # resamples dropped out (NaN), so the others keep plain percentiles.
+            joint = None if np.isnan(boot).any() else percentile_interval(boot, shares)
             for b, col in enumerate(keep):
-                share = raw[:, col] / r2[col]
-                ci = percentile_interval(boot[:, :, b], share)
+                share = shares[:, b]
+                ci = percentile_interval(boot[:, :, b], share) if joint is None else joint[:, b]
                 entries[ok[col]] = dict(entries[ok[col]], r2=float(r2[col]), weights=[
                     {"dimension": d, "raw": float(raw[j, col]), "share": float(share[j]),
                      "ci": [float(ci[j, 0]), float(ci[j, 1])]} for j, d in enumerate(dims)])

@@ -146,3 +146,28 @@ def test_withheld_when_nothing_varies():
     x, y = _skewed(n=100, p=2)
     entry = drivers.key_drivers("o", ["a", "b"], x, np.full(100, 7.0), 5)
     assert "weights" not in entry and "same value" in entry["withheld"]
+
+
+def test_bootstrap_leaves_out_only_resamples_without_variation():
+    """A predictor that varies only through two respondents: the resamples that draw neither have NaN
+    shares (whole rows), every other one its own shares; an outcome that varies through two others
+    drops out of the resamples without them, the other outcome of those resamples is kept. (Mean 0
+    where constant: the single-precision sums of such a resample are exactly flat.)"""
+    rng = np.random.default_rng(11)
+    n = 60
+    x = rng.normal(size=(n, 3)) + rng.normal(size=(n, 1))
+    x[2:, 2] = 0.0
+    x[:2, 2] = [1.0, -1.0]
+    y = np.column_stack([x @ [0.5, 0.3, 0.2] + rng.normal(size=n), np.r_[0.0, 0.0, 0.0, 1.0, -1.0, np.zeros(n - 5)]])
+    counts = np.empty((1000, n), dtype=np.float32)
+    drivers._multinomial_counts(np.random.default_rng(4), 1000, n, counts)  # what seed 4 resamples
+    shares = drivers.bootstrap_shares(x, y, seed=4)
+    flat_x = (counts[:, :2] == 0).all(axis=1)
+    flat_y = (counts[:, 3:5] == 0).all(axis=1)
+    assert 0 < flat_x.sum() < 1000 and 0 < (flat_y & ~flat_x).sum()
+    assert np.isnan(shares[flat_x]).all()
+    assert np.isnan(shares[~flat_x][flat_y[~flat_x], :, 1]).all()
+    kept = shares[~flat_x][:, :, 0]
+    assert np.isfinite(kept).all() and kept.sum(axis=1) == approx(np.ones(len(kept)), abs=1e-9)
+    both = ~flat_x & ~flat_y
+    assert np.isfinite(shares[both]).all()
