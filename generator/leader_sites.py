@@ -30,7 +30,7 @@ import yaml
 from .errors import InputError
 from .leaders import place
 from .load import load_project
-from .outputs import PORTFOLIO, check_replaceable, protected_paths, refuse_project_data, write_marker
+from .outputs import PORTFOLIO, SITE, check_replaceable, marked_as, protected_paths, refuse_project_data, write_marker
 from .places import slugify
 from .render import make_environment, render
 from .resources import code_digest
@@ -119,6 +119,8 @@ def build_leader_sites(root: Path, out: Path, engagements: list[str] | None = No
     for e in chosen:
         result, leader_views = views(e)
         _write_index(out / e.id, e.id, leader_views)
+        _remove_withdrawn(out, e.id, {folder_name(e.id, v["leader"]["id"], v["leader"]["name"])
+                                      for v in leader_views if not v["leader"]["suppressed"]})
         for k, view in enumerate(leader_views):
             x = view["leader"]
             if x["suppressed"] or (shard and k % shard[1] != shard[0] - 1):
@@ -159,6 +161,21 @@ def _unchanged(out: Path, eid: str, folder: str, stamp: str) -> bool:
         return True
     path.unlink(missing_ok=True)
     return False
+
+
+def _remove_withdrawn(out: Path, eid: str, keep: set[str]) -> None:
+    """Remove the sites of leaders who no longer get a report (fewer people, or now derivable).
+
+    A site left from an earlier build would go on publishing a group that
+    disclosure control now withholds. Only folders cxsite marked as a site go.
+    """
+    folder = out / eid
+    if not folder.is_dir():
+        return
+    for site in sorted(folder.iterdir()):
+        if site.is_dir() and not site.is_symlink() and site.name not in keep and marked_as(site) == SITE:
+            shutil.rmtree(site)
+            (out / STAMPS / eid / site.name).unlink(missing_ok=True)
 
 
 def _write_index(folder: Path, eid: str, leader_views: list[dict]) -> None:

@@ -233,3 +233,20 @@ def test_every_leader_site_names_only_their_line_and_their_manager(tiny, cli):
             assert f">{e}<" not in text
     again = cli("--project", tiny, "build", "--leaders", "--out", str(out))[1]
     assert "built" not in again.replace("unchanged", "")  # nothing changed: nothing rebuilt
+
+
+def test_a_leader_who_loses_their_report_loses_their_site(tiny, cli):
+    """A rebuild after the line shrank below the threshold removes the site it published before."""
+    org, rows = _project(tiny, size=160, levels=(1, 2))
+    out = tiny.parent / "leaders-out"
+    assert cli("--project", tiny, "build", "--leaders", "--out", str(out))[0] == 0
+    index = {x["employee_id"]: x for x in csv.DictReader((out / "tiny-2026" / "leaders.csv").open())}
+    leader = next(i for i, x in index.items() if x["report"] == "yes" and x["level"] == "2")
+    line = _line(org, leader, "full-line")
+    kept = [row for row in rows if row[1] not in line or row[1] == min(line)]  # one of the line answers now
+    with (tiny / "engagements" / "tiny-2026" / "responses.csv").open("w", newline="") as f:
+        csv.writer(f).writerows([HEADER, *kept])
+    assert cli("--project", tiny, "build", "--leaders", "--out", str(out))[0] == 0
+    assert not (out / "tiny-2026" / index[leader]["folder"]).exists()
+    now = {x["employee_id"]: x for x in csv.DictReader((out / "tiny-2026" / "leaders.csv").open())}
+    assert now[leader]["report"].startswith("no") and now[leader]["folder"] == ""
