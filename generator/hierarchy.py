@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +29,7 @@ import numpy as np
 from .errors import ErrorCollector, InputError, InputErrors, Location, did_you_mean, one_of
 from .limits import MAX_CSV_BYTES, check_size
 from .model import LEADERS_FORMAT, RESERVED_COLUMNS, HierarchySpec, LeaderSpec, Questionnaire
-from .yamlsafe import check_utf8
+from .yamlsafe import check_utf8, file_chunks
 
 COLUMNS = ("employee_id", "manager_id", "name")
 REQUIRED = COLUMNS[:2]
@@ -44,7 +45,7 @@ class Hierarchy:
     level: np.ndarray             # intp: 0 at the top
     last: np.ndarray              # intp: the last position below each one (itself when nobody is)
 
-    @property
+    @cached_property
     def position(self) -> dict[str, int]:
         return {eid: p for p, eid in enumerate(self.ids)}
 
@@ -87,7 +88,7 @@ def specs(raw: dict, doc, q: Questionnaire, folder: Path, errors: ErrorCollector
 def read_hierarchy(path: Path, display: str) -> Hierarchy:
     """Read and check ``path``; raises :class:`InputErrors` naming every problem found."""
     check_size(path, display, MAX_CSV_BYTES)
-    check_utf8(_chunks(path), display, csv=True)
+    check_utf8(file_chunks(path), display, csv=True)
     errors = ErrorCollector()
     with open(path, encoding="utf-8-sig", newline="") as stream:
         reader = csv.reader(stream, strict=True)
@@ -101,11 +102,6 @@ def read_hierarchy(path: Path, display: str) -> Hierarchy:
     errors.raise_if_any()
     return _ordered(rows, display, columns)
 
-
-def _chunks(path: Path, size: int = 1 << 20):
-    with open(path, "rb") as stream:
-        while chunk := stream.read(size):
-            yield chunk
 
 
 def _columns(header: list[str], display: str, errors: ErrorCollector) -> dict[str, int]:

@@ -205,19 +205,18 @@ def leader_figures(q: Questionnaire, usable: Responses, spec: LeaderSpec, k: int
         if not shown[g]:
             out.append({**entry, "n": None, "suppressed": True, "index": None, "dimensions": {}})
             continue
-        figures = {did: _dimension(q, did, g, dims[did], shown_dims[did][g]) for did in dims}
+        figures = {d.id: _dimension(d.scale, g, dims[d.id], shown_dims[d.id][g]) for d in q.dimensions}
         complete = all(f["score"] is not None for f in figures.values())
         index = scoring.weighted_index(list(figures.values()), weights) if complete else None
         out.append({**entry, "n": int(heads[g]), "suppressed": False, "index": index, "dimensions": figures})
     return out
 
 
-def _dimension(q: Questionnaire, did: str, g: int, sums: tuple, shown: bool) -> dict:
+def _dimension(scale, g: int, sums: tuple, shown: bool) -> dict:
     n, total, favorable, answered = (s[g] for s in sums)
     if not shown or not n:
         return {"n": None, "mean": None, "score": None, "favorable": None, "withheld": True}
     mean = float(total / n)
-    scale = next(d.scale for d in q.dimensions if d.id == did)
     return {"n": int(n), "mean": mean, "score": scoring.to_score(mean, scale),
             "favorable": float(favorable / answered) if answered else None, "withheld": False}
 

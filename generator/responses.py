@@ -29,7 +29,7 @@ from . import responses_fast
 from .places import display_path
 from .redact import contact_kind
 from .schema import INVALID, check_document
-from .yamlsafe import check_utf8, load_yaml
+from .yamlsafe import check_utf8, file_chunks, load_yaml
 
 
 def parse_answer(scale: Scale, raw: str) -> int | str | None:
@@ -219,21 +219,18 @@ class _Table:
             self.comments, employees=np.array(self.employees, dtype=object) if self.employee else None, **extra)
 
 
-def _chunks(path: Path, size: int = 1 << 20):
-    with open(path, "rb") as stream:
-        while chunk := stream.read(size):
-            yield chunk
-
 
 def _load_csv(engagement: Engagement, path: Path, display: str) -> Responses:
     check_size(path, display, MAX_CSV_BYTES)
     # The whole file is checked before a row is read: a NUL byte or a Latin-1
     # letter on row 90,000 must stop it, located, not reach a comment or an answer.
-    check_utf8(_chunks(path), display, csv=True)
-    return _read_csv(engagement, path, display)
+    # A file for the fast path is read once, whole, and both checked and parsed from those bytes.
+    data = path.read_bytes() if path.stat().st_size >= responses_fast.MIN_BYTES else None
+    check_utf8([data] if data is not None else file_chunks(path), display, csv=True)
+    return _read_csv(engagement, path, display, data)
 
 
-def _read_csv(engagement: Engagement, path: Path, display: str) -> Responses:
+def _read_csv(engagement: Engagement, path: Path, display: str, data: bytes | None = None) -> Responses:
     with open(path, encoding="utf-8-sig", newline="") as stream:
         first = stream.read(65536)
         if not first.strip():
@@ -266,8 +263,8 @@ def _read_csv(engagement: Engagement, path: Path, display: str) -> Responses:
             errors.add(Location(display, 1, 1), f"missing employee id column '{table.employee}' (hierarchy.employee "
                                                 "in engagement.yml): it places each respondent in a reporting line")
         errors.raise_if_any()
-        if path.stat().st_size >= responses_fast.MIN_BYTES:
-            fast = responses_fast.read(path.read_bytes(), header, table)
+        if data is not None:
+            fast = responses_fast.read(data, header, table)
             if fast is not None:
                 return fast
         _read_rows(reader, header, seen, table, errors)

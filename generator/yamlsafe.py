@@ -85,6 +85,13 @@ _SAVE_AS = "re-save the file as UTF-8"
 _IMPORT = " (or import it with 'cxsite import', which detects other encodings)"
 
 
+def file_chunks(path: Path, size: int = 1 << 20):
+    """The bytes of ``path`` in consecutive chunks, for :func:`check_utf8` without holding the whole file."""
+    with open(path, "rb") as stream:
+        while chunk := stream.read(size):
+            yield chunk
+
+
 def check_utf8(chunks: Iterable[bytes], display: str, csv: bool = False) -> None:
     """Raise a located :class:`InputError` unless the bytes of ``chunks`` are UTF-8 text.
 
