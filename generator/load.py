@@ -136,7 +136,7 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         id=folder.name, folder=folder, path=display_path(folder / "engagement.yml", project.root),
         client=raw["client"], title=raw["title"], assessment_id=name, assessment_version=version, wave=raw["wave"], date=raw["date"],
         responses_file=raw["responses"], invited=raw["invited"], segments=tuple(raw["segments"]),
-        previous=raw["previous"], benchmark=raw["benchmark"], norms=raw["norms"],
+        previous=raw["previous"], benchmark=raw["benchmark"], norms=raw["norms"], language=raw["language"],
         **audience_fields(raw, doc, questionnaire, errors),  # thresholds, wording, links
         logo=logo, color=brand.get("color"),
         columns=dict(raw["columns"]), quality=raw["quality"] or QUALITY_FORMAT.check({}, (), None),

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from .hierarchy import Hierarchy
 
 AUDIENCES = ("staff", "customers", "assessor")
+# The languages cxsite ships its own report catalogues for (site_templates/locale/<lang>/);
+# an engagement in another language would show English template phrases.
+LANGUAGES = ("de", "en", "es", "fr")
 
 # Sane bounds of every number in the formats (schema.Number needs both): far
 # beyond any real questionnaire or engagement, and small enough that no sum,
@@ -171,6 +174,9 @@ ENGAGEMENT_FORMAT = Record("engagement", {
     "benchmark": Field(Slug(), doc="a norm in the project's benchmarks/<name>.yml: percentiles against it"),
     "norms": Field(Choice(NORMS_CHOICES), default="include",
                    doc="exclude: this engagement takes no part in any norm 'cxsite norms build' makes"),
+    "language": Field(Choice(LANGUAGES), default="en",
+                      doc="the report's language; a questionnaire in another language than English needs its "
+                          "catalogue assessments/<id>.<language>.po"),
     "hierarchy": Field(HIERARCHY_FORMAT, doc="the organisation's reporting lines, for leader reports"),
     "leaders": Field(LEADERS_FORMAT, doc="which leaders get a report of their people (needs 'hierarchy')"),
 }, doc="engagements/<id>/engagement.yml")
@@ -395,6 +401,7 @@ class Engagement:
     assessor: str | None = None  # a staff wave's assessor ratings
     hierarchy: "HierarchySpec | None" = None
     leaders: "LeaderSpec | None" = None
+    language: str = "en"        # the report's language (LANGUAGES), its texts and number and date formats
 
 
 @dataclass(frozen=True)
