@@ -25,16 +25,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .errors import InputError
-from .leaders import place
+from .leader_pages import pages, views
 from .load import load_project
 from .outputs import PORTFOLIO, SITE, check_replaceable, marked_as, protected_paths, refuse_project_data, write_marker
 from .places import slugify
-from .render import make_environment, render
+from .render import make_environment
 from .resources import code_digest
-from .score import score_engagement, usable_rows
 
 STAMPS = ".cxsite-stamps"
 
@@ -51,34 +48,6 @@ def folder_name(eid: str, leader_id: str, name: str | None) -> str:
     """A leader's site folder: their name as a slug and a hash of who they are (never the id itself)."""
     digest = hashlib.sha256(f"{eid}\0{leader_id}".encode()).hexdigest()[:10]
     return f"{slugify(name) if name else 'leader'}-{digest}"
-
-
-def views(e) -> tuple[dict, list[dict]]:
-    """The engagement's results, and per leader what their report shows (see the module docstring)."""
-    result = score_engagement(e, statistics=False)
-    usable = e.responses.subset(usable_rows(e.responses))
-    lines, _ = place(usable.hierarchy, usable.employees, e.leaders)
-    entries = result["leaders"]
-    out = []
-    for g, x in enumerate(entries, start=1):
-        up = int(lines.parent[g])
-        manager = entries[up - 1] if up > 0 and not entries[up - 1]["suppressed"] else None
-        teams = [entries[h - 1] for h in range(1, len(entries) + 1)
-                 if lines.parent[h] == g and not entries[h - 1]["suppressed"]]
-        out.append({"leader": x, "manager": manager, "teams": teams})
-    return result, out
-
-
-def pages(env, e, result: dict, view: dict) -> dict[str, str]:
-    """The Markdown of one leader's site and its mkdocs.yml."""
-    q = e.questionnaire
-    ctx = dict(e=e, q=q, org=result, bands={b.id: b for b in q.bands}, band_for=q.band_for, **view)
-    name = view["leader"]["name"] or "your line"
-    config = {"site_name": f"{e.client}: {name}", "theme": {"name": "material"}, "plugins": ["search"],
-              "nav": [{"Your report": "index.md"}, {"How it is made": "method.md"}]}
-    return {"docs/index.md": render(env, "leader.md.j2", page_path="index.md", **ctx),
-            "docs/method.md": render(env, "leader_method.md.j2", page_path="method.md", **ctx),
-            "mkdocs.yml": yaml.safe_dump(config, sort_keys=True, allow_unicode=True)}
 
 
 def _build_one(target: str, files: dict[str, str]) -> None:
