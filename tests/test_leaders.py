@@ -17,6 +17,7 @@ import pytest
 
 from cxsite.cache import key_for
 from cxsite.disclosure import decide_nested
+from cxsite.leader_pages import views as leader_views
 from cxsite.load import load_project
 from cxsite.score import score_engagement
 
@@ -149,6 +150,63 @@ def test_no_published_group_is_derivable_by_subtraction(tiny, seed):
     assert any(x["suppressed"] for x in r["leaders"])  # small lines exist at level 3: the rule is exercised
 
 
+@pytest.mark.parametrize("seed", [5, 13, 31])
+def test_the_teams_below_a_leader_are_their_direct_reports_lines_and_nothing_is_derivable(tiny, seed):
+    """Directors get reports (level 1); the managers below them are their teams, published beside them."""
+    org, rows = _project(tiny, seed=seed, size=220, levels=(1,))
+    e = load_project(tiny).engagements["tiny-2026"]
+    r, views = leader_views(e)
+    below = {}
+    for emp, m in org:
+        below.setdefault(m, []).append(emp)
+    answered = {row[1] for row in rows}
+    groups = {"(organisation)": answered}
+    teams_seen = 0
+    for v in views:
+        x = v["leader"]
+        if x["suppressed"]:
+            assert v["teams"] == []
+            continue
+        groups[x["id"]] = _line(org, x["id"], "full-line") & answered
+        heads = {t["id"] for t in v["teams"]}
+        assert heads <= {m for m in below[x["id"]] if m in below}  # direct reports with people of their own
+        for t in v["teams"]:
+            members = _line(org, t["id"], "full-line")
+            groups[t["id"]] = members & answered
+            assert t["n"] == len(members & answered) >= K
+            for did, got in t["dimensions"].items():
+                if not got["withheld"]:
+                    want = _expected(rows, members, e.questionnaire, did)
+                    assert got["n"] == want["n"] and got["score"] == pytest.approx(want["score"], abs=1e-9)
+        teams_seen += len(v["teams"])
+    for g in r["segments"]["team"]:
+        if not g["suppressed"]:
+            groups[f"team={g['value']}"] = {row[1] for row in rows if row[2] == g["value"]}
+    assert teams_seen >= 10  # most managers' lines are published as teams
+    assert _remainders_ok(groups, K)
+
+
+def test_an_item_of_a_leader_is_scored_on_their_lines_valid_answers(tiny):
+    org, rows = _project(tiny, seed=17, size=300, levels=(1, 2))
+    e = load_project(tiny).engagements["tiny-2026"]
+    _, views = leader_views(e)
+    reverse = {i.id for i in e.questionnaire.items if i.reverse}
+    checked = 0
+    for v in views:
+        x = v["leader"]
+        for iid, got in x["items"].items():
+            if got["withheld"]:
+                continue
+            members = _line(org, x["id"], "full-line")
+            vals = [int(row[HEADER.index(iid)]) for row in rows if row[1] in members and row[HEADER.index(iid)]]
+            vals = [6 - v if iid in reverse else v for v in vals]
+            assert got["n"] == len(vals) >= K
+            assert got["mean"] == pytest.approx(sum(vals) / len(vals), abs=1e-12)
+            assert got["favorable"] == pytest.approx(sum(v >= 4 for v in vals) / len(vals), abs=1e-12)
+            checked += 1
+    assert checked > 20
+
+
 @pytest.mark.parametrize("sizes, parent, shown", [
     ([20, 12, 9], [-1, 0, 1], [True, True, False]),      # 12 - 9 = 3 people: the smaller nested one goes
     ([20, 12, 12], [-1, 0, 1], [True, True, True]),      # remainder 0: nothing new follows
@@ -250,3 +308,30 @@ def test_a_leader_who_loses_their_report_loses_their_site(tiny, cli):
     assert not (out / "tiny-2026" / index[leader]["folder"]).exists()
     now = {x["employee_id"]: x for x in csv.DictReader((out / "tiny-2026" / "leaders.csv").open())}
     assert now[leader]["report"].startswith("no") and now[leader]["folder"] == ""
+
+
+def test_a_leader_site_in_a_relative_out_folder_holds_pages_and_names_are_text(tiny, cli, monkeypatch):
+    """--out given relative to the working folder (MkDocs would read it against its own config's folder);
+    a leader's name and the client's that are markup come out as text, in the <title> too."""
+    org, rows = _project(tiny, size=160, levels=(1,))
+    path = tiny / "engagements" / "tiny-2026" / "hierarchy.csv"
+    hostile = "</title><script>alert(1)</script>"
+    first = next(e for e, m in org if m == "p0")
+    text = path.read_text(encoding="utf-8").replace(f"{first},p0,Name {first}\n", f"{first},p0,\"{hostile}\"\n")
+    path.write_text(text, encoding="utf-8")
+    yml = tiny / "engagements" / "tiny-2026" / "engagement.yml"
+    yml.write_text(yml.read_text().replace("client: Tiny Co", "client: \"<img src=x onerror=alert(2)>\""))
+    monkeypatch.chdir(tiny.parent)
+    code, _, err = cli("--project", tiny, "build", "--leaders", "--out", "leaders-out")
+    assert code == 0, err
+    index = {x["employee_id"]: x for x in csv.DictReader((tiny.parent / "leaders-out" / "tiny-2026" / "leaders.csv").open())}
+    assert index[first]["report"] == "yes"
+    sites = [tiny.parent / "leaders-out" / "tiny-2026" / x["folder"] for x in index.values() if x["folder"]]
+    for site in sites:
+        assert (site / "index.html").is_file() and (site / "search" / "search_index.json").is_file()
+        pages = [p for p in site.rglob("*") if p.suffix in (".html", ".json", ".xml") and "assets" not in p.parts]
+        for page in pages:
+            body = page.read_text(encoding="utf-8")
+            assert "<script>alert" not in body and "<img src=x" not in body, page
+    home = (sites[[x["employee_id"] for x in index.values() if x["folder"]].index(first)] / "index.html").read_text()
+    assert "<title>&lt;img src=x onerror=alert(2)&gt;: &lt;/title&gt;&lt;script&gt;" in home
