@@ -14,6 +14,7 @@ import yaml
 
 from . import charts
 from .assembly import CSS, asset_source
+from .leader_segments import line_breakdowns
 from .leaders import line_figures
 from .render import render
 from .score import score_engagement, usable_rows
@@ -39,6 +40,7 @@ def views(e) -> tuple[dict, list[dict]]:
         up = int(h.parent[p])
         if up in group_of:
             below.setdefault(group_of[up], []).append(g)
+    breakdowns = line_breakdowns(e.questionnaire, usable, lines, groups, result["segments"], e.min_group_size)
     out = []
     for g, lead in enumerate(lines.is_leader, start=1):
         if not lead:
@@ -47,7 +49,8 @@ def views(e) -> tuple[dict, list[dict]]:
         manager = groups[up - 1] if up and lines.is_leader[up - 1] and not groups[up - 1]["suppressed"] else None
         teams = sorted((groups[t - 1] for t in below.get(g, []) if not groups[t - 1]["suppressed"]),
                        key=lambda t: ((t["name"] or "").casefold(), t["id"]))
-        out.append({"leader": groups[g - 1], "manager": manager, "teams": teams})
+        out.append({"leader": groups[g - 1], "manager": manager, "teams": teams,
+                    "segments": None if breakdowns is None else breakdowns.get(g, {})})
     return result, out
 
 

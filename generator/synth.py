@@ -252,5 +252,7 @@ def write_assessor(root: Path) -> Path:
 
 
 if __name__ == "__main__":
-    for path in write_examples(Path.cwd()) + [write_example_norm(Path.cwd())]:
+    from .synth_org import write_organisation
+
+    for path in write_examples(Path.cwd()) + write_organisation(Path.cwd()) + [write_example_norm(Path.cwd())]:
         print(f"wrote {path}")

@@ -335,3 +335,82 @@ def test_a_leader_site_in_a_relative_out_folder_holds_pages_and_names_are_text(t
             assert "<script>alert" not in body and "<img src=x" not in body, page
     home = (sites[[x["employee_id"] for x in index.values() if x["folder"]].index(first)] / "index.html").read_text()
     assert "<title>&lt;img src=x onerror=alert(2)&gt;: &lt;/title&gt;&lt;script&gt;" in home
+
+
+def test_the_example_organisation_is_seeded_four_levels_deep_and_most_leaders_get_a_report(tmp_path):
+    """python -m cxsite.synth writes the committed example organisation again, byte for byte."""
+    import shutil
+
+    from cxsite.synth_org import EXAMPLE_ORG, write_organisation
+
+    repo = Path(__file__).resolve().parent.parent
+    shutil.copytree(repo / "assessments", tmp_path / "assessments")
+    written = write_organisation(tmp_path)
+    committed = repo / "engagements" / EXAMPLE_ORG.engagement
+    for path in written:
+        assert path.read_bytes() == (committed / path.name).read_bytes(), path.name
+    e = load_project(repo).engagements[EXAMPLE_ORG.engagement]
+    assert sorted(set(e.responses.hierarchy.level.tolist())) == [0, 1, 2, 3] and 200 <= len(e.responses.hierarchy.ids)
+    r = score_engagement(e)
+    shown = [x for x in r["leaders"] if not x["suppressed"]]
+    assert len(shown) >= 0.7 * len(r["leaders"]) and any(x["suppressed"] for x in r["leaders"])
+
+
+def _derivable_small_set(groups: list[set], k: int) -> set | None:
+    """A set of 1 to k-1 people that a sum of published groups (with signs) gives, or None.
+
+    Independent of cxsite.disclosure: atoms are the people sharing one
+    membership signature; the row space comes from scipy.linalg.orth; every
+    union of small atoms totalling under k is tried."""
+    import itertools
+
+    from scipy.linalg import orth
+
+    people = sorted(set().union(*groups))
+    signature = {}
+    for p in people:
+        signature.setdefault(tuple(p in g for g in groups), []).append(p)
+    atoms = list(signature.values())
+    matrix = np.array([[p in g for g in groups] for p in (a[0] for a in atoms)], dtype=float)  # atoms x groups
+    basis = orth(matrix)  # the groups' span over atoms, orthonormal columns
+    small = [i for i, a in enumerate(atoms) if len(a) < k]
+    for size in range(1, k):
+        for combo in itertools.combinations(small, size):
+            if sum(len(atoms[i]) for i in combo) >= k:
+                continue
+            x = np.zeros(len(atoms))
+            x[list(combo)] = 1
+            if abs(np.linalg.norm(basis.T @ x) ** 2 - size) < 1e-7:
+                return set().union(*(atoms[i] for i in combo))
+    return None
+
+
+@pytest.mark.parametrize("seed", [2, 8, 21])
+def test_segments_within_lines_are_scored_and_nothing_follows_from_all_published_groups(tiny, seed):
+    org, rows = _project(tiny, seed=seed, size=240, levels=(1,))
+    e = load_project(tiny).engagements["tiny-2026"]
+    r, views = leader_views(e)
+    usable = [row for row in rows if any(row[HEADER.index(i)] for i in "abcde")]
+    assert r["respondents"]["usable"] == len(usable)
+    everyone = {row[1] for row in usable}
+    team = {row[1]: row[2] for row in usable}
+    groups = [everyone]
+    groups += [{p for p in everyone if team[p] == g["value"]} for g in r["segments"]["team"] if not g["suppressed"]]
+    broken_down = 0
+    for v in views:
+        x = v["leader"]
+        if x["suppressed"]:
+            continue
+        line = _line(org, x["id"], "full-line") & everyone
+        groups.append(line)
+        groups += [_line(org, t["id"], "full-line") & everyone for t in v["teams"]]
+        for g in (v["segments"] or {}).get("team", []):
+            members = {p for p in line if team[p] == g["value"]}
+            groups.append(members)
+            assert g["n"] == len(members) >= K
+            for did, score in g["dimensions"].items():
+                if score is not None:
+                    assert score == pytest.approx(_expected(rows, members, e.questionnaire, did)["score"], abs=1e-9)
+            broken_down += 1
+    assert broken_down >= 2  # the rule leaves some lines' departments to show
+    assert _derivable_small_set(groups, K) is None
