@@ -208,9 +208,10 @@ def line_figures(q: Questionnaire, usable: Responses, spec: LeaderSpec, k: int, 
     """Every group's figures (leaders' and teams', in the order of ``Lines.leaders``), as one decision.
 
     Each entry is a ``leaders`` entry of :func:`leader_figures` plus
-    ``items`` {id: {n, mean, favorable, withheld}}: an item's figures of the
-    group's valid answers to it, published where the answers' counts pass the
-    same nested rule as the dimensions'.
+    ``items`` {id: {n, mean, favorable, nps, withheld}}, the statements and
+    the outcomes: an item's figures of the group's valid answers to it (``nps``
+    for an NPS outcome), published where the answers' counts pass the same
+    nested rule as the dimensions'.
     """
     h = usable.hierarchy
     lines, _ = place(h, usable.employees, spec)
@@ -221,7 +222,7 @@ def line_figures(q: Questionnaire, usable: Responses, spec: LeaderSpec, k: int, 
         shown = disclosure.decide_nested(heads.astype(np.int64), lines.parent, k,
                                          with_segments(lines, usable, segments, np.ones(len(usable)), k, shown))
     dims = {dim.id: _dimension_sums(dim, lines, usable, k, shown, segments) for dim in q.dimensions}
-    items = {i.id: _item_sums(i, lines, usable, k, shown, segments) for i in q.items}
+    items = {i.id: _item_sums(i, lines, usable, k, shown, segments) for i in (*q.items, *q.outcomes)}
     weights = [d.weight for d in q.dimensions]
     out = []
     for g, p in enumerate(lines.leaders, start=1):
@@ -263,14 +264,18 @@ def _item_sums(item, lines: Lines, usable: Responses, k: int, shown: np.ndarray,
     valid = ~np.isnan(values)
     ok = _allowed(lines, usable, [valid], k, shown, segments)
     favorable = np.isin(values, sorted(item.scale.favorable))
-    return (lines.sums(valid).astype(np.int64), lines.sums(np.where(valid, values, 0.0)), lines.sums(favorable)), ok
+    sums = [lines.sums(valid).astype(np.int64), lines.sums(np.where(valid, values, 0.0)), lines.sums(favorable)]
+    if item.scale.kind == "nps":  # promoters answer 9-10, detractors 0-6, as cxsite.score.outcome_stats
+        sums += [lines.sums(valid & (values >= 9)), lines.sums(valid & (values <= 6))]
+    return tuple(sums), ok
 
 
 def _item(g: int, sums: tuple, shown: np.ndarray) -> dict:
-    n, total, favorable = (s[g] for s in sums)
+    n, total, favorable = (s[g] for s in sums[:3])
     if not shown[g] or not n:
-        return {"n": None, "mean": None, "favorable": None, "withheld": True}
-    return {"n": int(n), "mean": float(total / n), "favorable": float(favorable / n), "withheld": False}
+        return {"n": None, "mean": None, "favorable": None, "nps": None, "withheld": True}
+    nps = 100.0 * float(sums[3][g] - sums[4][g]) / n if len(sums) > 3 else None
+    return {"n": int(n), "mean": float(total / n), "favorable": float(favorable / n), "nps": nps, "withheld": False}
 
 
 def _dimension(scale, g: int, sums: tuple, shown: np.ndarray) -> dict:

@@ -195,7 +195,7 @@ def test_an_item_of_a_leader_is_scored_on_their_lines_valid_answers(tiny):
     for v in views:
         x = v["leader"]
         for iid, got in x["items"].items():
-            if got["withheld"]:
+            if got["withheld"] or iid == "nps":  # the outcome: test_a_leaders_outcome_is_the_nps_...
                 continue
             members = _line(org, x["id"], "full-line")
             vals = [int(row[HEADER.index(iid)]) for row in rows if row[1] in members and row[HEADER.index(iid)]]
@@ -414,3 +414,18 @@ def test_segments_within_lines_are_scored_and_nothing_follows_from_all_published
             broken_down += 1
     assert broken_down >= 2  # the rule leaves some lines' departments to show
     assert _derivable_small_set(groups, K) is None
+
+
+def test_a_leaders_outcome_is_the_nps_of_their_lines_answers(tiny):
+    org, rows = _project(tiny, seed=4, size=300, levels=(1, 2))
+    _, views = leader_views(load_project(tiny).engagements["tiny-2026"])
+    checked = 0
+    for v in views:
+        x = v["leader"]
+        if x["suppressed"] or x["items"]["nps"]["withheld"]:
+            continue
+        answers = [int(row[HEADER.index("nps")]) for row in rows if row[1] in _line(org, x["id"], "full-line")]
+        want = 100 * (sum(a >= 9 for a in answers) - sum(a <= 6 for a in answers)) / len(answers)
+        assert x["items"]["nps"]["n"] == len(answers) and x["items"]["nps"]["nps"] == pytest.approx(want, abs=1e-12)
+        checked += 1
+    assert checked >= 5
