@@ -288,6 +288,10 @@ def decide_more(member: np.ndarray, counts: np.ndarray, k: int, fixed: np.ndarra
     live = counts > 0
     rows, weight = member[:, live], counts[live]
     with one_blas_thread():
+        if shown.any() and small_derivable_set(rows[fixed], weight, k) is not None:
+            # The published groups alone already give a small set, or are too many for the search
+            # to go through: nothing can be checked, so nothing is added.
+            return np.zeros_like(shown)
         return _withhold_more(rows, weight, sizes, k, fixed, shown)
 
 

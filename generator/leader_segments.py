@@ -25,7 +25,7 @@ from . import score as scoring
 from .leaders import Lines, members
 from .model import Questionnaire, Responses
 
-MAX_CELLS = 1_000_000  # groups x atoms of the search: some 150 leaders with two segments of four values
+MAX_CELLS = 150_000  # groups x atoms of the search: some 40 leaders with two segments of three values
 
 
 def line_breakdowns(q: Questionnaire, usable: Responses, lines: Lines, groups: list[dict], segments: dict, k: int
@@ -100,6 +100,8 @@ def _groups(lines: Lines, published: np.ndarray, names: list[str], usable: Respo
         kinds.append(True)
         labels.append(("", int(g), ""))
     for g, within in inside.items():
+        if not lines.is_leader[g - 1]:
+            continue  # a team's line is shown whole, in its leader's heatmap
         for col, s in enumerate(names):
             for v, value in enumerate(usable.segments[s].values):
                 group = within & (atom_cell[col] == v)
