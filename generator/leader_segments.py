@@ -11,7 +11,7 @@ value in every segment, with every line and organisation group already
 published held fixed.
 
 That search grows with the number of groups times atoms; above
-:data:`MAX_CELLS` (a few hundred leaders with several segments) the
+:data:`MAX_CELLS` (some 40 leaders with two segments) the
 breakdowns are left out of the leaders' reports rather than published
 unchecked, and the reports say so.
 """
