@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import yaml
 
-from . import charts
+from . import charts, disclosure
 from .assembly import CSS, asset_source
+from .comments import redact
 from .leader_segments import line_breakdowns
 from .leaders import line_figures
 from .render import render
@@ -41,6 +43,7 @@ def views(e) -> tuple[dict, list[dict]]:
         if up in group_of:
             below.setdefault(group_of[up], []).append(g)
     breakdowns = line_breakdowns(e.questionnaire, usable, lines, groups, result["segments"], e.min_group_size)
+    commenting = comments_decision(lines, groups, len(usable), e.min_group_size_comments)
     out = []
     for g, lead in enumerate(lines.is_leader, start=1):
         if not lead:
@@ -50,8 +53,36 @@ def views(e) -> tuple[dict, list[dict]]:
         teams = sorted((groups[t - 1] for t in below.get(g, []) if not groups[t - 1]["suppressed"]),
                        key=lambda t: ((t["name"] or "").casefold(), t["id"]))
         out.append({"leader": groups[g - 1], "manager": manager, "teams": teams,
-                    "segments": None if breakdowns is None else breakdowns.get(g, {})})
+                    "segments": None if breakdowns is None else breakdowns.get(g, {}),
+                    "comments": line_comments(e, usable, lines, g) if commenting[g] else None})
     return result, out
+
+
+def comments_decision(lines, groups: list[dict], usable_n: int, k: int) -> np.ndarray:
+    """Which leaders' lines may show their comments: the nested rule of disclosure control at ``k``,
+    the comment threshold, over the leaders' lines (a team shows none, so its people count in its
+    leader's remainder): a line's comments less those of the lines inside it are never a few people's."""
+    sizes = np.array([usable_n] + [x["n"] or 0 for x in groups], dtype=np.int64)
+    candidates = np.array([True] + [lead and not x["suppressed"] for x, lead in zip(groups, lines.is_leader)])
+    return disclosure.decide_nested(sizes, lines.parent, k, candidates)
+
+
+def line_comments(e, usable, lines, g: int) -> dict[str, list[str]]:
+    """The comments written by people of leader group ``g``'s line, redacted and in alphabetical order."""
+    h = usable.hierarchy
+    lead = int(lines.leaders[g - 1])
+    out = {}
+    for oq in e.questionnaire.open_questions:
+        texts = usable.comments.get(oq.id, [])
+        writers = (usable.comment_writers or {}).get(oq.id, [])
+        at = np.fromiter((h.position.get(w, -1) for w in writers), dtype=np.intp, count=len(writers))
+        if lines.group is not None:  # direct reports
+            mine = (at >= 0) & (h.parent[np.maximum(at, 0)] == lead)
+        else:
+            mine = (at > lead) & (at <= h.last[lead])
+        chosen = [redact(t) for t, m in zip(texts, mine) if m]
+        out[oq.id] = sorted(chosen, key=lambda t: (t.casefold(), t))
+    return out
 
 
 def pages(env, e, result: dict, view: dict) -> dict[str, str]:

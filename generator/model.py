@@ -463,6 +463,9 @@ class Responses:
     # read to place people in reporting lines, never published.
     employees: np.ndarray | None = None
     hierarchy: "Hierarchy | None" = None   # the reporting lines the employees are placed in
+    # With a hierarchy: per open question, the employee id of each comment's writer ('' when blank),
+    # in the order of ``comments``, so a leader's report can show their own line's comments.
+    comment_writers: dict[str, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -477,4 +480,5 @@ class Responses:
         return Responses(self.path, {k: c[keep] for k, c in self.answers.items()}, self.rows[keep],
                          {k: Segment(s.codes[keep], s.values) for k, s in self.segments.items()},
                          self.comments, self.notes, self.quality,
-                         None if self.employees is None else self.employees[keep], self.hierarchy)
+                         None if self.employees is None else self.employees[keep], self.hierarchy,
+                         self.comment_writers)

@@ -429,3 +429,27 @@ def test_a_leaders_outcome_is_the_nps_of_their_lines_answers(tiny):
         assert x["items"]["nps"]["n"] == len(answers) and x["items"]["nps"]["nps"] == pytest.approx(want, abs=1e-12)
         checked += 1
     assert checked >= 5
+
+
+@pytest.mark.parametrize("include", ["full-line", "direct"])
+def test_a_leaders_comments_are_their_lines_and_no_few_peoples_follow(tiny, include):
+    org, rows = _project(tiny, seed=9, size=260, levels=(1, 2), include=include)
+    for i, row in enumerate(rows):
+        row[-1] = f"Comment number {i} from the line." if i % 3 == 0 else ""
+    with (tiny / "engagements" / "tiny-2026" / "responses.csv").open("w", newline="") as f:
+        csv.writer(f).writerows([HEADER, *rows])
+    e = load_project(tiny).engagements["tiny-2026"]
+    _, views = leader_views(e)
+    everyone = {row[1] for row in rows}
+    commenting = {"(organisation)": everyone}
+    for v in views:
+        x = v["leader"]
+        if v["comments"] is None:
+            continue
+        members = _line(org, x["id"], include)
+        want = sorted(row[-1] for row in rows if row[1] in members and row[-1])
+        assert v["comments"]["why"] == sorted(want, key=lambda t: (t.casefold(), t))
+        assert len(members & everyone) >= e.min_group_size_comments
+        commenting[x["id"]] = members & everyone
+    assert len(commenting) > 5
+    assert _remainders_ok(commenting, e.min_group_size_comments)
