@@ -52,7 +52,7 @@ def _lenient(scale: Scale, raw: str, first: ValueError) -> int | str | None:
     for na in scale.not_applicable:
         if tidy(na).casefold() == folded:
             return NA
-    for point, label in scale.points.items():
+    for point, label in (*scale.points.items(), *((p, t) for t, p in scale.also)):
         if tidy(label).casefold() == folded:
             return point
     for pattern, num_at, label_at in ((_NUMBER_FIRST, 1, 2), (_NUMBER_LAST, 2, 1)):
