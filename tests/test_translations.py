@@ -389,3 +389,44 @@ def test_a_french_wave_is_compared_with_the_english_wave_before_it(loop, cli):
     changes = [d["change"] for d in french_result["dimensions"]]
     assert all(c is not None and c["delta"] is not None for c in changes)
     assert changes == [d["change"] for d in english["dimensions"]]
+
+
+def test_the_french_example_is_complete_and_typeset_in_french():
+    """The example's catalogue: every entry translated, none fuzzy, French typography throughout."""
+    from cxsite.translations import check
+
+    repo = TESTS.parent
+    project = load_project(repo)
+    french_waves = [e for e in project.engagements.values() if e.language == "fr"]
+    assert [e.id for e in french_waves] == ["rhone-energies-2026-q1"]
+    q = french_waves[0].questionnaire
+    assert q.language == "fr" and q.title == "Culture de service"
+    po = repo / "assessments" / "service-culture.fr.po"
+    messages, problems = read_catalogue(po.read_text(encoding="utf-8"), "po")
+    got, problems = check(q.english, messages, "po", "fr")
+    english = dict(entries(q.english))
+    assert problems == [] and len(got) == len(english)
+    for ctxt, text in got.items():
+        assert "'" not in text and '"' not in text, ctxt  # typographic apostrophes and « guillemets »
+        assert not re.search(r"[^\u202f\u00a0][;?!:»]", text), ctxt  # a no-break space before ; ? ! : »
+        assert not re.search(r"«[^\u00a0\u202f]", text), ctxt
+        assert text != english[ctxt], ctxt  # nothing left in English
+
+
+def test_a_catalogue_of_the_issue_s_paths_alone_is_complete(tiny, cli):
+    """An outcome's customers' wording has an entry of its own, but a catalogue without it is complete:
+    customers are then asked the translated text, never the English."""
+    yml = tiny / "assessments" / "tiny.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace(
+        '{id: nps, text: "Would you recommend us?",', '{id: nps, text: "Would you recommend us?", '
+        'customer_text: "Would you recommend them?",'), encoding="utf-8")
+    po = french(tiny, cli)
+    assert 'msgctxt "outcomes.nps.customer_text"' in po.read_text(encoding="utf-8")
+    q = load_project(tiny).engagements["tiny-2026"].questionnaire
+    assert q.outcomes[0].customer_text == "FR Would you recommend them?"
+    lines = po.read_text(encoding="utf-8").split("\n")
+    at = lines.index('msgctxt "outcomes.nps.customer_text"')
+    po.write_text("\n".join(lines[:at] + lines[at + 4:]), encoding="utf-8")
+    assert cli("--project", tiny, "validate")[0] == 0
+    q = load_project(tiny).engagements["tiny-2026"].questionnaire
+    assert q.outcomes[0].customer_text is None and q.outcomes[0].text == "FR Would you recommend us?"
