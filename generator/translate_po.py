@@ -108,6 +108,7 @@ def translate(root: Path, ref: str, lang: str) -> tuple[Path, dict[str, int]]:
         text = po_text(q, lang, rows, (dates[0], now()), now())  # changed: a new revision date
     written = text != before or source != target
     if written:
+        target.parent.mkdir(parents=True, exist_ok=True)  # a practice using built-in questionnaires only
         write_file(target, text, display_path(target, root))
     counts = {"entries": len(rows), "untranslated": sum(not r[2] for r in rows),
               "fuzzy": sum(bool(r[3]) for r in rows), "written": written}

@@ -430,3 +430,21 @@ def test_a_catalogue_of_the_issue_s_paths_alone_is_complete(tiny, cli):
     assert cli("--project", tiny, "validate")[0] == 0
     q = load_project(tiny).engagements["tiny-2026"].questionnaire
     assert q.outcomes[0].customer_text is None and q.outcomes[0].text == "FR Would you recommend us?"
+
+
+def test_a_built_in_questionnaire_is_translated_in_the_project(tmp_path, cli):
+    """A practice translates a built-in questionnaire into its own assessments/, never into cxsite's files;
+    the packaged French catalogue is where a new one starts from."""
+    from cxsite.resources import package_folder
+
+    root = tmp_path / "practice"
+    (root / "engagements").mkdir(parents=True)
+    packaged = sorted(p.name for p in package_folder("assessments").iterdir())
+    code, out, err = cli("--project", root, "translate", "service-culture", "--lang", "fr")
+    assert code == 0, err
+    po = root / "assessments" / "service-culture.fr.po"
+    assert out.startswith("wrote assessments/service-culture.fr.po: 196 entries, 0 untranslated, 0 fuzzy")
+    assert 'msgstr "Culture de service"' in po.read_text(encoding="utf-8")
+    assert sorted(p.name for p in package_folder("assessments").iterdir()) == packaged
+    assert cli("--project", root, "translate", "customer-focus", "--lang", "es")[1].startswith(
+        "wrote assessments/customer-focus.es.po: 250 entries, 250 untranslated")
