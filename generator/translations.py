@@ -212,7 +212,8 @@ def check(q: Questionnaire, messages: list[Message], display: str, lang: str) ->
         at = Location(display, m.line, 1)
         ctxt = m.context or ""
         if ctxt not in english:
-            problems.append(InputError(at, f"unknown msgctxt '{ctxt}': no text of questionnaire '{q.id}' "
+            problems.append(InputError(at, f"unknown msgctxt '{ctxt}'{'' if ctxt else ' (the entry has none)'}: "
+                                           f"no text of questionnaire '{q.id}' "
                                            f"{q.version} is there; remove the entry, or run '{command}'",
                                        code="translation-unknown-context"))
         elif m.id != english[ctxt]:

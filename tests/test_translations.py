@@ -448,3 +448,24 @@ def test_a_built_in_questionnaire_is_translated_in_the_project(tmp_path, cli):
     assert sorted(p.name for p in package_folder("assessments").iterdir()) == packaged
     assert cli("--project", root, "translate", "customer-focus", "--lang", "es")[1].startswith(
         "wrote assessments/customer-focus.es.po: 250 entries, 250 untranslated")
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("D'accord", (4, "4")), ("d’ACCORD", (4, "4")), ("Agree", (4, "4")), ("4 - Agree", (4, "4")),
+    ("Tout à fait d'accord (5)", (5, "5")), ("N/A", ("NA", "Sans objet")), ("sans objet", ("NA", "Sans objet")),
+])
+def test_an_import_reads_answers_in_either_language(tiny, cli, raw, expected):
+    from cxsite.importers.values import answer
+
+    french(tiny, cli)
+    scale = load_project(tiny).engagements["tiny-2026"].questionnaire.scales["agree5"]
+    assert answer(scale, raw) == expected
+
+
+def test_an_import_refuses_a_label_of_another_point(tiny, cli):
+    from cxsite.importers.values import answer
+
+    french(tiny, cli)
+    scale = load_project(tiny).engagements["tiny-2026"].questionnaire.scales["agree5"]
+    with pytest.raises(ValueError):
+        answer(scale, "3 - Agree")  # number and label disagree: never a guess
