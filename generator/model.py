@@ -265,6 +265,9 @@ class Scale:
     favorable: frozenset[int]
     unfavorable: frozenset[int]
     not_applicable: tuple[str, ...]
+    # Other spellings answers may use, each (text, point or NA): a translated scale's English
+    # labels and not-applicable answers (cxsite.translations), so either language's answers score the same.
+    also: tuple[tuple[str, int | str], ...] = ()
 
     @property
     def min(self) -> int:
@@ -342,6 +345,11 @@ class Questionnaire:
     path: str = ""          # as shown in messages
     path_abs: str = ""      # for hashing its bytes
     source: str = "project"  # "project" (its assessments/) or "built-in" (shipped with cxsite)
+    # A translated questionnaire (cxsite.translations): its language, its catalogue's file, and the
+    # English questionnaire it was made from (what trends compare, what imports match as well).
+    language: str = "en"
+    catalogue_abs: str = ""
+    english: "Questionnaire | None" = None
 
     @property
     def items(self) -> tuple[Item, ...]:

@@ -55,6 +55,9 @@ def parse_answer(scale: Scale, raw: str) -> int | str | None:
     for point, label in scale.points.items():
         if folded == label.casefold():
             return point
+    for text, meant in scale.also:  # a translated scale's English spellings
+        if folded == text.casefold():
+            return meant
     choices = [label for label in scale.points.values() if not label.isdigit()] + list(scale.not_applicable)
     raise ValueError(f"{value!r} is not an answer on scale '{scale.id}'{did_you_mean(value, choices)}; "
                      f"expected {scale.min}-{scale.max}, one of {one_of(choices)}, or blank")
@@ -82,7 +85,8 @@ class _Decoder(dict):
     def __init__(self, scale: Scale):
         super().__init__()
         self.scale = scale
-        for raw in ["", *map(str, scale.points), *scale.points.values(), *scale.not_applicable]:
+        for raw in ["", *map(str, scale.points), *scale.points.values(), *scale.not_applicable,
+                    *(text for text, _ in scale.also)]:
             try:
                 self.__missing__(raw)
             except ValueError:
