@@ -31,7 +31,8 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
+
+from .blas import one_blas_thread
 
 RESAMPLES = 1000
 MIN_N = 50            # withheld below max(MIN_N, PER_PREDICTOR x predictors) respondents
@@ -39,14 +40,6 @@ PER_PREDICTOR = 10
 _CHUNK_CELLS = 3_200_000  # resamples x respondents per chunk: 32 resamples of 100,000: fits in cache
 _EIG_TOL = 1e-12
 _DIRECT_N = 20_000  # up to this many respondents, resamples are drawn as indices
-_CONTROLLER: list[ThreadpoolController] = []  # made once: finding the BLAS libraries costs 0.3 ms a call
-
-
-def _one_blas_thread():
-    """A context in which BLAS runs on one thread (see :func:`bootstrap_shares` for why)."""
-    if not _CONTROLLER:
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
 def _weights_from_corr(r: np.ndarray, q: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -230,7 +223,7 @@ def bootstrap_shares(x: np.ndarray, y: np.ndarray, resamples: int = RESAMPLES,
     out = np.empty((resamples, x.shape[1], q))
     # One BLAS thread: these products are too short for threads to pay, and
     # OpenBLAS's waiting threads made them several times slower on a busy machine.
-    with _one_blas_thread():
+    with one_blas_thread():  # see bootstrap_shares for why
         _resample(rng, products_t, (pairs, x.shape[1], q, n), counts, out)
     return out[..., 0] if y.ndim == 1 else out
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from .errors import ErrorCollector, InputError, Location, display_path
 from .limits import MAX_YAML_BYTES
 from .model import NA, Item, Questionnaire, Scale
+from .questionnaires import _as_number
 from .resources import package_folder
 from .yamlsafe import read_text
 
@@ -258,7 +259,7 @@ def _label_clashes(q: Questionnaire, got: dict[str, str], lines: dict, display: 
             text = got.get(ctxt)
             if text is None:
                 continue
-            number = _number(text)
+            number = _as_number(text)
             other = meaning.setdefault(text.casefold(), meant)
             clash = (other != meant) or (number is not None and (number != meant if meant != NA
                                                                   else scale.min <= number <= scale.max))
@@ -269,13 +270,6 @@ def _label_clashes(q: Questionnaire, got: dict[str, str], lines: dict, display: 
                                            "answer, in either language); choose words only this answer has",
                                            code="translation-label-clash"))
     return problems
-
-
-def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
 
 
 def apply(q: Questionnaire, got: dict[str, str], lang: str, catalogue: Path) -> Questionnaire:
