@@ -279,9 +279,9 @@ def decide_more(member: np.ndarray, counts: np.ndarray, k: int, fixed: np.ndarra
         derivable (rule 2, by the same search as :func:`decide`). Where a
         small set follows, the smallest extra group it needs is withheld and
         the check runs again (where no single one is needed, or the search
-        runs out of budget, the smallest one touching it); where it follows
-        from the fixed groups alone,
-        every extra group is withheld (nothing is added beside such a set).
+        runs out of budget, the smallest one touching it). Where the fixed
+        groups alone give a small set, or are too many for the search, every
+        extra group is withheld (nothing is added beside what cannot be checked).
     """
     sizes = member.astype(np.int64) @ counts
     shown = extra & (sizes >= k) & ~fixed
@@ -307,8 +307,7 @@ def _withhold_more(rows: np.ndarray, weight: np.ndarray, sizes: np.ndarray, k: i
             shown[by_size[0]] = False
             continue
         x = found.astype(np.float64)
-        if _in_row_space(rows[fixed].astype(np.float64), x):
-            return np.zeros_like(shown)
+        # (Never derivable from the fixed groups alone: decide_more checked them first.)
         # The smallest extra group touching the set that it needs; where it follows in more than
         # one way, the smallest touching it.
         touching = [g for g in by_size if (rows[g] & found).any()] or by_size

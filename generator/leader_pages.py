@@ -44,6 +44,7 @@ def views(e) -> tuple[dict, list[dict]]:
             below.setdefault(group_of[up], []).append(g)
     breakdowns = line_breakdowns(e.questionnaire, usable, lines, groups, result["segments"], e.min_group_size)
     commenting = comments_decision(lines, groups, len(usable), e.min_group_size_comments)
+    written = comments_by_position(usable) if commenting.any() else {}
     out = []
     for g, lead in enumerate(lines.is_leader, start=1):
         if not lead:
@@ -54,7 +55,7 @@ def views(e) -> tuple[dict, list[dict]]:
                        key=lambda t: ((t["name"] or "").casefold(), t["id"]))
         out.append({"leader": groups[g - 1], "manager": manager, "teams": teams,
                     "segments": None if breakdowns is None else breakdowns.get(g, {}),
-                    "comments": line_comments(e, usable, lines, g) if commenting[g] else None})
+                    "comments": line_comments(e, usable, lines, g, written) if commenting[g] else None})
     return result, out
 
 
@@ -67,20 +68,33 @@ def comments_decision(lines, groups: list[dict], usable_n: int, k: int) -> np.nd
     return disclosure.decide_nested(sizes, lines.parent, k, candidates)
 
 
-def line_comments(e, usable, lines, g: int) -> dict[str, list[str]]:
-    """The comments written by people of leader group ``g``'s line, redacted and in alphabetical order."""
+def comments_by_position(usable) -> dict[str, tuple[list[str], np.ndarray]]:
+    """Per open question, the comments redacted and their writers' positions in the hierarchy (-1: not in it).
+
+    Done once per engagement: a comment stands in every line above its
+    writer, and redacting it (names, contact details) is the costly part.
+    """
+    h = usable.hierarchy
+    out = {}
+    for o, texts in usable.comments.items():
+        writers = (usable.comment_writers or {}).get(o, [])
+        out[o] = ([redact(t) for t in texts],
+                  np.fromiter((h.position.get(w, -1) for w in writers), dtype=np.intp, count=len(writers)))
+    return out
+
+
+def line_comments(e, usable, lines, g: int, written: dict) -> dict[str, list[str]]:
+    """The comments written by people of leader group ``g``'s line (redacted), in alphabetical order."""
     h = usable.hierarchy
     lead = int(lines.leaders[g - 1])
     out = {}
     for oq in e.questionnaire.open_questions:
-        texts = usable.comments.get(oq.id, [])
-        writers = (usable.comment_writers or {}).get(oq.id, [])
-        at = np.fromiter((h.position.get(w, -1) for w in writers), dtype=np.intp, count=len(writers))
+        texts, at = written.get(oq.id, ([], np.zeros(0, dtype=np.intp)))
         if lines.group is not None:  # direct reports
             mine = (at >= 0) & (h.parent[np.maximum(at, 0)] == lead)
         else:
             mine = (at > lead) & (at <= h.last[lead])
-        chosen = [redact(t) for t, m in zip(texts, mine) if m]
+        chosen = [t for t, m in zip(texts, mine) if m]
         out[oq.id] = sorted(chosen, key=lambda t: (t.casefold(), t))
     return out
 

@@ -44,9 +44,10 @@ def line_breakdowns(q: Questionnaire, usable: Responses, lines: Lines, groups: l
     codes = [usable.segments[s].codes.astype(np.int64) for s in names]
     widths = [max(len(usable.segments[s].values), 1) for s in names]
     cell = np.ravel_multi_index(codes, widths) if len(usable) else np.zeros(0, dtype=np.int64)
-    keys, atom = np.unique(tree * int(np.prod(widths)) + cell, return_inverse=True)
+    cells = int(np.prod(widths))
+    keys, atom = np.unique(tree * cells + cell, return_inverse=True)
     atom = atom.reshape(-1)
-    atom_tree, atom_cell = keys // int(np.prod(widths)), np.stack(np.unravel_index(keys % int(np.prod(widths)), widths))
+    atom_tree, atom_cell = keys // cells, np.stack(np.unravel_index(keys % cells, widths))
     rows, fixed, extra, labels = _groups(lines, published, names, usable, segments, atom_tree, atom_cell)
     if rows.shape[0] * rows.shape[1] > MAX_CELLS:
         return None
