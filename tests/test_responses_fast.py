@@ -34,6 +34,17 @@ def _same(a, b) -> None:
             {o: w.tolist() for o, w in b.comment_writers.items()}
 
 
+def _fast(monkeypatch, e, root):
+    """The responses as the loader reads them with the fast path taken, whatever the file's size."""
+    monkeypatch.setattr(responses_fast, "MIN_BYTES", 0)
+    calls = []
+    real = responses_fast.read
+    monkeypatch.setattr(responses_fast, "read", lambda *a: calls.append(1) or real(*a))
+    fast = load_responses(e, root)
+    assert calls and fast is not None
+    return fast
+
+
 def _slow(e, root):
     try:
         return load_responses(e, root)
@@ -95,12 +106,7 @@ def test_a_large_file_takes_the_fast_path_and_scores_the_same(tiny, monkeypatch)
         lines.append(f"r{r},{'XYZ'[r % 3]},{','.join(cells)},{rng.integers(0, 11)},")
     path.write_text("\n".join(lines) + "\n")
     assert path.stat().st_size >= responses_fast.MIN_BYTES / 4
-    monkeypatch.setattr(responses_fast, "MIN_BYTES", 0)
-    calls = []
-    real = responses_fast.read
-    monkeypatch.setattr(responses_fast, "read", lambda *a: calls.append(1) or real(*a))
-    fast = load_responses(e, tiny)
-    assert calls and fast is not None
+    fast = _fast(monkeypatch, e, tiny)
     monkeypatch.setattr(responses_fast, "read", lambda *a: None)
     _same(fast, load_responses(e, tiny))
 
@@ -131,10 +137,5 @@ def test_each_comments_writer_is_known_on_both_paths(tiny, monkeypatch):
     e = load_project(tiny, responses=False).engagements["tiny-2026"]
     slow = load_responses(e, tiny)
     assert slow.comment_writers["why"].tolist() == ["e1", "e3", "e5", "e7"]
-    monkeypatch.setattr(responses_fast, "MIN_BYTES", 0)
-    calls = []
-    real = responses_fast.read
-    monkeypatch.setattr(responses_fast, "read", lambda *a: calls.append(1) or real(*a))
-    fast = load_responses(e, tiny)
-    assert calls and fast is not None
+    fast = _fast(monkeypatch, e, tiny)
     _same(fast, slow)
