@@ -154,7 +154,7 @@ def _valid(array) -> np.ndarray | None:
 def _numbers(column, decode) -> np.ndarray | None:
     """The answer codes of a column parsed as uint8 (null: blank); None at a number off the scale."""
     array = column.combine_chunks()
-    values = np.frombuffer(array.buffers()[1], dtype=np.uint8, count=len(array), offset=array.offset)
+    values = _values(array, np.uint8)
     valid = _valid(array)
     lut = np.full(256, BLANK, dtype=np.uint8)
     for v in np.flatnonzero(np.bincount(values, minlength=256)):
@@ -168,6 +168,13 @@ def _numbers(column, decode) -> np.ndarray | None:
     if valid is not None:
         np.multiply(codes, valid, out=codes, casting="unsafe")  # null: BLANK (0)
     return codes
+
+
+def _values(array, dtype) -> np.ndarray:
+    """A pyarrow array of fixed-width numbers as a NumPy array on its buffer (no copy; nulls' slots as they are)."""
+    if not len(array):
+        return np.zeros(0, dtype=dtype)
+    return np.frombuffer(array.buffers()[1], dtype=dtype, count=len(array), offset=array.offset * np.dtype(dtype).itemsize)
 
 
 def _strings(array) -> tuple[np.ndarray, np.ndarray]:
@@ -231,7 +238,7 @@ def _edges_space(off: np.ndarray, raw: np.ndarray, lengths: np.ndarray) -> bool:
 def _encoded(column) -> tuple[list[str], np.ndarray]:
     """A column as its distinct raw values (in order of first appearance) and each row's index into them."""
     enc = column.combine_chunks().dictionary_encode()
-    return enc.dictionary.to_pylist(), enc.indices.to_numpy(zero_copy_only=False)  # int32: indexes as well
+    return enc.dictionary.to_pylist(), _values(enc.indices, np.int32)  # int32: indexes as well; never null (text)
 
 
 def _codes(column, decode) -> np.ndarray | None:

@@ -152,3 +152,40 @@ def test_a_whole_number_column_is_parsed_as_numbers():
     # A number that means not applicable ('99' and '099' would part ways): text.
     assert responses_fast.numeric_columns(data, 0, header, table(("a", ["99"]), ("b", []))) == set()
     assert responses_fast.numeric_columns(data + b"r4,0x5,1\n", 0, header, table(("a", []), ("b", []))) == set()
+
+
+def test_the_fast_path_does_not_import_pandas(tiny):
+    """pyarrow.compute's first call imports pandas (a third of a second, megabytes): the fast path never makes one."""
+    import subprocess
+    import sys
+
+    e = load_project(tiny, responses=False).engagements["tiny-2026"]
+    lines = [",".join(HEADER)] + [f"r{r},{'XY'[r % 2]},4,Agree,,2,N/A,{r % 11},{'ok' if r % 3 else ''}"
+                                  for r in range(200)]
+    (e.folder / e.responses_file).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom cxsite import responses_fast\n"
+        "from cxsite.load import load_project\nfrom cxsite.responses import load_responses\n"
+        "responses_fast.MIN_BYTES = 0\nreal = responses_fast.read\ntaken = []\n"
+        "responses_fast.read = lambda *a: taken.append(real(*a)) or taken[-1]\n"
+        f"e = load_project(Path({str(tiny)!r}), responses=False).engagements['tiny-2026']\n"
+        "r = load_responses(e, e.folder.parent.parent)\n"
+        "print(len(r), taken[0] is not None, 'pandas' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["200", "True", "False"], done.stdout + done.stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(ids=st.lists(st.text(alphabet="ab \u00e9", max_size=19), max_size=25), cut=st.integers(0, 25))
+def test_ids_repeat_exactly_when_their_stripped_values_do(ids, cut):
+    """Short ids are compared as 64-bit words, long ones by hash then bytes, others stripped in Python: all agree."""
+    import pyarrow as pa
+
+    column = pa.chunked_array([pa.array(ids[:cut], pa.string()), pa.array(ids[cut:], pa.string())])
+    stripped = [i.strip() for i in ids]
+    given = [i for i in stripped if i]
+    got = responses_fast._ids(column)
+    if len(set(given)) != len(given):
+        assert got is None
+    else:
+        assert got is not None and got.tolist() == [not i for i in stripped]
