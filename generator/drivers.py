@@ -22,13 +22,17 @@ is its *counts* (how often each respondent is drawn), so its correlation
 matrix comes from count-weighted sums and cross-products: one matrix product
 for a chunk of resamples over all respondents, then a batched eigen-
 decomposition of small matrices. That makes 1,000 resamples of 100,000
-respondents a second's work. The generator is seeded from the outcome's id,
-so a build is reproducible.
+respondents a second's work. The eigen-decompositions of a chunk are shared
+between threads (one per core, up to four), each resample's arithmetic the
+same as on one thread. The generator is seeded from the outcome's id, so a
+build is reproducible, and the same on any number of cores.
 """
 
 from __future__ import annotations
 
+import os
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -40,6 +44,15 @@ PER_PREDICTOR = 10
 _CHUNK_CELLS = 3_200_000  # resamples x respondents per chunk: 32 resamples of 100,000: fits in cache
 _EIG_TOL = 1e-12
 _DIRECT_N = 20_000  # up to this many respondents, resamples are drawn as indices
+_THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+_MIN_PART = 64  # fewest resamples worth handing to a thread of their own
+_POOL: list[ThreadPoolExecutor] = []  # made on first use, kept: starting threads for each bootstrap costs more
+
+
+def _pool() -> ThreadPoolExecutor:
+    if not _POOL:
+        _POOL.append(ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="cxsite-bootstrap"))
+    return _POOL[0]
 
 
 def _weights_from_corr(r: np.ndarray, q: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -230,28 +243,53 @@ def bootstrap_shares(x: np.ndarray, y: np.ndarray, resamples: int = RESAMPLES,
 
 def _resample(rng: np.random.Generator, products_t: np.ndarray, shape: tuple, counts: np.ndarray,
               out: np.ndarray) -> None:
-    """Fill ``out`` with the shares of ``len(out)`` resamples, ``len(counts)`` at a time."""
-    pairs, p, q, n = shape
+    """Fill ``out`` with the shares of ``len(out)`` resamples, a chunk (``len(counts)``) at a time.
+
+    The counts are drawn and multiplied here, in order and in whole chunks
+    (a product of another shape would round otherwise in single precision),
+    so the sums are those of the seed whatever the threads do; the rest of
+    each chunk (correlations, eigen-decompositions: NumPy and LAPACK release
+    the GIL) is split between threads, each on its own resamples and rows of
+    ``out``, and every resample's arithmetic is the same as on one thread.
+    """
+    n = shape[3]
     resamples, chunk = len(out), len(counts)
-    for start in range(0, resamples, chunk):
-        size = min(chunk, resamples - start)
-        _multinomial_counts(rng, size, n, counts)
-        corr = _corr_from_sums((products_t @ counts[:size].T).T.astype(np.float64), pairs, p + q, n)
-        finite = bool(np.isfinite(corr).all())  # the usual case: no resample needs mending
-        if not finite:
-            # A resample where a predictor does not vary has no weights; one where
-            # an outcome does not, none for that outcome (its correlations with
-            # the predictors, not with the other outcomes, decide: those are unused).
-            bad_x = ~np.all(np.isfinite(corr[:, :p, :p]), axis=(1, 2))
-            bad = bad_x[:, None] | ~np.all(np.isfinite(corr[:, :p, p:]), axis=1)
-            corr[bad_x] = np.eye(p + q)
-            corr[~np.isfinite(corr)] = 0.0
-        raw, r2 = _weights_from_corr(corr, q)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            np.divide(raw, r2[:, None, :], out=out[start:start + size])
-        dropped = (r2 <= 0) if finite else (bad | (r2 <= 0))
-        if dropped.any():
-            out[start:start + size][np.broadcast_to(dropped[:, None, :], raw.shape)] = np.nan
+    busy: list = []
+    try:
+        for start in range(0, resamples, chunk):
+            size = min(chunk, resamples - start)
+            _multinomial_counts(rng, size, n, counts)
+            sums = (products_t @ counts[:size].T).T.astype(np.float64)
+            step = max(_MIN_PART, -(-size // _THREADS))
+            # The first part on this thread, the others on the pool's, at once.
+            busy += [_pool().submit(_shares, sums[lo:lo + step], shape, out[start + lo:start + lo + step])
+                     for lo in range(step, size, step)]
+            _shares(sums[:step], shape, out[start:start + min(step, size)])
+    finally:
+        for job in busy:
+            job.result()  # an error in a thread is raised here
+
+
+def _shares(sums: np.ndarray, shape: tuple, out: np.ndarray) -> None:
+    """The shares of the resamples whose count-weighted sums are the rows of ``sums``, into ``out``."""
+    pairs, p, q, n = shape
+    size = len(sums)
+    corr = _corr_from_sums(sums, pairs, p + q, n)
+    finite = bool(np.isfinite(corr).all())  # the usual case: no resample needs mending
+    if not finite:
+        # A resample where a predictor does not vary has no weights; one where
+        # an outcome does not, none for that outcome (its correlations with
+        # the predictors, not with the other outcomes, decide: those are unused).
+        bad_x = ~np.all(np.isfinite(corr[:, :p, :p]), axis=(1, 2))
+        bad = bad_x[:, None] | ~np.all(np.isfinite(corr[:, :p, p:]), axis=1)
+        corr[bad_x] = np.eye(p + q)
+        corr[~np.isfinite(corr)] = 0.0
+    raw, r2 = _weights_from_corr(corr, q)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.divide(raw, r2[:, None, :], out=out[:size])
+    dropped = (r2 <= 0) if finite else (bad | (r2 <= 0))
+    if dropped.any():
+        out[:size][np.broadcast_to(dropped[:, None, :], raw.shape)] = np.nan
 
 
 def percentile_interval(samples: np.ndarray, estimate: np.ndarray) -> np.ndarray:

@@ -235,7 +235,10 @@ def _load_csv(engagement: Engagement, path: Path, display: str) -> Responses:
     # letter on row 90,000 must stop it, located, not reach a comment or an answer.
     # A file for the fast path is read once, whole, and both checked and parsed from those bytes.
     data = path.read_bytes() if path.stat().st_size >= responses_fast.MIN_BYTES else None
-    check_utf8([data] if data is not None else file_chunks(path), display, csv=True)
+    # ASCII without a NUL byte is UTF-8 text (and no UTF-16 or UTF-32, whose marks and NULs
+    # it would show): two scans in C, where decoding would build a copy of the whole file.
+    if data is None or not data.isascii() or data.find(b"\x00") >= 0:
+        check_utf8([data] if data is not None else file_chunks(path), display, csv=True)
     return _read_csv(engagement, path, display, data)
 
 

@@ -23,6 +23,7 @@ import numpy as np
 from . import disclosure, inference, leaders
 from .disclosure import Decision, Universe
 from .stats import alpha_interval, nps_interval, wilson_interval
+from .definitions import _alpha, cronbach_alpha, respondent_dimension_means  # noqa: F401 (the definitions)
 from .model import NA_CODE, OFFSET, Dimension, Engagement, Item, Questionnaire, Responses, Scale
 
 SCHEMA_VERSION = 1
@@ -113,62 +114,6 @@ def to_score(mean: float | None, scale: Scale) -> float | None:
     return 100.0 * (mean - scale.min) / (scale.max - scale.min)
 
 
-def respondent_dimension_means(columns: Sequence[np.ndarray]) -> np.ndarray:
-    """Each respondent's mean over a dimension's items, where it counts.
-
-    Parameters
-    ----------
-    columns : sequence of k ndarrays of float64
-        The dimension's item values (:func:`item_values`), NaN for no valid answer.
-
-    Returns
-    -------
-    ndarray of float64
-        Per respondent, the mean of their valid answers when they gave at
-        least ``ceil(k / 2)`` of them (and at least one); NaN otherwise.
-    """
-    k = len(columns)
-    answered = np.zeros(len(columns[0]), dtype=np.intp)
-    sums = np.zeros(len(columns[0]))
-    for col in columns:  # column by column: k passes over contiguous memory
-        valid = ~np.isnan(col)
-        answered += valid
-        sums += np.where(valid, col, 0.0)  # whole points: exact
-    counted = answered >= max(math.ceil(k / 2), 1)
-    means = np.full(len(sums), np.nan)
-    means[counted] = sums[counted] / answered[counted]
-    return means
-
-
-def cronbach_alpha(columns: Sequence[np.ndarray]) -> float | None:
-    """Cronbach's alpha of a dimension, listwise.
-
-    .. math:: \\alpha = \\frac{k}{k-1}\\left(1 - \\frac{\\sum_i s^2_i}{s^2_{\\text{sum}}}\\right)
-
-    with :math:`s^2` the sample variance (denominator ``m - 1``) over the
-    ``m`` respondents who gave a valid answer to all ``k`` items
-    (``columns``: the k items' values, NaN for no valid answer).
-
-    Returns None when ``k < 2``, ``m < 3`` or the summed scores do not vary.
-    Checked against ``pingouin.cronbach_alpha`` (listwise) on the fixtures of
-    ``tests/test_score.py``.
-    """
-    k = len(columns)
-    if k < 2:
-        return None
-    complete = np.ones(len(columns[0]), dtype=bool)
-    for col in columns:
-        complete &= ~np.isnan(col)
-    if np.count_nonzero(complete) < 3:
-        return None
-    rows = [col[complete] for col in columns]
-    item_vars = sum(float(r.var(ddof=1)) for r in rows)
-    total_var = float(np.sum(rows, axis=0).var(ddof=1))
-    if total_var == 0:
-        return None
-    return k / (k - 1) * (1 - item_vars / total_var)
-
-
 @dataclass
 class DimensionRows:
     """One dimension, per respondent: what group statistics are summed from."""
@@ -181,18 +126,58 @@ class DimensionRows:
     complete: int            # respondents with a valid answer to every item: alpha's cases
 
 
+_FIELD = 16  # bits per packed count (see _packed)
+_FIELDS_MAX = (1 << _FIELD) - 1
+
+
+def _packed(item: Item, scale: Scale, low: int) -> np.ndarray:
+    """Answer code -> one uint64 of four 16-bit counts: valid, favourable, unfavourable, point above ``low``.
+
+    Summed over up to ``_FIELDS_MAX // span`` items, no field carries into the
+    next, so one gather and one addition per item count all four at once.
+    """
+    values = item_values(item, np.arange(256, dtype=np.uint8))
+    valid = ~np.isnan(values)
+    above = np.where(valid, values - low, 0).astype(np.uint64)
+    fields = (valid, np.isin(values, sorted(scale.favorable)), np.isin(values, sorted(scale.unfavorable)), above)
+    return sum((f.astype(np.uint64) << np.uint64(_FIELD * j) for j, f in enumerate(fields)), np.zeros(256, np.uint64))
+
+
+def _unpacked(total: np.ndarray, j: int) -> np.ndarray:
+    return ((total >> np.uint64(_FIELD * j)) & np.uint64(_FIELDS_MAX)).astype(np.int64)
+
+
 def dimension_rows(dim: Dimension, responses: Responses) -> DimensionRows:
-    """Per-respondent figures of a dimension over the respondents of ``responses``."""
-    columns = [item_values(i, responses.column(i.id)) for i in dim.items]
-    n = len(responses)
-    answered, fav, unfav = (np.zeros(n, dtype=np.uint16) for _ in range(3))  # k < 65,536 items
-    for col in columns:
-        answered += ~np.isnan(col)
-        fav += np.isin(col, sorted(dim.scale.favorable))
-        unfav += np.isin(col, sorted(dim.scale.unfavorable))
-    complete = int(np.count_nonzero(answered == len(columns)))
-    return DimensionRows(respondent_dimension_means(columns), answered, fav, unfav, cronbach_alpha(columns),
-                         complete)
+    """Per-respondent figures of a dimension over the respondents of ``responses``.
+
+    Counted from each item's one-byte codes in integers (:func:`_packed`): a
+    respondent's sum of whole points is exact either way, so the means are
+    those of :func:`respondent_dimension_means` to the last digit (and alpha
+    that of :func:`cronbach_alpha`), without a float column per item.
+    """
+    n, k = len(responses), len(dim.items)
+    counts = np.zeros((4, n), dtype=np.int64)  # valid, favourable, unfavourable, points above the minimum
+    low = min((i.scale.min for i in dim.items), default=0)
+    span = max(max((i.scale.max - low for i in dim.items), default=1), 1)
+    per_pass = max(_FIELDS_MAX // span, 1)  # so that no 16-bit field overflows
+    for start in range(0, k, per_pass):
+        total = np.zeros(n, dtype=np.uint64)
+        for item in dim.items[start:start + per_pass]:
+            total += _packed(item, dim.scale, low)[responses.column(item.id)]
+        counts += np.stack([_unpacked(total, j) for j in range(4)])
+    answered = counts[0]
+    sums = counts[3] + np.int64(low) * answered  # whole points: exact
+    counted = answered >= max(math.ceil(k / 2), 1)
+    means = np.full(n, np.nan)
+    means[counted] = sums[counted] / answered[counted]
+    complete = answered == k
+    alpha = None
+    if k >= 2:
+        # Alpha's rows as cronbach_alpha takes them: each item's values over the complete rows.
+        alpha = _alpha([item_values(i, responses.column(i.id)[complete]) for i in dim.items],
+                       sums[complete].astype(np.float64))
+    return DimensionRows(means, answered.astype(np.uint16), counts[1].astype(np.uint16),
+                         counts[2].astype(np.uint16), alpha, int(np.count_nonzero(complete)))
 
 
 def group_dimension_stats(dim: Dimension, rows: DimensionRows, groups: np.ndarray, count: int) -> list[dict]:
@@ -207,15 +192,20 @@ def group_dimension_stats(dim: Dimension, rows: DimensionRows, groups: np.ndarra
     and its groups are computed the same way.
     """
     counted = ~np.isnan(rows.means)
-    n = np.bincount(groups[counted], minlength=count)
-    sums = np.bincount(groups[counted], weights=rows.means[counted], minlength=count)
+    means = rows.means[counted]
+    # The whole (one group): every respondent's group is 0, no gather needed.
+    where = np.zeros(len(means), dtype=np.intp) if count == 1 else groups[counted]
+    n = np.bincount(where, minlength=count)
+    sums = np.bincount(where, weights=means, minlength=count)
     # Squares about each group's own mean (a second pass): exact where the sum of squares is not.
     centre = np.divide(sums, n, out=np.zeros(count), where=n > 0)
-    squares = np.bincount(groups[counted], weights=(rows.means[counted] - centre[groups[counted]]) ** 2,
+    squares = np.bincount(where, weights=(means - (centre[0] if count == 1 else centre[where])) ** 2,
                           minlength=count)
-    total = np.bincount(groups, weights=rows.answered, minlength=count)
-    fav = np.bincount(groups, weights=rows.favorable, minlength=count)
-    unfav = np.bincount(groups, weights=rows.unfavorable, minlength=count)
+    if count == 1:  # sums of whole numbers: exact in any order
+        total, fav, unfav = ([int(a.sum(dtype=np.int64))] for a in (rows.answered, rows.favorable, rows.unfavorable))
+    else:
+        total, fav, unfav = (np.bincount(groups, weights=a, minlength=count)
+                             for a in (rows.answered, rows.favorable, rows.unfavorable))
     out = []
     for g in range(count):
         mean = float(sums[g] / n[g]) if n[g] else None

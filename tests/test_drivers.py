@@ -171,3 +171,17 @@ def test_bootstrap_leaves_out_only_resamples_without_variation():
     assert np.isfinite(kept).all() and kept.sum(axis=1) == approx(np.ones(len(kept)), abs=1e-9)
     both = ~flat_x & ~flat_y
     assert np.isfinite(shares[both]).all()
+
+
+@pytest.mark.parametrize("n, q", [(150, 1), (400, 2), (30_000, 1)])  # one chunk split between threads; many chunks
+def test_bootstrap_on_threads_is_the_bootstrap_on_one(monkeypatch, n, q):
+    """Threads share out each chunk's eigen-decompositions: the shares are the same to the last bit."""
+    rng = np.random.default_rng(3)
+    x = np.round(2 * (rng.normal(size=(n, 6)) + rng.normal(size=(n, 1)))) / 2  # ties, as dimension means have
+    y = x @ rng.normal(size=(6, q)) + 2 * rng.normal(size=(n, q))
+    monkeypatch.setattr(drivers, "_THREADS", 1)
+    one = drivers.bootstrap_shares(x, y, 1000, seed=11)
+    monkeypatch.setattr(drivers, "_THREADS", 4)
+    monkeypatch.setattr(drivers, "_MIN_PART", 1)  # every chunk split, the many small ones too
+    many = drivers.bootstrap_shares(x, y, 1000, seed=11)
+    assert np.array_equal(one, many, equal_nan=True)

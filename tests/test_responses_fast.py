@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -16,8 +17,9 @@ from cxsite.load import load_project
 from cxsite.responses import _Table, load_responses
 
 HEADER = ["respondent_id", "team", "a", "b", "c", "d", "e", "nps", "why"]
-ANSWERS = st.sampled_from(["", "1", "2", "3", "4", "5", " 4 ", "Agree", "agree", "N/A", "n/a", "Strongly disagree"])
-BAD = st.sampled_from(["6", "4.5", "maybe"])
+ANSWERS = st.sampled_from(["", "1", "2", "3", "4", "5", " 4 ", "Agree", "agree", "N/A", "n/a", "Strongly disagree",
+                          "04", "+4"])
+BAD = st.sampled_from(["6", "4.5", "maybe", "0x4", "06"])
 TEXT = st.sampled_from(["", "ok", " padded ", 'said "hi"', "a, b", "Ünïcödé", "Not stated"] * 4 + ["x@example.com"])
 
 
@@ -62,7 +64,7 @@ def files(draw):
         rows.append([rid, draw(TEXT), *answers, nps, draw(TEXT)])
     out = io.StringIO()
     csv.writer(out, quoting=draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])), lineterminator=draw(
-        st.sampled_from(["\n", "\r\n"]))).writerows([HEADER, *rows])
+        st.sampled_from(["\n", "\r\n", "\r"]))).writerows([HEADER, *rows])
     text = out.getvalue()
     if draw(st.booleans()) and rows:
         text += draw(st.sampled_from([",,,,,,,,\n", "\n", 'x"y,,,,,,,,\n']))  # a separators-only or odd last line
@@ -79,7 +81,7 @@ def test_fast_path_reads_what_the_slow_path_reads(tiny, text):
     path = e.folder / e.responses_file
     path.write_text(text, encoding="utf-8", newline="")
     slow = _slow(e, tiny)
-    header = next(csv.reader(io.StringIO(text)))
+    header = next(csv.reader(io.StringIO(text, newline="")))
     fast = responses_fast.read(path.read_bytes(), header, _Table(e, slow.path if slow is not None else "x"))
     if slow is None:
         assert fast is None  # the slow path refused it: the fast one must not have read it
@@ -114,7 +116,8 @@ def test_a_large_file_takes_the_fast_path_and_scores_the_same(tiny, monkeypatch)
 @pytest.mark.parametrize("text", [
     'respondent_id,team,a,b,c,d,e,nps,why\nr1,X,4,4,4,4,4,9,"two\nlines"\n',   # a line break in quotes
     'respondent_id,team,a,b,c,d,e,nps,why\nr1,X,4,4,4,4,4,9,ab"c\n',          # a stray quote
-    'respondent_id,team,a,b,c,d,e,nps,why\nr1,X,4,4,4,4,4,9,\n\nr2,Y,4,4,4,4,4,9,\n',  # a blank line
+    'respondent_id,team,a,b,c,d,e,nps,why\nr1,X,0x4,4,4,4,4,9,\n',            # pyarrow reads 0x4 as 4
+    'respondent_id,team,a,b,c,d,e,nps,why\nr1,X,4,4,4,4,4,+9,\nr2,X,4,4,4,4,4,99,\n',  # off the scale, as a number
     'respondent_id,team,a,b,c,d,e,nps,why\nr1,X,4,4,4,4,4,9\n',               # a short row
     'respondent_id,team,a,b,c,d,e,nps,why\nr1,X,7,4,4,4,4,9,\n',              # off the scale
     'respondent_id,team,a,b,c,d,e,nps,why\nr1,X,4,4,4,4,4,9,\nr1,Y,4,4,4,4,4,9,\n',  # a repeated id
@@ -139,3 +142,78 @@ def test_each_comments_writer_is_known_on_both_paths(tiny, monkeypatch):
     assert slow.comment_writers["why"].tolist() == ["e1", "e3", "e5", "e7"]
     fast = _fast(monkeypatch, e, tiny)
     _same(fast, slow)
+
+
+@pytest.mark.parametrize("text", [
+    'respondent_id,team,a,b,c,d,e,nps,why\nr1,X,4,4,4,4,4,9,\n\nr2,Y,4,4,4,4,4,9,\n',   # a blank line
+    'respondent_id,team,a,b,c,d,e,nps,why\rr1,X,4,4,4,4,4,9,\r\rr2,Y,4,4,4,4,4,9,\r',   # old Mac line ends
+    'respondent_id,team,a,b,c,d,e,nps,why\nr1,X,04, 4,4 ,"4",,10,\nr2,Y,,,,,,,\n',       # numbers spelt otherwise
+    'respondent_id,team,a,b,c,d,e,nps,why\nr1,X,4,4,4,4,4,9,\n' * 1 + 'r2,Y,Agree,4,4,4,4,9,\n',  # text after numbers
+    'respondent_id,team,a,b,c,d,e,nps,why\n r1,X,4,4,4,4,4,9,\nr1 ,Y,4,4,4,4,4,9,\n',   # ids repeat once stripped
+    'respondent_id,team,a,b,c,d,e,nps,why\n  ,X,4,4,4,4,4,9,\n,,,,,,,,\nr3,Y,4,4,4,4,4,9,ok\n',  # blank ids
+])
+@pytest.mark.parametrize("sample", [60, 1 << 16])  # the text of a number column past the sample, or in it
+def test_the_fast_path_reads_what_the_slow_path_reads_at_the_edges(tiny, text, sample, monkeypatch):
+    """Each case read through load_responses both ways: the same responses, or both refuse."""
+    monkeypatch.setattr(responses_fast, "SAMPLE_BYTES", sample)
+    e = load_project(tiny, responses=False).engagements["tiny-2026"]
+    (e.folder / e.responses_file).write_bytes(text.encode())
+    slow = _slow(e, tiny)
+    fast = responses_fast.read(text.encode(), next(csv.reader(io.StringIO(text, newline=""))), _Table(e, "x"))
+    if slow is None:
+        assert fast is None
+    else:
+        assert fast is not None  # each of these is read, not declined
+        fast.path = slow.path
+        _same(fast, slow)
+
+
+def test_a_whole_number_column_is_parsed_as_numbers():
+    """The sample decides: columns of whole numbers or blanks are read as numbers, any other as text."""
+    def table(*items):
+        return SimpleNamespace(order=[SimpleNamespace(id=i, scale=SimpleNamespace(not_applicable=na))
+                                      for i, na in items])
+
+    header = ["respondent_id", "a", "b"]
+    data = b"respondent_id,a,b\nr1,4,Agree\nr2,,3\nr3,5,2\n"
+    assert responses_fast.numeric_columns(data, 0, header, table(("a", []), ("b", []))) == {"a"}
+    # A number that means not applicable ('99' and '099' would part ways): text.
+    assert responses_fast.numeric_columns(data, 0, header, table(("a", ["99"]), ("b", []))) == set()
+    assert responses_fast.numeric_columns(data + b"r4,0x5,1\n", 0, header, table(("a", []), ("b", []))) == set()
+
+
+def test_the_fast_path_does_not_import_pandas(tiny):
+    """pyarrow.compute's first call imports pandas (a third of a second, megabytes): the fast path never makes one."""
+    import subprocess
+    import sys
+
+    e = load_project(tiny, responses=False).engagements["tiny-2026"]
+    lines = [",".join(HEADER)] + [f"r{r},{'XY'[r % 2]},4,Agree,,2,N/A,{r % 11},{'ok' if r % 3 else ''}"
+                                  for r in range(200)]
+    (e.folder / e.responses_file).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom cxsite import responses_fast\n"
+        "from cxsite.load import load_project\nfrom cxsite.responses import load_responses\n"
+        "responses_fast.MIN_BYTES = 0\nreal = responses_fast.read\ntaken = []\n"
+        "responses_fast.read = lambda *a: taken.append(real(*a)) or taken[-1]\n"
+        f"e = load_project(Path({str(tiny)!r}), responses=False).engagements['tiny-2026']\n"
+        "r = load_responses(e, e.folder.parent.parent)\n"
+        "print(len(r), taken[0] is not None, 'pandas' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["200", "True", "False"], done.stdout + done.stderr
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(ids=st.lists(st.text(alphabet="ab \u00e9", max_size=19), max_size=25), cut=st.integers(0, 25))
+def test_ids_repeat_exactly_when_their_stripped_values_do(ids, cut):
+    """Short ids are compared as 64-bit words, long ones by hash then bytes, others stripped in Python: all agree."""
+    import pyarrow as pa
+
+    column = pa.chunked_array([pa.array(ids[:cut], pa.string()), pa.array(ids[cut:], pa.string())])
+    stripped = [i.strip() for i in ids]
+    given = [i for i in stripped if i]
+    got = responses_fast._ids(column)
+    if len(set(given)) != len(given):
+        assert got is None
+    else:
+        assert got is not None and got.tolist() == [not i for i in stripped]
