@@ -34,6 +34,7 @@ ASSETS = ".cxsite-assets"
 _ENVS: dict = {}         # (theme dirs, locale) -> the theme's Jinja environment, for this process
 _THEME_FILES: dict = {}  # (theme dirs, static templates) -> [(path, theme dir)] of its static files
 _SHARED: dict = {}       # (assets root, those files) -> the shared folder holding them
+_KEPT: dict = {}         # "themes" -> MkDocs' list of installed themes, scanned once per process
 
 
 def link_or_copy(src: str, dest: str) -> None:
@@ -133,9 +134,10 @@ def _load_config(config_file: Path, site_dir: Path):
     from mkdocs.config import load_config
 
     listed = utils.get_themes
-    kept = functools.lru_cache(maxsize=None)(listed.__wrapped__)
-    kept.cache_clear = lambda: None
-    utils.get_themes = kept
+    if "themes" not in _KEPT:
+        _KEPT["themes"] = functools.lru_cache(maxsize=None)(listed.__wrapped__)
+        _KEPT["themes"].cache_clear = lambda: None  # what Theme calls on every load
+    utils.get_themes = _KEPT["themes"]
     try:
         return load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True)
     finally:

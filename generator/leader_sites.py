@@ -123,7 +123,8 @@ def _plan(env, out: Path, scored: list, shard, force: bool, pdf: bool, sites: li
     only if its PDF is missing or older than the site). Fills ``sites`` and
     ``stamps`` as it goes.
     """
-    versions = "".join(f"{d}={metadata.version(d)}\0" for d in ("mkdocs", "mkdocs-material")).encode()
+    # Whatever builds the pages: cxsite's code (read once, not once a leader), MkDocs and Material.
+    shared = code_digest() + "".join(f"{d}={metadata.version(d)}\0" for d in ("mkdocs", "mkdocs-material")).encode()
     for e, result, leader_views in scored:
         for k, view in enumerate(leader_views):
             x = view["leader"]
@@ -131,7 +132,7 @@ def _plan(env, out: Path, scored: list, shard, force: bool, pdf: bool, sites: li
                 continue
             folder = out / e.id / folder_name(e.id, x["id"], x["name"])
             files = with_print_page(pages(env, e, result, view))
-            stamp = hashlib.sha256(code_digest() + versions + repr(sorted(files.items())).encode()).hexdigest()
+            stamp = hashlib.sha256(shared + repr(sorted(files.items())).encode()).hexdigest()
             stamp_file = out / STAMPS / e.id / folder.name
             changed = force or not _unchanged(out, e.id, folder.name, stamp)
             reprint = pdf and (changed or not _pdf_fresh(folder, stamp_file, stamp))
@@ -199,27 +200,51 @@ def _run(plan, size: int, jobs: int, out: str) -> list[dict]:
 
 
 def _put_in_place(made: list[dict], stamps: dict[str, tuple[Path, str]]) -> None:
-    """Swap every staged site and PDF into place, each with its stamp; a site rebuilt without its PDF loses the old one."""
-    for k, m in enumerate(made):
-        target = Path(m["target"])
-        stamp_file, stamp = stamps[m["target"]]
-        try:
-            if m["staging"]:
-                swap_in(Path(m["staging"]), target, str(target))
-                stamp_file.parent.mkdir(parents=True, exist_ok=True)
-                stamp_file.write_text(stamp, encoding="utf-8")
-                if not m["pdf"]:  # printed from the site it replaces: it would say what the site no longer does
-                    pdf_path(target).unlink(missing_ok=True)
-                    _pdf_stamp(stamp_file).unlink(missing_ok=True)
-            if m["pdf"]:
-                os.replace(m["pdf"], pdf_path(target))
-                _pdf_stamp(stamp_file).write_text(stamp, encoding="utf-8")
-        except OSError as exc:
-            discard(made[k:])
-            raise os_problem(exc, str(target)) from None
-        except BaseException:
-            discard(made[k:])
-            raise
+    """Swap every staged site and PDF into place, each with its stamp; a site rebuilt without its PDF loses the old one.
+
+    The sites replaced are moved aside and removed together at the end, a
+    few at a time: removing thousands of old sites one after another took
+    longer than building them.
+    """
+    old: list[Path] = []
+    try:
+        for k, m in enumerate(made):
+            target, aside = Path(m["target"]), None
+            stamp_file, stamp = stamps[m["target"]]
+            try:
+                if m["staging"]:
+                    aside = _move_aside(target)
+                    swap_in(Path(m["staging"]), target, str(target))
+                    old += [aside] if aside else []
+                    stamp_file.parent.mkdir(parents=True, exist_ok=True)
+                    stamp_file.write_text(stamp, encoding="utf-8")
+                    if not m["pdf"]:  # printed from the site it replaces: it would say what the site no longer does
+                        pdf_path(target).unlink(missing_ok=True)
+                        _pdf_stamp(stamp_file).unlink(missing_ok=True)
+                if m["pdf"]:
+                    os.replace(m["pdf"], pdf_path(target))
+                    _pdf_stamp(stamp_file).write_text(stamp, encoding="utf-8")
+            except BaseException as exc:
+                if aside and aside not in old and not target.exists():
+                    aside.rename(target)  # the new site could not go in: the old one goes back
+                discard(made[k:])
+                if isinstance(exc, OSError):
+                    raise os_problem(exc, str(target)) from None
+                raise
+    finally:
+        with ThreadPoolExecutor(4) as pool:  # removing files waits on the disk, not on Python
+            list(pool.map(lambda p: shutil.rmtree(p, ignore_errors=True), old))
+
+
+def _move_aside(target: Path) -> Path | None:
+    """Rename the site at ``target`` (if cxsite made one there) to a name a killed run's next build removes."""
+    if not target.exists():
+        return None
+    check_replaceable(target, SITE, str(target))
+    aside = target.with_name(f".{target.name}.building-{os.getpid()}-old")
+    shutil.rmtree(aside, ignore_errors=True)
+    target.rename(aside)
+    return aside
 
 
 def _pdf_stamp(stamp_file: Path) -> Path:
@@ -238,11 +263,15 @@ def with_print_page(files: dict[str, str]) -> dict[str, str]:
     Left out of the navigation and of the search index (the same text is on
     the report's own pages), as the engagement's print page is.
     """
-    body = "\n\n".join(_without_front_matter(files[p]) for p in _reading_order(files))
-    config = yaml.safe_load(files["mkdocs.yml"])
-    config["not_in_nav"] = PRINT_PAGE
-    return {**files, f"docs/{PRINT_PAGE}": "---\nsearch:\n  exclude: true\n---\n" + body,
-            "mkdocs.yml": yaml.safe_dump(config, sort_keys=True, allow_unicode=True)}
+    # libyaml where it is there: pure-Python YAML cost more than rendering the pages, 5,000 times over.
+    config = yaml.load(files["mkdocs.yml"], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    body = "\n\n".join(_without_front_matter(files[p]) for p in _reading_order(files, config.get("nav") or []))
+    if "not_in_nav" in config:
+        config["not_in_nav"] = f"{config['not_in_nav']}\n{PRINT_PAGE}"
+        text = yaml.safe_dump(config, sort_keys=True, allow_unicode=True)
+    else:
+        text = files["mkdocs.yml"].rstrip("\n") + f"\nnot_in_nav: {PRINT_PAGE}\n"
+    return {**files, f"docs/{PRINT_PAGE}": "---\nsearch:\n  exclude: true\n---\n" + body, "mkdocs.yml": text}
 
 
 def _without_front_matter(text: str) -> str:
@@ -251,9 +280,8 @@ def _without_front_matter(text: str) -> str:
     return text
 
 
-def _reading_order(files: dict[str, str]) -> list[str]:
+def _reading_order(files: dict[str, str], nav: list) -> list[str]:
     """The site's pages as its nav lists them (the print page follows the nav, not the alphabet)."""
-    nav = yaml.safe_load(files["mkdocs.yml"]).get("nav") or []
     listed = [f"docs/{v}" for entry in nav for v in (entry.values() if isinstance(entry, dict) else [entry])
               if isinstance(v, str)]
     return [p for p in listed if p in files] + sorted(p for p in files if p.startswith("docs/") and p.endswith(".md")

@@ -126,6 +126,7 @@ def test_a_renamed_leader_rebuilds_only_the_sites_that_show_them(org, cli):
     below = {x["folder"] for j, x in index.items() if manager[j] == leader and x["report"] == "yes"}
     assert _built(again) == {now[leader]["folder"]} | below
     assert not (out / EID / index[leader]["folder"]).exists()  # the old name's folder is gone
+    assert sorted(p.name for p in (out / EID).iterdir() if p.name.startswith(".")) == []  # no old site left aside
     for j, x in index.items():
         if x["report"] == "yes" and x["folder"] not in below and j != leader:
             site = f"{EID}/{x['folder']}/index.html"
