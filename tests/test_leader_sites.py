@@ -241,3 +241,14 @@ def test_each_leaders_pdf_holds_their_report_and_nobody_elses(tiny, cli):
         ",".join(HEADER) + "\n" + "\n".join(",".join(r) for r in rows[1:]) + "\n")
     assert cli("--project", tiny, "build", "--leaders", "--out", out)[0] == 0
     assert not list((out / EID).glob("*.pdf"))
+
+
+@pytest.mark.slow
+def test_the_bench_times_every_leaders_site_and_counts_shared_assets_once(tmp_path):
+    from bench.leaders import measure_sites, write_project
+
+    root = write_project(tmp_path / "org", 2000, 40)
+    r = measure_sites(root, tmp_path / "sites", None)
+    assert r["sites"] >= 20 and r["sites_s"] > 0 and r["unchanged_s"] > 0
+    # One copy of Material's assets for all the sites: far less than a copy in each.
+    assert r["shared_assets_bytes"] > 1e6 and r["disk_bytes"] < 3 * r["shared_assets_bytes"] + r["sites"] * 2e5
