@@ -278,9 +278,11 @@ def _build_leaders(root: Path, args) -> int:
     from .portfolio import parse_shard
 
     sites = build_leader_sites(root, Path(args.out), engagements=args.engagement or None, jobs=args.jobs or 1,
-                               shard=parse_shard(args.shard) if args.shard else None, force=args.force)
+                               shard=parse_shard(args.shard) if args.shard else None, force=args.force,
+                               pdf=args.pdf)
     for site in sites:
-        print(f"{'built' if site.built else 'unchanged'} {site.folder}")
+        print(f"{'built' if site.built else 'unchanged'} {site.folder}"
+              + (f"  (printed {site.folder.name}.pdf beside it)" if site.printed else ""))
     print(f"who gets which folder: {Path(args.out)}/<engagement>/leaders.csv (for you, not for publishing)")
     return 0
 
@@ -289,7 +291,7 @@ def _check_build_options(args) -> None:
     """Refuse an option that would do nothing in this combination, rather than ignore it."""
     if args.leaders:
         for flag, given in (("--all-clients", args.all_clients), ("--client", args.client),
-                            ("--site-dir", args.site_dir), ("--pdf", args.pdf), ("--zip", args.zip),
+                            ("--site-dir", args.site_dir), ("--zip", args.zip),
                             ("--engine", args.engine != "mkdocs")):
             if given:
                 raise InputError(flag, "does not go with --leaders, which builds one MkDocs site per leader "

@@ -95,13 +95,15 @@ def _add_build(sub, common) -> None:
                    help="build only this engagement (repeatable); its earlier waves are built too, for "
                         "the trend, and named when the build ends")
     b.add_argument("--no-strict", action="store_true", help="do not treat MkDocs warnings as errors")
-    b.add_argument("--pdf", action="store_true", help=f"also print one PDF per engagement; {PDF_NEEDS}")
+    b.add_argument("--pdf", action="store_true", help="also print one PDF per engagement (with --leaders: per leader, <folder>.pdf beside "
+                        f"their site); {PDF_NEEDS}")
     b.add_argument("--all-clients", action="store_true", help="one site per client, in --out DIR/<client>/")
     b.add_argument("--leaders", action="store_true",
-                   help="one site per leader of each engagement with a hierarchy, in --out DIR/<engagement>/")
+                   help="one site per leader of each engagement with a hierarchy, in --out DIR/<engagement>/ "
+                        "(with --pdf, a PDF per leader too)")
     b.add_argument("--out", metavar="DIR", help="with --all-clients: where the client sites go")
-    b.add_argument("--jobs", type=int, metavar="N", help="with --all-clients: build N clients at once (default 1)")
-    b.add_argument("--shard", metavar="I/N", help="with --all-clients: build only slice I of N (1-based)")
+    b.add_argument("--jobs", type=int, metavar="N", help="with --all-clients or --leaders: build N clients (leaders) at once (default 1)")
+    b.add_argument("--shard", metavar="I/N", help="with --all-clients or --leaders: build only slice I of N (1-based)")
     b.add_argument("--force", action="store_true",
                    help="with --all-clients: rebuild every client, even those whose inputs did not change")
     b.add_argument("--zip", action="store_true",

@@ -106,8 +106,9 @@ def pages(env, e, result: dict, view: dict) -> dict[str, str]:
                teams_chart=teams_chart(q, result, view), org_items=_org_items(result), **view)
     name = view["leader"]["name"] or "your line"
     # MkDocs themes print site_name as HTML, unescaped (the <title>, the header): escaped here.
-    config = {"site_name": html.escape(f"{e.client}: {name}"), "theme": {"name": "material"}, "plugins": ["search"],
-              "extra_css": [CSS], "nav": [{"Your report": "index.md"}, {"How it is made": "method.md"}]}
+    # No web fonts: a leader's report must not ask Google for a font as it opens.
+    config = {"site_name": html.escape(f"{e.client}: {name}"), "theme": {"name": "material", "font": False},
+              "plugins": ["search"], "extra_css": [CSS], "nav": [{"Your report": "index.md"}, {"How it is made": "method.md"}]}
     # The charts' colours and the report's layout: the project's stylesheet if it has one (engagements/<id>/).
     css = asset_source(e.folder.parent.parent / "site_templates", CSS).read_text(encoding="utf-8")
     return {"docs/index.md": render(env, "leader.md.j2", page_path="index.md", **ctx),

@@ -333,6 +333,7 @@ def test_a_leader_site_in_a_relative_out_folder_holds_pages_and_names_are_text(t
         for page in pages:
             body = page.read_text(encoding="utf-8")
             assert "<script>alert" not in body and "<img src=x" not in body, page
+            assert "fonts.googleapis" not in body, page  # no web font fetched as a report opens
     home = (sites[[x["employee_id"] for x in index.values() if x["folder"]].index(first)] / "index.html").read_text()
     assert "<title>&lt;img src=x onerror=alert(2)&gt;: &lt;/title&gt;&lt;script&gt;" in home
 
