@@ -22,11 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ErrorCollector, Location, did_you_mean, display_path, one_of
+from .i18n import N_
 from .model import ACTIONS_FORMAT, Dimension, Engagement
 from .schema import INVALID, read_document
 
 ACTIONS_FILE = "actions.yml"
-STATUS_WORDS = {"planned": "Planned", "doing": "Under way", "done": "Done", "dropped": "Dropped"}
+# The words each status reads on the pages (translated there: cxsite.i18n.N_ marks them for the catalogues).
+STATUS_WORDS = {"planned": N_("Planned"), "doing": N_("Under way"), "done": N_("Done"), "dropped": N_("Dropped")}
 
 
 @dataclass(frozen=True)

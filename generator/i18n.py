@@ -1,0 +1,181 @@
+"""The report in its engagement's language: cxsite's own catalogues, and the locale's numbers and dates.
+
+cxsite's UI strings (the templates' phrases, the charts' labels, the
+navigation) are English msgids in ``site_templates/locale/cxsite.pot``; each
+language has its catalogue ``site_templates/locale/<lang>/LC_MESSAGES/cxsite.po``.
+The catalogues are read with Babel and compiled in memory, once per process
+(no ``.mo`` file to build or to go stale). A project's own
+``site_templates/locale/<lang>/LC_MESSAGES/cxsite.po`` overrides the
+packaged entries it translates, as its templates shadow the packaged ones.
+
+:class:`Lang` is one language's whole vocabulary: its gettext and the
+formats of its figures. English keeps the formats the golden files pin
+("62%", "25 September 2026"); the other languages take theirs from Babel's
+CLDR data ("62 %", "25 septembre 2026").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext as _gettext
+import io
+import re
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import get_decimal_symbol
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.support import Translations
+from jinja2 import nodes
+from jinja2.ext import InternationalizationExtension
+
+from .errors import InputError, Location
+from .resources import package_folder
+
+DOMAIN = "cxsite"
+LOCALE_DIR = package_folder("site_templates") / "locale"
+ENGLISH = "en"
+# The digits part of a CLDR number pattern ("#,##0 %"): replaced by our own digits.
+_DIGITS = re.compile(r"[#0,.]+")
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
+def catalogue_path(folder: Path, language: str) -> Path:
+    """Where ``folder`` (a ``locale/`` folder) keeps ``language``'s catalogue of cxsite's strings."""
+    return folder / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def _read(path: Path, shown: str) -> Translations:
+    """A catalogue compiled in memory; a malformed one is an :class:`InputError` at its line."""
+    try:
+        with path.open("rb") as fh:
+            catalog = read_po(fh, abort_invalid=True)
+    except PoFileError as exc:
+        raise InputError(Location(shown, getattr(exc, "lineno", 0) or 0),
+                         f"{exc}; correct the catalogue (gettext PO syntax)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(shown, f"cannot be read ({exc}); save it as UTF-8 text") from None
+    for message in catalog:
+        if message.fuzzy:
+            message.string = ""  # a fuzzy entry is a guess: the English stands until it is checked
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+@functools.lru_cache(maxsize=16)
+def _translations(language: str, project: str | None, stamp: tuple) -> _gettext.NullTranslations:
+    found = catalogue_path(LOCALE_DIR, language)
+    out: _gettext.NullTranslations = _read(found, str(found)) if found.is_file() else _gettext.NullTranslations()
+    if project is not None:
+        own = catalogue_path(Path(project), language)
+        shown = f"site_templates/locale/{language}/LC_MESSAGES/{DOMAIN}.po"
+        theirs = _read(own, shown)
+        if isinstance(out, Translations):
+            out = out.merge(theirs)  # the project's entries win over the packaged ones
+        else:
+            out = theirs
+    return out
+
+
+def translations(language: str, project_templates: Path | None = None) -> _gettext.NullTranslations:
+    """``language``'s catalogue of cxsite's strings (with the project's own entries over the packaged ones).
+
+    English is the msgids themselves, unless a project's catalogue for
+    ``en`` rewords some. Cached per process; a catalogue whose file changed
+    (a live preview) is read again.
+    """
+    project = None
+    if project_templates is not None:
+        own = catalogue_path(Path(project_templates) / "locale", language)
+        if own.is_file():
+            project = str(Path(project_templates) / "locale")
+    files = [catalogue_path(LOCALE_DIR, language)] + ([catalogue_path(Path(project), language)] if project else [])
+    stamp = tuple(p.stat().st_mtime_ns if p.is_file() else 0 for p in files)
+    return _translations(language, project, stamp)
+
+
+class Lang:
+    """One language's gettext and its formats of figures, as plain text.
+
+    The formats keep the English ones exactly (the golden files pin them);
+    elsewhere the digits are the same (Python's rounding), with the locale's
+    decimal sign and percent pattern from Babel.
+    """
+
+    def __init__(self, language: str = ENGLISH, project_templates: Path | None = None) -> None:
+        self.language = language
+        self.translations = translations(language, project_templates)
+        self.gettext = self.translations.gettext
+        self.ngettext = self.translations.ngettext
+        self._decimal = get_decimal_symbol(language)
+        self._percent = Locale.parse(language).percent_formats[None].pattern.split(";")[0]
+
+    def fixed(self, value: float, places: int = 0) -> str:
+        """``value`` with ``places`` decimals (no grouping: the report's figures are small)."""
+        text = f"{value:.{places}f}"
+        return text if self.language == ENGLISH else text.replace(".", self._decimal)
+
+    def percent(self, share: float, places: int = 0) -> str:
+        """A 0-1 share as a percentage in the locale's pattern: ``62%``, ``62 %``."""
+        digits = self.fixed(100 * share, places)
+        if self.language == ENGLISH:
+            return f"{digits}%"
+        return _DIGITS.sub(digits, self._percent, count=1)
+
+    def date(self, day: dt.date) -> str:
+        """A date in words: ``25 September 2026``, ``25 septembre 2026``, ``25. September 2026``."""
+        if self.language == ENGLISH:
+            return format_date(day, "d MMMM y", locale=ENGLISH)
+        return format_date(day, "long", locale=self.language)
+
+
+@functools.lru_cache(maxsize=16)
+def _lang(language: str, project: str | None, stamp: tuple) -> Lang:
+    return Lang(language, Path(project) if project else None)
+
+
+def lang_for(language: str, project_templates: Path | None = None) -> Lang:
+    """The cached :class:`Lang` of ``language`` (and the project's own catalogue, if it has one)."""
+    project = str(project_templates) if project_templates is not None else None
+    files = [catalogue_path(LOCALE_DIR, language)]
+    if project:
+        files.append(catalogue_path(Path(project) / "locale", language))
+    stamp = tuple(p.stat().st_mtime_ns if p.is_file() else 0 for p in files)
+    return _lang(language, project, stamp)
+
+
+class TransExtension(InternationalizationExtension):
+    """Jinja2's i18n extension whose trimmed msgids keep the template's own line breaks in English.
+
+    A ``{% trans %}`` block is trimmed (its line breaks and indentation
+    become single spaces), so its msgid does not change when a template is
+    rewrapped. Where a phrase is not translated, the page shows it as the
+    template wrote it, so English pages stay byte for byte what they were:
+    the block's own text reaches :func:`cxsite.render` as ``_as_written``.
+    """
+
+    def __init__(self, environment) -> None:
+        super().__init__(environment)
+        self._written: list[str] = []
+
+    def _trim_whitespace(self, string: str, _ws_re=None) -> str:
+        self._written.append(string.strip())
+        return super()._trim_whitespace(string)
+
+    def _make_node(self, singular, plural, context, variables, plural_expr, vars_referenced, num_called_num):
+        written, self._written = tuple(self._written), []
+        node = super()._make_node(singular, plural, context, variables, plural_expr, vars_referenced,
+                                  num_called_num)
+        call = node.nodes[0] if isinstance(node, nodes.Output) and node.nodes else None
+        if written and isinstance(call, nodes.Call) and written != tuple(x for x in (singular, plural) if x):
+            call.kwargs.append(nodes.Keyword("_as_written", nodes.Const(written)))
+        return node
