@@ -33,6 +33,8 @@ import zlib
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
+from .i18n import N_
+
 RESAMPLES = 1000
 MIN_N = 50            # withheld below max(MIN_N, PER_PREDICTOR x predictors) respondents
 PER_PREDICTOR = 10
@@ -326,7 +328,7 @@ def key_drivers_shared(outcomes: list[str], dims: list[str], x: np.ndarray, y: n
         raw, r2 = relative_weights(x, y[:, ok])
         for col, j in enumerate(list(ok)):
             if not r2[col] > 0:
-                entries[j] = dict(entries[j], r2=None, withheld="the dimensions do not predict the outcome at all")
+                entries[j] = dict(entries[j], r2=None, withheld=N_("the dimensions do not predict the outcome at all"))
         keep = [col for col, j in enumerate(ok) if r2[col] > 0]
         if keep:
             ids = [outcomes[ok[col]] for col in keep]

@@ -153,6 +153,18 @@ def lang_for(language: str, project_templates: Path | None = None) -> Lang:
     return _lang(language, project, stamp)
 
 
+_HTML_LANG = re.compile(r'<html lang="[^"]*"')
+
+
+def with_lang(html: str, language: str) -> str:
+    """A built page whose ``<html lang>`` is ``language``: the theme writes the site's, a page may be in another.
+
+    Only the first ``<html lang="…">`` changes (the document's own tag, as
+    Material's base template writes it); a page without one is left as it is.
+    """
+    return _HTML_LANG.sub(f'<html lang="{language}"', html, count=1)
+
+
 class TransExtension(InternationalizationExtension):
     """Jinja2's i18n extension whose trimmed msgids keep the template's own line breaks in English.
 

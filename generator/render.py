@@ -151,6 +151,11 @@ def longdate(day: dt.date, lang: Lang = EN) -> Markup:
     return Markup(lang.date(day))
 
 
+def day(value: dt.date, lang: Lang = EN) -> Markup:
+    """A date in a line of the methodology: ISO in English (``2026-09-25``), in words elsewhere."""
+    return Markup(value.isoformat() if lang.language == ENGLISH else lang.date(value))
+
+
 def slug(heading: Any) -> Markup:
     """The anchor Python-Markdown's toc gives ``heading`` (``How sure the figures are`` -> ``how-sure-the-figures-are``).
 
@@ -252,12 +257,18 @@ def _environment(project: str | None, default: str, lang: Lang) -> Environment:
     env.globals["url_for"] = url_for  # the site's URL scheme (cxsite.urls): no template spells a path
     env.globals["language"] = lang.language
     _install_gettext(env, lang)
+    env.cxsite_lang = lang  # for the words Python puts on the same pages (lang_of)
     env.context_class = _Context
     return env
 
 
+def lang_of(env: Environment) -> Lang:
+    """The language ``env`` renders in (:func:`make_environment`'s), for the words Python puts on its pages."""
+    return env.cxsite_lang
+
+
 _LOCAL_FILTERS = {"pct": pct, "score": score, "num": num, "plus": plus, "signed": signed, "interval": interval,
-                  "change": change, "longdate": longdate}
+                  "change": change, "longdate": longdate, "day": day}
 
 
 def _install_gettext(env: Environment, lang: Lang) -> None:
@@ -289,6 +300,9 @@ def _install_gettext(env: Environment, lang: Lang) -> None:
     env.newstyle_gettext = True
     env.policies["ext.i18n.trimmed"] = True
     env.globals.update(gettext=gettext, ngettext=ngettext, _=gettext)
+    # A msgid that is data (a status, a download's kind: marked N_ where Python defines it),
+    # translated as plain text, so that the data escaper still sees it.
+    env.globals["translated"] = lang.gettext
 
 
 def render(env: Environment, template: str, **context: Any) -> str:

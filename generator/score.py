@@ -22,6 +22,7 @@ import numpy as np
 
 from . import disclosure, inference, leaders
 from .disclosure import Decision, Universe
+from .i18n import N_
 from .stats import alpha_interval, nps_interval, wilson_interval
 from .model import NA_CODE, OFFSET, Dimension, Engagement, Item, Questionnaire, Responses, Scale
 
@@ -396,8 +397,8 @@ def data_quality(q: Questionnaire, responses: Responses, usable: np.ndarray) -> 
     # results are published, and one respondent's answer is not a figure.
     problems = []
     for r in np.flatnonzero(~usable | straight):
-        problem = ("no valid answer to any scored question: not counted" if not usable[r]
-                   else "straight-lining: the same answer to every item (kept)")
+        problem = (N_("no valid answer to any scored question: not counted") if not usable[r]
+                   else N_("straight-lining: the same answer to every item (kept)"))
         # 'column' and 'value' stay in the contract (schema 1), always null.
         problems.append({"row": int(responses.rows[r]), "column": None, "value": None, "problem": problem})
     return problems
