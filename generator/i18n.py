@@ -119,6 +119,38 @@ class Lang:
         self._decimal = get_decimal_symbol(language)
         self._percent = Locale.parse(language).percent_formats[None].pattern.split(";")[0]
 
+    def translated(self, text: str | None) -> str | None:
+        """``text`` (English from the results: a reason, a finding) in this language, if a catalogue has it.
+
+        A marked msgid with placeholders (``fewer than %(need)s respondents…``)
+        also translates the text it was formatted into: its values are
+        matched back and put into the translation. Text no msgid matches
+        stays as it is.
+        """
+        if not text or self.language == ENGLISH:
+            return text
+        found = self.gettext(text)
+        if found != text:
+            return found
+        for pattern, msgid in self._patterns():
+            match = pattern.fullmatch(text)
+            if match:
+                return self.gettext(msgid) % match.groupdict()
+        return text
+
+    @functools.cache
+    def _patterns(self) -> list[tuple[re.Pattern, str]]:
+        catalog = getattr(self.translations, "_catalog", {})
+        out = []
+        for msgid in sorted(k for k in catalog if isinstance(k, str) and "%(" in k):
+            parts = re.split(r"%\(([a-z_]+)\)[sd]", msgid.replace("%%", "%"))
+            if len(set(parts[1::2])) != len(parts[1::2]):
+                continue  # a placeholder used twice: not worth a backreference here
+            regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+            out.append((len("".join(parts[0::2])), re.compile(regex, re.S), msgid))
+        # The most specific first: "fewer than %(n)s" would swallow any longer phrase starting so.
+        return [(pattern, msgid) for _, pattern, msgid in sorted(out, key=lambda x: (-x[0], x[2]))]
+
     def fixed(self, value: float, places: int = 0) -> str:
         """``value`` with ``places`` decimals (no grouping: the report's figures are small)."""
         text = f"{value:.{places}f}"

@@ -302,7 +302,7 @@ def _install_gettext(env: Environment, lang: Lang) -> None:
     env.globals.update(gettext=gettext, ngettext=ngettext, _=gettext)
     # A msgid that is data (a status, a download's kind: marked N_ where Python defines it),
     # translated as plain text, so that the data escaper still sees it.
-    env.globals["translated"] = lang.gettext
+    env.globals["translated"] = lang.translated
 
 
 def render(env: Environment, template: str, **context: Any) -> str:
