@@ -52,14 +52,20 @@ def catalogue_path(folder: Path, language: str) -> Path:
     return folder / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def _syntax_problem(exc: PoFileError, shown: str) -> InputError:
+    """A catalogue's syntax error at its line (Babel counts lines from 0)."""
+    what = re.sub(r" on \d+$", "", str(exc))
+    return InputError(Location(shown, (getattr(exc, "lineno", -1) or 0) + 1),
+                      f"{what}; correct the catalogue (gettext PO syntax: msgid \"…\" then msgstr \"…\")")
+
+
 def _read(path: Path, shown: str) -> Translations:
     """A catalogue compiled in memory; a malformed one is an :class:`InputError` at its line."""
     try:
         with path.open("rb") as fh:
             catalog = read_po(fh, abort_invalid=True)
     except PoFileError as exc:
-        raise InputError(Location(shown, getattr(exc, "lineno", 0) or 0),
-                         f"{exc}; correct the catalogue (gettext PO syntax)") from None
+        raise _syntax_problem(exc, shown) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(shown, f"cannot be read ({exc}); save it as UTF-8 text") from None
     for message in catalog:
@@ -69,6 +75,79 @@ def _read(path: Path, shown: str) -> Translations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer, domain=DOMAIN)
+
+
+_PLACEHOLDER = re.compile(r"%\(([A-Za-z_][A-Za-z0-9_]*)\)[sd]")
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``%(name)s`` placeholders of a msgid or msgstr."""
+    return set(_PLACEHOLDER.findall(text))
+
+
+def check_catalogues(project_templates: Path | None, languages) -> list[InputError]:
+    """Every problem of a project's own catalogues (``site_templates/locale/<lang>/LC_MESSAGES/cxsite.po``).
+
+    Found before any page is built, each at its line: a PO syntax error, a
+    language cxsite does not report in, a msgid cxsite does not use (a
+    typo would silently override nothing), and a translation whose
+    placeholders are not its msgid's (it would fail, or drop a figure,
+    on the page).
+    """
+    folder = Path(project_templates) / "locale" if project_templates else None
+    if folder is None or not folder.is_dir():
+        return []
+    known = _packaged_msgids()
+    problems: list[InputError] = []
+    for path in sorted(folder.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        language = path.parent.parent.name
+        shown = f"{Path(project_templates).name}/locale/{language}/LC_MESSAGES/{DOMAIN}.po"
+        if language not in languages:
+            problems.append(InputError(shown, f"'{language}' is not a language cxsite reports in; name the "
+                                              f"folder one of {', '.join(sorted(languages))}"))
+            continue
+        try:
+            with path.open("rb") as fh:
+                catalog = read_po(fh, abort_invalid=True)
+        except PoFileError as exc:
+            problems.append(_syntax_problem(exc, shown))
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(InputError(shown, f"cannot be read ({exc}); save it as UTF-8 text"))
+            continue
+        problems += _entry_problems(catalog, known, shown)
+    return problems
+
+
+def _entry_problems(catalog, known: set[str], shown: str) -> list[InputError]:
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+        where = Location(shown, message.lineno or 0)
+        if ids[0] not in known:
+            problems.append(InputError(where, f"msgid {ids[0]!r} is not one of cxsite's strings; copy it "
+                                              f"exactly from site_templates/locale/{DOMAIN}.pot"))
+            continue
+        wanted = set().union(*(placeholders(i) for i in ids))
+        strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+        for text in strings:
+            if text and not placeholders(text) <= wanted:
+                extra = sorted(placeholders(text) - wanted)
+                given = ", ".join(f"%({x})s" for x in sorted(wanted))
+                problems.append(InputError(where, f"the translation uses {', '.join(f'%({x})s' for x in extra)}, "
+                                                  f"which its msgid does not give; "
+                                                  + (f"use only {given}" if given else "the msgid has no placeholder")))
+                break
+    return problems
+
+
+@functools.cache
+def _packaged_msgids() -> set[str]:
+    pot = LOCALE_DIR / f"{DOMAIN}.pot"
+    with pot.open("rb") as fh:
+        return {m.id[0] if isinstance(m.id, (list, tuple)) else m.id for m in read_po(fh) if m.id}
 
 
 @functools.lru_cache(maxsize=16)

@@ -17,13 +17,13 @@ from markupsafe import Markup
 from . import charts, clock
 from .downloads import questionnaire_downloads
 from .errors import InputErrors
+from .i18n import ENGLISH, Lang, check_catalogues
 from .load import Project
 from .mirror import linked_waves
 from .mirror_page import mirror_view
-from .model import Engagement, Questionnaire
+from .model import LANGUAGES, Engagement, Questionnaire
 from .provenance import provenance
-from .i18n import ENGLISH, Lang
-from .render import check_templates, htmlattr, lang_of, make_environment, render
+from .render import check_templates, htmlattr, lang_of, make_environment, project_folder, render
 from .results import Results
 from .urls import relative, site_path
 
@@ -250,7 +250,7 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
     """
     site = Site(language=language or site_language(project))
     env = make_environment(templates, _shipped(site.language))
-    problems = check_templates(env)
+    problems = check_templates(env) + check_catalogues(project_folder(env), LANGUAGES)
     if problems:
         raise InputErrors(problems)
     results = results if results is not None else Results()
@@ -292,8 +292,6 @@ def site_language(project: Project, configured: str = ENGLISH) -> str:
 
 def _shipped(language: str) -> str:
     """``language`` if cxsite has a catalogue of its own strings for it, else English (a theme in Dutch, say)."""
-    from .model import LANGUAGES
-
     return language if language in LANGUAGES else ENGLISH
 
 

@@ -321,6 +321,11 @@ def _folders(env: Environment) -> tuple[Path | None, Path]:
     return (searched[0] if len(searched) > 1 else None), searched[-1]
 
 
+def project_folder(env: Environment) -> Path | None:
+    """The project's own template folder ``env`` searches first, or None (the packaged templates only)."""
+    return _folders(env)[0]
+
+
 def _shown(filename: str, env: Environment) -> str:
     """A template file as messages name it: ``site_templates/x.md.j2``, or ``default:x.md.j2``."""
     project, default = _folders(env)
