@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ErrorCollector, Location, did_you_mean, display_path, one_of
-from .i18n import N_
+from .msgids import N_
 from .model import ACTIONS_FORMAT, Dimension, Engagement
 from .schema import INVALID, read_document
 

@@ -74,6 +74,7 @@ def update(language: str, template: Catalog) -> Catalog:
     catalog.update(template, no_fuzzy_matching=False)
     catalog.obsolete.clear()
     catalog.revision_date = STAMP
+    catalog.fuzzy = False  # the header is ours, not a guess (gettext tools skip a fuzzy header's plural forms)
     return catalog
 
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from .i18n import ENGLISH, Lang, N_, lang_for
+from .i18n import ENGLISH, Lang, lang_for
+from .msgids import N_
 
 # Every chart's words and percentages are in its page's language (lang=); English by default.
 EN = lang_for(ENGLISH)
@@ -210,6 +211,11 @@ def heatmap(columns: Sequence[str], rows: Sequence[HeatRow], title: str, uid: st
     label_w, cell_w, cell_h, head = 190.0, 64.0, 30.0, 118.0
     width = label_w + cell_w * len(columns) + 90  # room for the last rotated heading
     marked = any(len(c) > 2 and c[2] for r in rows if r.cells for c in r.cells)
+    legend = _("▲ ▼ clearly higher or lower than the rest of the organisation")
+    if marked and lang.language != ENGLISH:
+        # A translated legend is often longer: widen the chart so that it is not cut off.
+        # (English keeps the width its golden pages pin.)
+        width = max(width, label_w + _width(legend, AXIS_PX) + 10)
     height = head + cell_h * len(rows) + 6 + (22 if marked else 0)
     body = []
     for j, col in enumerate(columns):
@@ -243,8 +249,7 @@ def heatmap(columns: Sequence[str], rows: Sequence[HeatRow], title: str, uid: st
             cells.append(f"{columns[j]} {value:.0f}{', ' + _(words) if words else ''}")
         parts.append(f"{row.label}: " + ", ".join(cells))
     if marked:
-        body.append(_text(label_w, height - 8, _("▲ ▼ clearly higher or lower than the rest of the organisation"),
-                          "cx-axis"))
+        body.append(_text(label_w, height - 8, legend, "cx-axis"))
     return _svg(width, height, title, "; ".join(parts) + ".", body, f"cx-heat-{uid}")
 
 

@@ -9,7 +9,7 @@ paths; MkDocs resolves the links as it does a page's.
 from __future__ import annotations
 
 from .errors import InputErrors
-from .i18n import N_
+from .msgids import N_
 from .exports import FORMATS, SUFFIX, default_audience, export_text
 from .model import Questionnaire
 from .urls import link, site_path

@@ -33,7 +33,7 @@ import zlib
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from .i18n import N_
+from .msgids import N_
 
 RESAMPLES = 1000
 MIN_N = 50            # withheld below max(MIN_N, PER_PREDICTOR x predictors) respondents

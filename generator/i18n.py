@@ -29,8 +29,6 @@ from babel.numbers import get_decimal_symbol
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
-from jinja2 import nodes
-from jinja2.ext import InternationalizationExtension
 
 from .errors import InputError, Location
 from .resources import package_folder
@@ -40,11 +38,6 @@ LOCALE_DIR = package_folder("site_templates") / "locale"
 ENGLISH = "en"
 # The digits part of a CLDR number pattern ("#,##0 %"): replaced by our own digits.
 _DIGITS = re.compile(r"[#0,.]+")
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for extraction where it is defined; it is translated where it is shown."""
-    return message
 
 
 def catalogue_path(folder: Path, language: str) -> Path:
@@ -274,31 +267,3 @@ def with_lang(html: str, language: str) -> str:
     Material's base template writes it); a page without one is left as it is.
     """
     return _HTML_LANG.sub(f'<html lang="{language}"', html, count=1)
-
-
-class TransExtension(InternationalizationExtension):
-    """Jinja2's i18n extension whose trimmed msgids keep the template's own line breaks in English.
-
-    A ``{% trans %}`` block is trimmed (its line breaks and indentation
-    become single spaces), so its msgid does not change when a template is
-    rewrapped. Where a phrase is not translated, the page shows it as the
-    template wrote it, so English pages stay byte for byte what they were:
-    the block's own text reaches :func:`cxsite.render` as ``_as_written``.
-    """
-
-    def __init__(self, environment) -> None:
-        super().__init__(environment)
-        self._written: list[str] = []
-
-    def _trim_whitespace(self, string: str, _ws_re=None) -> str:
-        self._written.append(string.strip())
-        return super()._trim_whitespace(string)
-
-    def _make_node(self, singular, plural, context, variables, plural_expr, vars_referenced, num_called_num):
-        written, self._written = tuple(self._written), []
-        node = super()._make_node(singular, plural, context, variables, plural_expr, vars_referenced,
-                                  num_called_num)
-        call = node.nodes[0] if isinstance(node, nodes.Output) and node.nodes else None
-        if written and isinstance(call, nodes.Call) and written != tuple(x for x in (singular, plural) if x):
-            call.kwargs.append(nodes.Keyword("_as_written", nodes.Const(written)))
-        return node

@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import clock
-from .i18n import N_
+from .msgids import N_
 from .model import Engagement
 
 # A questionnaire's source as the methodology names it, in the page's language.

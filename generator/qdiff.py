@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .i18n import N_
+from .msgids import N_
 from .model import Item, Questionnaire, Scale
 
 BUMPS = ("none", "patch", "minor", "major")

@@ -21,11 +21,12 @@ from jinja2 import (
     ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
     TemplateNotFound, TemplateSyntaxError, nodes,
 )
+from jinja2.ext import InternationalizationExtension
 from jinja2.runtime import BlockReference, Context
 from markupsafe import Markup
 
 from .errors import InputError, InternalError, Location
-from .i18n import ENGLISH, Lang, TransExtension, lang_for
+from .i18n import ENGLISH, Lang, lang_for
 from .resources import missing_packaged, package_folder
 from .urls import url_for
 
@@ -151,8 +152,19 @@ def longdate(day: dt.date, lang: Lang = EN) -> Markup:
     return Markup(lang.date(day))
 
 
-def day(value: dt.date, lang: Lang = EN) -> Markup:
-    """A date in a line of the methodology: ISO in English (``2026-09-25``), in words elsewhere."""
+def day(value: dt.date | str, lang: Lang = EN) -> Markup | str:
+    """A date in a table or a line of the methodology: ISO in English (``2026-09-25``), in words elsewhere.
+
+    ``value`` may be the ISO text the results keep (an action's ``due``);
+    text that is not a date is returned as it is, for the data escaper.
+    """
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, dt.date):
+        return value
     return Markup(value.isoformat() if lang.language == ENGLISH else lang.date(value))
 
 
@@ -186,6 +198,34 @@ def htmltext(value: Any) -> Markup:
     the browser reads there.
     """
     return Markup(html.escape(" ".join(str(value).split()), quote=True))
+
+
+class TransExtension(InternationalizationExtension):
+    """Jinja2's i18n extension whose trimmed msgids keep the template's own line breaks in English.
+
+    A ``{% trans %}`` block is trimmed (its line breaks and indentation
+    become single spaces), so its msgid does not change when a template is
+    rewrapped. Where a phrase is not translated, the page shows it as the
+    template wrote it, so English pages stay byte for byte what they were:
+    the block's own text reaches the page's gettext (:func:`_install_gettext`) as ``_as_written``.
+    """
+
+    def __init__(self, environment) -> None:
+        super().__init__(environment)
+        self._written: list[str] = []
+
+    def _trim_whitespace(self, string: str, _ws_re=None) -> str:
+        self._written.append(string.strip())
+        return super()._trim_whitespace(string)
+
+    def _make_node(self, singular, plural, context, variables, plural_expr, vars_referenced, num_called_num):
+        written, self._written = tuple(self._written), []
+        node = super()._make_node(singular, plural, context, variables, plural_expr, vars_referenced,
+                                  num_called_num)
+        call = node.nodes[0] if isinstance(node, nodes.Output) and node.nodes else None
+        if written and isinstance(call, nodes.Call) and written != tuple(x for x in (singular, plural) if x):
+            call.kwargs.append(nodes.Keyword("_as_written", nodes.Const(written)))
+        return node
 
 
 class _Block(BlockReference):

@@ -22,7 +22,7 @@ import numpy as np
 
 from . import disclosure, inference, leaders
 from .disclosure import Decision, Universe
-from .i18n import N_
+from .msgids import N_
 from .stats import alpha_interval, nps_interval, wilson_interval
 from .model import NA_CODE, OFFSET, Dimension, Engagement, Item, Questionnaire, Responses, Scale
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import disclosure, qdiff, stats
-from .i18n import N_
+from .msgids import N_
 from .inference import holm_into
 from .model import Engagement, Questionnaire
 from .score import dimension_rows, group_dimension_stats, usable_rows

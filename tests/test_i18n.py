@@ -80,6 +80,14 @@ def test_every_string_is_translated_with_its_placeholders(language):
             assert text.count("%%") == sum(i.count("%%") for i in forms(m.id)) // len(forms(m.id)), key
 
 
+def test_plural_forms_follow_the_language():
+    """French counts 0 and 1 in the singular; German and Spanish only 1 (each catalogue's Plural-Forms)."""
+    for language, zero in [("fr", "0 commentaire."), ("de", "0 Kommentare."), ("es", "0 comentarios.")]:
+        lang = lang_for(language)
+        assert lang.ngettext("%(num)d comment.", "%(num)d comments.", 0) % {"num": 0} == zero
+        assert not catalogue(language).fuzzy
+
+
 def test_the_committed_template_is_current():
     """A new English string without its translations fails here (make messages writes it)."""
     assert pot_text(extract()) == POT.read_bytes()
