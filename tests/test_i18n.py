@@ -254,3 +254,18 @@ def test_built_site_sets_lang_per_page(tmp_path, cli):
     assert pages and all(html_lang(p) == "fr" for p in pages)
     assert "Rechercher" in (tmp_path / "client" / "index.html").read_text(encoding="utf-8")  # Material in French
 
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["properdocs", "zensical"])
+def test_other_engines_carry_the_same_lang(engine, tmp_path, cli):
+    project = with_language(copy_project("tiny", tmp_path), "de")
+    code, _, err = cli("--project", project, "build", "--engine", engine, "--site-dir", tmp_path / "site")
+    assert code == 0, err
+    site = tmp_path / "site"
+    report = sorted((site / "engagements").rglob("*.html"))
+    assert report and all(html_lang(p) == "de" for p in report), [(p, html_lang(p)) for p in report]
+    assert html_lang(site / "index.html") == "en"
+    code, _, err = cli("--project", project, "render", "--client", "Tiny Co", "--out", tmp_path / "rendered")
+    assert code == 0, err
+    assert "language: de" in (tmp_path / "rendered" / "mkdocs.yml").read_text(encoding="utf-8")
