@@ -55,6 +55,8 @@ def key_for(e: Engagement) -> str:
     h = hashlib.sha256(f"{FORMAT}\0{__version__}\0{_code_hash()}\0{e.questionnaire.source}\0".encode())
     inputs = [Path(e.questionnaire.path_abs), e.folder / "engagement.yml", e.folder / e.responses_file,
               e.folder / "import-quality.json"]
+    if e.questionnaire.catalogue_abs:
+        inputs.append(Path(e.questionnaire.catalogue_abs))  # a translated questionnaire's texts are in the results
     if e.hierarchy and e.hierarchy.readable:
         inputs.append(e.folder / e.hierarchy.file)  # leaders' figures come from it
     for path in inputs:

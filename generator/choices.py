@@ -18,3 +18,6 @@ EXPORT_FORMATS = ("surveyjs", "qualtrics-txt", "csv-template")
 EXPORT_AUDIENCES = ("staff", "customers")  # an assessor answers no fielded survey
 # The file formats cxsite schema describes (cxsite.scaffold).
 SCHEMA_KINDS = ("questionnaire", "engagement", "ratings", "actions", "benchmark")
+# The languages a questionnaire may be translated into: cxsite.model.LANGUAGES without English, the
+# questionnaires' own language (tests/test_translations.py checks the two agree).
+TRANSLATABLE = ("de", "es", "fr")

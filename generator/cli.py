@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from .cli_lifecycle import cmd_diff, cmd_export
+from .cli_translate import cmd_translate
 from .cli_loop import cmd_new_actions, cmd_norms_build
 from .cli_parser import project_root
 from .errors import InputError, InputErrors, InternalError
@@ -391,7 +392,8 @@ COMMANDS = {"validate": cmd_validate, "score": cmd_score, "import": cmd_import, 
             "render": cmd_render,
             "serve": cmd_serve, "schema": cmd_schema, "init": cmd_init,
             "new engagement": cmd_new_engagement, "new questionnaire": cmd_new_questionnaire,
-            "diff": cmd_diff, "export": cmd_export, "new actions": cmd_new_actions, "norms build": cmd_norms_build}
+            "diff": cmd_diff, "export": cmd_export, "new actions": cmd_new_actions, "norms build": cmd_norms_build,
+            "translate": cmd_translate}
 
 
 def parser() -> argparse.ArgumentParser:

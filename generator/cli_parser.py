@@ -185,6 +185,9 @@ def _add_scaffold(sub, common) -> None:
     from .cli_loop import add_loop_commands
 
     add_loop_commands(sub, common, kinds, _command)  # new actions, norms build
+    from .cli_translate import add_translate_command
+
+    add_translate_command(sub, common, _command)
 
 
 def build_parser(handlers: list[str]) -> argparse.ArgumentParser:

@@ -41,6 +41,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .blas import one_blas_thread
+
 WHOLE = ("", "")  # the key of the whole engagement among the groups
 
 # Candidate small sets the search may test per level before it stops and
@@ -136,11 +138,12 @@ def decide(u: Universe, counts: np.ndarray, k: int, candidates: np.ndarray | Non
         return np.zeros_like(shown)  # below the threshold as a whole: nothing at all
     live = counts > 0
     member, weight = u.member[:, live], counts[live]
-    while True:
-        found = small_derivable_set(member[shown], weight, k)
-        if found is None:
-            return shown
-        shown[_victim(member, shown, sizes, found)] = False
+    with one_blas_thread():
+        while True:
+            found = small_derivable_set(member[shown], weight, k)
+            if found is None:
+                return shown
+            shown[_victim(member, shown, sizes, found)] = False
 
 
 def small_derivable_set(rows: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray | None:
@@ -251,6 +254,68 @@ def _in_row_space(rows: np.ndarray, x: np.ndarray) -> bool:
         return False
     coefficients, *_ = np.linalg.lstsq(rows.T, x, rcond=None)
     return bool(np.abs(rows.T @ coefficients - x).max() < 1e-7)
+
+
+def decide_more(member: np.ndarray, counts: np.ndarray, k: int, fixed: np.ndarray, extra: np.ndarray) -> np.ndarray:
+    """Which of the ``extra`` groups may also be published beside the ``fixed`` ones, already published.
+
+    Parameters
+    ----------
+    member : ndarray of bool, shape (groups, atoms)
+        Each group over the atoms.
+    counts : ndarray of int
+        Contributors to the figure per atom.
+    k : int
+    fixed : ndarray of bool
+        Groups already published (a leader's line, a department): never withheld here.
+    extra : ndarray of bool
+        Candidate groups (e.g. the departments within a leader's line).
+
+    Returns
+    -------
+    ndarray of bool
+        The extra groups that may be published: each of at least ``k``
+        contributors, and with them no set of 1 to ``k``-1 contributors
+        derivable (rule 2, by the same search as :func:`decide`). Where a
+        small set follows, the smallest extra group it needs is withheld and
+        the check runs again (where no single one is needed, or the search
+        runs out of budget, the smallest one touching it); where it follows
+        from the fixed groups alone,
+        every extra group is withheld (nothing is added beside such a set).
+    """
+    sizes = member.astype(np.int64) @ counts
+    shown = extra & (sizes >= k) & ~fixed
+    live = counts > 0
+    rows, weight = member[:, live], counts[live]
+    with one_blas_thread():
+        if shown.any() and small_derivable_set(rows[fixed], weight, k) is not None:
+            # The published groups alone already give a small set, or are too many for the search
+            # to go through: nothing can be checked, so nothing is added.
+            return np.zeros_like(shown)
+        return _withhold_more(rows, weight, sizes, k, fixed, shown)
+
+
+def _withhold_more(rows: np.ndarray, weight: np.ndarray, sizes: np.ndarray, k: int, fixed: np.ndarray,
+                   shown: np.ndarray) -> np.ndarray:
+    """:func:`decide_more`'s loop over the atoms holding contributors."""
+    while shown.any():
+        found = small_derivable_set(rows[fixed | shown], weight, k)
+        if found is None:
+            break
+        by_size = sorted(np.flatnonzero(shown), key=lambda g: (int(sizes[g]), g))
+        if found.all():  # the search ran out of budget: the smallest extra group goes, unchecked
+            shown[by_size[0]] = False
+            continue
+        x = found.astype(np.float64)
+        if _in_row_space(rows[fixed].astype(np.float64), x):
+            return np.zeros_like(shown)
+        # The smallest extra group touching the set that it needs; where it follows in more than
+        # one way, the smallest touching it.
+        touching = [g for g in by_size if (rows[g] & found).any()] or by_size
+        needed = next((g for g in touching if not _in_row_space(
+            rows[(fixed | shown) & (np.arange(len(shown)) != g)].astype(np.float64), x)), touching[0])
+        shown[needed] = False
+    return shown
 
 
 # --------------------------------------------------------------------------- an engagement's decision

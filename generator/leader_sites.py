@@ -75,6 +75,7 @@ def _build_one(target: str, files: dict[str, str]) -> None:
 def build_leader_sites(root: Path, out: Path, engagements: list[str] | None = None, jobs: int = 1,
                        shard: tuple[int, int] | None = None, force: bool = False) -> list[LeaderSite]:
     """Every leader's site of every engagement with a hierarchy (or of ``engagements``), in ``out``."""
+    out = out.absolute()  # MkDocs reads a relative site_dir against its config's folder, a temporary one
     refuse_project_data(out, protected_paths(root), str(out), "the --out folder")
     check_replaceable(out.resolve(), PORTFOLIO, str(out))
     project = load_project(root, only=engagements)

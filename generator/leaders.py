@@ -31,8 +31,9 @@ NOT_IN_HIERARCHY = "employee id not in the hierarchy: counted in the organisatio
 class Lines:
     """How respondents fall into the leaders' groups; :meth:`sums` adds a per-respondent figure per group."""
 
-    leaders: np.ndarray     # positions of the leaders in the hierarchy, in pre-order
-    parent: np.ndarray      # per group (0: the whole, then each leader): the nearest enclosing group
+    leaders: np.ndarray     # positions of the groups' owners in the hierarchy, in pre-order
+    parent: np.ndarray      # per group (0: the whole, then each owner's): the nearest enclosing group
+    is_leader: np.ndarray | None = None  # per owner: a leader (gets a report), or a team's head below one
     order: np.ndarray | None = None   # full line: respondents sorted by position ...
     lo: np.ndarray | None = None      # ... and each leader's range in that order
     hi: np.ndarray | None = None
@@ -60,26 +61,44 @@ class Lines:
         return out
 
 
+def owners(h: Hierarchy, spec: LeaderSpec) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of every group's owner, in pre-order, and which of them are leaders.
+
+    A leader's report shows the teams directly below them: the groups of each
+    of their direct reports who has people of their own (the same kind of
+    group as a leader's, full line or direct reports). Those teams are
+    published too, so they are groups for disclosure control like the
+    leaders' own; a direct report who is a leader is one group, not two.
+    """
+    leaders = h.leaders(spec.levels)
+    is_leader = np.zeros(len(h.ids), dtype=bool)
+    is_leader[leaders] = True
+    has_people = h.last > np.arange(len(h.ids))
+    team = has_people & ~is_leader & (h.parent >= 0) & is_leader[np.maximum(h.parent, 0)]
+    found = np.flatnonzero(is_leader | team)
+    return found, is_leader[found]
+
+
 def place(h: Hierarchy, employees: np.ndarray, spec: LeaderSpec) -> tuple[Lines, np.ndarray]:
-    """The leaders' groups of ``spec`` over respondents with ``employees``; and each one's position (-1: none)."""
+    """The groups of ``spec``'s leaders and their teams over respondents with ``employees``; each one's position."""
     position = h.position
     at = np.fromiter((position.get(e, -1) for e in employees), dtype=np.intp, count=len(employees))
-    leaders = h.leaders(spec.levels)
-    index = np.zeros(len(h.ids), dtype=np.intp)  # hierarchy position -> its group (0: not a leader)
+    leaders, is_leader = owners(h, spec)
+    index = np.zeros(len(h.ids), dtype=np.intp)  # hierarchy position -> its group (0: not an owner)
     index[leaders] = np.arange(1, len(leaders) + 1)
     if spec.include == "direct":
-        # Two leaders' direct reports never overlap, and hold neither leader: all lie only in the whole.
+        # Two owners' direct reports never overlap, and hold neither owner: all lie only in the whole.
         manager = np.where(at >= 0, h.parent[np.maximum(at, 0)], -1)
         group = np.where(manager >= 0, index[np.maximum(manager, 0)], 0)
         parent = np.zeros(len(leaders) + 1, dtype=np.intp)
         parent[0] = -1
-        return Lines(leaders, parent, group=group), at
+        return Lines(leaders, parent, is_leader, group=group), at
     inside = np.flatnonzero(at >= 0)
     order = inside[np.argsort(at[inside], kind="stable")]
     sorted_at = at[order]
-    lo = np.searchsorted(sorted_at, leaders, side="right")   # after the leader: not in their own line
+    lo = np.searchsorted(sorted_at, leaders, side="right")   # after the owner: not in their own line
     hi = np.searchsorted(sorted_at, h.last[leaders], side="right")
-    return Lines(leaders, _enclosing(h, leaders, index), order=order, lo=lo, hi=hi), at
+    return Lines(leaders, _enclosing(h, leaders, index), is_leader, order=order, lo=lo, hi=hi), at
 
 
 def _enclosing(h: Hierarchy, leaders: np.ndarray, index: np.ndarray) -> np.ndarray:
@@ -175,6 +194,24 @@ def leader_figures(q: Questionnaire, usable: Responses, spec: LeaderSpec, k: int
     score, favorable, withheld}} as in a segment's group: ``n`` counted by the
     half rule, ``mean`` of respondent means, ``score`` on 0-100, ``favorable``
     pooled over valid answers. A suppressed leader has no figure at all.
+    The teams below them took part in the same decision (:func:`owners`).
+    """
+    lines, groups = line_figures(q, usable, spec, k, segments)
+    return [{key: x[key] for key in LEADER_KEYS} for x, lead in zip(groups, lines.is_leader) if lead]
+
+
+LEADER_KEYS = ("id", "name", "level", "n", "suppressed", "index", "dimensions")
+
+
+def line_figures(q: Questionnaire, usable: Responses, spec: LeaderSpec, k: int, segments: dict | None = None
+                 ) -> tuple[Lines, list[dict]]:
+    """Every group's figures (leaders' and teams', in the order of ``Lines.leaders``), as one decision.
+
+    Each entry is a ``leaders`` entry of :func:`leader_figures` plus
+    ``items`` {id: {n, mean, favorable, nps, withheld}}, the statements and
+    the outcomes: an item's figures of the group's valid answers to it (``nps``
+    for an NPS outcome), published where the answers' counts pass the same
+    nested rule as the dimensions'.
     """
     h = usable.hierarchy
     lines, _ = place(h, usable.employees, spec)
@@ -184,37 +221,66 @@ def leader_figures(q: Questionnaire, usable: Responses, spec: LeaderSpec, k: int
         # Withholding a line only merges it into its parent's remainder: decide the tree again after.
         shown = disclosure.decide_nested(heads.astype(np.int64), lines.parent, k,
                                          with_segments(lines, usable, segments, np.ones(len(usable)), k, shown))
-    dims, shown_dims = {}, {}
-    for dim in q.dimensions:
-        rows = scoring.dimension_rows(dim, usable)
-        counted = ~np.isnan(rows.means)
-        n = lines.sums(counted).astype(np.int64)
-        answered = lines.sums(rows.answered).astype(np.int64)
-        allowed = shown
-        if segments:
-            allowed = with_segments(lines, usable, segments, counted.astype(np.float64), k, shown)
-            allowed = with_segments(lines, usable, segments, (rows.answered > 0).astype(np.float64), k, allowed)
-        ok = disclosure.decide_nested(n, lines.parent, k, allowed) & disclosure.decide_nested(answered, lines.parent, k,
-                                                                                              allowed)
-        dims[dim.id] = (n, lines.sums(np.where(counted, rows.means, 0.0)), lines.sums(rows.favorable), answered)
-        shown_dims[dim.id] = ok
+    dims = {dim.id: _dimension_sums(dim, lines, usable, k, shown, segments) for dim in q.dimensions}
+    items = {i.id: _item_sums(i, lines, usable, k, shown, segments) for i in (*q.items, *q.outcomes)}
     weights = [d.weight for d in q.dimensions]
     out = []
     for g, p in enumerate(lines.leaders, start=1):
         entry = {"id": h.ids[p], "name": h.names[p] or None, "level": int(h.level[p])}
         if not shown[g]:
-            out.append({**entry, "n": None, "suppressed": True, "index": None, "dimensions": {}})
+            out.append({**entry, "n": None, "suppressed": True, "index": None, "dimensions": {}, "items": {}})
             continue
-        figures = {d.id: _dimension(d.scale, g, dims[d.id], shown_dims[d.id][g]) for d in q.dimensions}
+        figures = {d.id: _dimension(d.scale, g, *dims[d.id]) for d in q.dimensions}
         complete = all(f["score"] is not None for f in figures.values())
         index = scoring.weighted_index(list(figures.values()), weights) if complete else None
-        out.append({**entry, "n": int(heads[g]), "suppressed": False, "index": index, "dimensions": figures})
-    return out
+        out.append({**entry, "n": int(heads[g]), "suppressed": False, "index": index, "dimensions": figures,
+                    "items": {i: _item(g, *sums) for i, sums in items.items()}})
+    return lines, out
 
 
-def _dimension(scale, g: int, sums: tuple, shown: bool) -> dict:
+def _allowed(lines: Lines, usable: Responses, counts: list[np.ndarray], k: int, shown: np.ndarray,
+             segments: dict | None) -> np.ndarray:
+    """Where a figure resting on each of ``counts`` (per respondent: who it counts) may be published."""
+    ok = shown
+    if segments:
+        for c in counts:
+            ok = with_segments(lines, usable, segments, c.astype(np.float64), k, ok)
+    for c in counts:
+        ok = ok & disclosure.decide_nested(lines.sums(c).astype(np.int64), lines.parent, k, ok)
+    return ok
+
+
+def _dimension_sums(dim, lines: Lines, usable: Responses, k: int, shown: np.ndarray, segments) -> tuple:
+    rows = scoring.dimension_rows(dim, usable)
+    counted = ~np.isnan(rows.means)
+    ok = _allowed(lines, usable, [counted, rows.answered > 0], k, shown, segments)
+    sums = (lines.sums(counted).astype(np.int64), lines.sums(np.where(counted, rows.means, 0.0)),
+            lines.sums(rows.favorable), lines.sums(rows.answered).astype(np.int64))
+    return sums, ok
+
+
+def _item_sums(item, lines: Lines, usable: Responses, k: int, shown: np.ndarray, segments) -> tuple:
+    values = scoring.item_values(item, usable.column(item.id))
+    valid = ~np.isnan(values)
+    ok = _allowed(lines, usable, [valid], k, shown, segments)
+    favorable = np.isin(values, sorted(item.scale.favorable))
+    sums = [lines.sums(valid).astype(np.int64), lines.sums(np.where(valid, values, 0.0)), lines.sums(favorable)]
+    if item.scale.kind == "nps":  # promoters answer 9-10, detractors 0-6, as cxsite.score.outcome_stats
+        sums += [lines.sums(valid & (values >= 9)), lines.sums(valid & (values <= 6))]
+    return tuple(sums), ok
+
+
+def _item(g: int, sums: tuple, shown: np.ndarray) -> dict:
+    n, total, favorable = (s[g] for s in sums[:3])
+    if not shown[g] or not n:
+        return {"n": None, "mean": None, "favorable": None, "nps": None, "withheld": True}
+    nps = 100.0 * float(sums[3][g] - sums[4][g]) / n if len(sums) > 3 else None
+    return {"n": int(n), "mean": float(total / n), "favorable": float(favorable / n), "nps": nps, "withheld": False}
+
+
+def _dimension(scale, g: int, sums: tuple, shown: np.ndarray) -> dict:
     n, total, favorable, answered = (s[g] for s in sums)
-    if not shown or not n:
+    if not shown[g] or not n:
         return {"n": None, "mean": None, "score": None, "favorable": None, "withheld": True}
     mean = float(total / n)
     return {"n": int(n), "mean": mean, "score": scoring.to_score(mean, scale),

@@ -85,7 +85,8 @@ def customers_view(q: Questionnaire) -> Questionnaire:
 
     dims = tuple(dataclasses.replace(d, items=tuple(worded(i) for i in d.items)) for d in q.dimensions)
     return dataclasses.replace(q, dimensions=dims, outcomes=tuple(worded(o) for o in q.outcomes),
-                               open_questions=tuple(worded(o) for o in q.open_questions))
+                               open_questions=tuple(worded(o) for o in q.open_questions),
+                               english=q.english and customers_view(q.english))  # a translation's source too
 
 
 def check_links(project: "Project", errors: ErrorCollector) -> None:

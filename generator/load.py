@@ -27,6 +27,7 @@ from .places import slugify
 from .questionnaires import load_questionnaire, questionnaire_id_of
 from .resources import missing_packaged, package_folder
 from .schema import SLUG_RE, read_document
+from .translations import in_language
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -122,7 +123,8 @@ def load_engagement(folder: Path, project: Project, errors: ErrorCollector) -> E
         return None
     doc, raw, real = read
     name, version = parse_assessment_ref(raw["assessment"])
-    questionnaire = _find_questionnaire(project, name, version, doc.at(("assessment",)), errors)
+    questionnaire = in_language(_find_questionnaire(project, name, version, doc.at(("assessment",)), errors),
+                                raw["language"], doc, project.root, errors)  # language: its catalogue's texts
     if questionnaire is None or not _own_file_ok(raw["responses"], ("responses",), folder, real, doc, errors):
         return None
     _check_columns(raw, doc, questionnaire, name, errors)

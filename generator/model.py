@@ -265,6 +265,9 @@ class Scale:
     favorable: frozenset[int]
     unfavorable: frozenset[int]
     not_applicable: tuple[str, ...]
+    # Other spellings answers may use, each (text, point or NA): a translated scale's English
+    # labels and not-applicable answers (cxsite.translations), so either language's answers score the same.
+    also: tuple[tuple[str, int | str], ...] = ()
 
     @property
     def min(self) -> int:
@@ -342,6 +345,11 @@ class Questionnaire:
     path: str = ""          # as shown in messages
     path_abs: str = ""      # for hashing its bytes
     source: str = "project"  # "project" (its assessments/) or "built-in" (shipped with cxsite)
+    # A translated questionnaire (cxsite.translations): its language, its catalogue's file, and the
+    # English questionnaire it was made from (what trends compare, what imports match as well).
+    language: str = "en"
+    catalogue_abs: str = ""
+    english: "Questionnaire | None" = None
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -463,6 +471,9 @@ class Responses:
     # read to place people in reporting lines, never published.
     employees: np.ndarray | None = None
     hierarchy: "Hierarchy | None" = None   # the reporting lines the employees are placed in
+    # With a hierarchy: per open question, the employee id of each comment's writer ('' when blank),
+    # in the order of ``comments``, so a leader's report can show their own line's comments.
+    comment_writers: dict[str, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -477,4 +488,5 @@ class Responses:
         return Responses(self.path, {k: c[keep] for k, c in self.answers.items()}, self.rows[keep],
                          {k: Segment(s.codes[keep], s.values) for k, s in self.segments.items()},
                          self.comments, self.notes, self.quality,
-                         None if self.employees is None else self.employees[keep], self.hierarchy)
+                         None if self.employees is None else self.employees[keep], self.hierarchy,
+                         self.comment_writers)

@@ -57,14 +57,17 @@ def provenance(e: Engagement) -> dict:
     Returns
     -------
     dict
-        ``{questionnaire: {id, version, sha256, source}, responses_sha256,
+        ``{questionnaire: {id, version, sha256, source, catalogue}, responses_sha256,
         cxsite_version, mkdocs_version, material_version, built}``; ``built``
         is an ISO 8601 time in UTC, to the second.
     """
     q = e.questionnaire
     result = {
         "questionnaire": {"id": q.id, "version": q.version, "sha256": file_sha256(Path(q.path_abs)),
-                          "source": q.source},
+                          "source": q.source,
+                          # A translated questionnaire's texts come from its catalogue: which one, and its bytes.
+                          "catalogue": {"language": q.language, "sha256": file_sha256(Path(q.catalogue_abs))}
+                          if q.catalogue_abs else None},
         "responses_sha256": file_sha256(e.folder / e.responses_file),
     }
     result.update({key: package_version(name) for key, name in DISTRIBUTIONS.items()})

@@ -55,6 +55,9 @@ def parse_answer(scale: Scale, raw: str) -> int | str | None:
     for point, label in scale.points.items():
         if folded == label.casefold():
             return point
+    for text, meant in scale.also:  # a translated scale's English spellings
+        if folded == text.casefold():
+            return meant
     choices = [label for label in scale.points.values() if not label.isdigit()] + list(scale.not_applicable)
     raise ValueError(f"{value!r} is not an answer on scale '{scale.id}'{did_you_mean(value, choices)}; "
                      f"expected {scale.min}-{scale.max}, one of {one_of(choices)}, or blank")
@@ -82,7 +85,8 @@ class _Decoder(dict):
     def __init__(self, scale: Scale):
         super().__init__()
         self.scale = scale
-        for raw in ["", *map(str, scale.points), *scale.points.values(), *scale.not_applicable]:
+        for raw in ["", *map(str, scale.points), *scale.points.values(), *scale.not_applicable,
+                    *(text for text, _ in scale.also)]:
             try:
                 self.__missing__(raw)
             except ValueError:
@@ -135,6 +139,7 @@ class _Table:
         self.segment_index: dict[str, dict[str, int]] = {s: {} for s in self.segment_names}
         self.contact: dict[str, str | None] = {}  # segment value -> the contact detail it holds
         self.comments: dict[str, list[str]] = {o: [] for o in self.open}
+        self.writers: dict[str, list[str]] = {o: [] for o in self.open}  # with an employee column
         self.ids: dict[str, int] = {}
         self.perm: list[int] | None = None  # matrix column j was read as column perm[j]
 
@@ -177,6 +182,8 @@ class _Table:
         for o, text in zip(self.open, values[k:]):
             if text and not text.isspace():
                 self.comments[o].append(text.strip())
+                if self.employee:
+                    self.writers[o].append(values[-1].strip())
         rid = values[k + len(self.open)].strip()
         if self.employee:
             self._add_employee(row, values[-1].strip(), at, errors)
@@ -216,7 +223,9 @@ class _Table:
             self.display, answers, np.asarray(self.rows, dtype=np.intp),
             {s: Segment(np.asarray(self.segment_codes[s], dtype=np.intp), list(self.segment_index[s]))
              for s in self.segment_names},
-            self.comments, employees=np.array(self.employees, dtype=object) if self.employee else None, **extra)
+            self.comments, employees=np.array(self.employees, dtype=object) if self.employee else None,
+            comment_writers={o: np.array(w, dtype=object) for o, w in self.writers.items()} if self.employee else None,
+            **extra)
 
 
 

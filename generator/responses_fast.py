@@ -124,8 +124,10 @@ def _responses(columns: dict, blank: np.ndarray, table) -> Responses | None:
         segments[s] = found
     comments = {o: _texts(*columns[o], keep) if o in columns else [] for o in table.open}
     employees = _stripped(*columns[table.employee], keep) if table.employee else None
+    writers = {o: _writers(*columns[o], keep, employees) for o in table.open if o in columns} \
+        if table.employee else None
     rows = np.arange(2, n + 2, dtype=np.intp)[keep]
-    return Responses(table.display, answers, rows, segments, comments, employees=employees)
+    return Responses(table.display, answers, rows, segments, comments, employees=employees, comment_writers=writers)
 
 
 def _segment(uniques: list[str], idx: np.ndarray, keep: np.ndarray, table) -> Segment | None:
@@ -156,3 +158,9 @@ def _texts(uniques: list[str], idx: np.ndarray, keep: np.ndarray) -> list[str]:
     """An open question's non-blank answers, stripped, in file order."""
     stripped = [u.strip() for u in uniques]
     return [stripped[j] for j in idx[keep] if stripped[j]]
+
+
+def _writers(uniques: list[str], idx: np.ndarray, keep: np.ndarray, employees: np.ndarray) -> np.ndarray:
+    """The employee id of each of :func:`_texts`' answers, in the same order."""
+    written = np.array([bool(u.strip()) for u in uniques], dtype=bool)
+    return employees[written[idx[keep]]] if len(uniques) else employees[:0]

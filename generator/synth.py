@@ -43,6 +43,9 @@ class Spec:
     comment_rate: float = 0.15
     unusable: int = 1                                # rows with no scored answer at all
     groups: tuple[str, str] = ("department", "region")  # the two segment columns' names
+    # The respondents' language: answers in its catalogue's wording (cxsite.translations), comments
+    # from data/example_comments.<language>.yml.
+    language: str = "en"
 
 
 EXAMPLES = [
@@ -68,6 +71,13 @@ EXAMPLES = [
          {"Scotland": 0.4, "England": 0.5},
          profile=(-0.4, -0.3, -0.5, 0.4, -0.2, 0.1, -0.6, -0.6), level=-0.05,
          climate={"Businesses": -0.2}, comment_rate=0.0, groups=("customer_type", "region")),
+    # A French-speaking client: its questionnaire and answers in French (assessments/service-culture.fr.po).
+    Spec("rhone-energies-2026-q1", "service-culture", 33,
+         {"Relation client": 48, "Exploitation": 40, "Ventes": 28, "Finance": 15, "Informatique": 18,
+          "Services généraux": 4},
+         {"Lyon": 0.5, "Grenoble": 0.3, "Siège": 0.17},
+         profile=(0.4, 0.1, -0.3, -0.5, 0.2, -0.2, 0.3, -0.6), level=0.05,
+         climate={"Relation client": 0.3, "Exploitation": -0.2, "Informatique": -0.3}, language="fr"),
 ]
 
 # Harbourline's assessor: one consultant's ratings after a workshop, with evidence for some items.
@@ -154,19 +164,27 @@ def generate(q: Questionnaire, spec: Spec, comments: dict[str, list[str]] | None
 
 def write_examples(root: Path) -> list[Path]:
     """Rewrite the responses of every example engagement under ``root``."""
-    comments = yaml.safe_load(COMMENTS.read_text(encoding="utf-8")) if COMMENTS.is_file() else {}
+    from .translations import translated
+
     written = []
     for spec in EXAMPLES:
         errors = ErrorCollector()
         q = load_questionnaire(root / "assessments" / f"{spec.questionnaire}.yml", root, errors)
         if q is None:
             raise InputErrors(errors.errors)
+        q = translated(q, spec.language, root)
         target = engagement_folder(root, spec.engagement) / "responses.csv"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(generate(q, spec, comments), encoding="utf-8")
+        target.write_text(generate(q, spec, _comments(spec.language)), encoding="utf-8")
         written.append(target)
     written.append(write_assessor(root))
     return written
+
+
+def _comments(language: str) -> dict[str, list[str]]:
+    """The example comments in ``language``, by open question id."""
+    path = COMMENTS if language == "en" else COMMENTS.with_name(f"{COMMENTS.stem}.{language}.yml")
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
 # The example norm: a seeded synthetic portfolio of organisations, one wave each (cxsite.norms).
@@ -252,5 +270,7 @@ def write_assessor(root: Path) -> Path:
 
 
 if __name__ == "__main__":
-    for path in write_examples(Path.cwd()) + [write_example_norm(Path.cwd())]:
+    from .synth_org import write_organisation
+
+    for path in write_examples(Path.cwd()) + write_organisation(Path.cwd()) + [write_example_norm(Path.cwd())]:
         print(f"wrote {path}")

@@ -69,7 +69,8 @@ def plan(old: Questionnaire, new: Questionnaire) -> Plan:
 
     Reasons are written for a reader of the report.
     """
-    diff = qdiff.compare(old, new)
+    # Waves in two languages ask the same questions: compare the English the translations were made from.
+    diff = qdiff.compare(old.english or old, new.english or new)
     blocker = diff.trend_blocker()
     statuses = {c.id: c.status for c in diff.items if c.new_place is not None}
     if blocker:

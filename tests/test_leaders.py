@@ -17,6 +17,7 @@ import pytest
 
 from cxsite.cache import key_for
 from cxsite.disclosure import decide_nested
+from cxsite.leader_pages import views as leader_views
 from cxsite.load import load_project
 from cxsite.score import score_engagement
 
@@ -149,6 +150,63 @@ def test_no_published_group_is_derivable_by_subtraction(tiny, seed):
     assert any(x["suppressed"] for x in r["leaders"])  # small lines exist at level 3: the rule is exercised
 
 
+@pytest.mark.parametrize("seed", [5, 13, 31])
+def test_the_teams_below_a_leader_are_their_direct_reports_lines_and_nothing_is_derivable(tiny, seed):
+    """Directors get reports (level 1); the managers below them are their teams, published beside them."""
+    org, rows = _project(tiny, seed=seed, size=220, levels=(1,))
+    e = load_project(tiny).engagements["tiny-2026"]
+    r, views = leader_views(e)
+    below = {}
+    for emp, m in org:
+        below.setdefault(m, []).append(emp)
+    answered = {row[1] for row in rows}
+    groups = {"(organisation)": answered}
+    teams_seen = 0
+    for v in views:
+        x = v["leader"]
+        if x["suppressed"]:
+            assert v["teams"] == []
+            continue
+        groups[x["id"]] = _line(org, x["id"], "full-line") & answered
+        heads = {t["id"] for t in v["teams"]}
+        assert heads <= {m for m in below[x["id"]] if m in below}  # direct reports with people of their own
+        for t in v["teams"]:
+            members = _line(org, t["id"], "full-line")
+            groups[t["id"]] = members & answered
+            assert t["n"] == len(members & answered) >= K
+            for did, got in t["dimensions"].items():
+                if not got["withheld"]:
+                    want = _expected(rows, members, e.questionnaire, did)
+                    assert got["n"] == want["n"] and got["score"] == pytest.approx(want["score"], abs=1e-9)
+        teams_seen += len(v["teams"])
+    for g in r["segments"]["team"]:
+        if not g["suppressed"]:
+            groups[f"team={g['value']}"] = {row[1] for row in rows if row[2] == g["value"]}
+    assert teams_seen >= 10  # most managers' lines are published as teams
+    assert _remainders_ok(groups, K)
+
+
+def test_an_item_of_a_leader_is_scored_on_their_lines_valid_answers(tiny):
+    org, rows = _project(tiny, seed=17, size=300, levels=(1, 2))
+    e = load_project(tiny).engagements["tiny-2026"]
+    _, views = leader_views(e)
+    reverse = {i.id for i in e.questionnaire.items if i.reverse}
+    checked = 0
+    for v in views:
+        x = v["leader"]
+        for iid, got in x["items"].items():
+            if got["withheld"] or iid == "nps":  # the outcome: test_a_leaders_outcome_is_the_nps_...
+                continue
+            members = _line(org, x["id"], "full-line")
+            vals = [int(row[HEADER.index(iid)]) for row in rows if row[1] in members and row[HEADER.index(iid)]]
+            vals = [6 - v if iid in reverse else v for v in vals]
+            assert got["n"] == len(vals) >= K
+            assert got["mean"] == pytest.approx(sum(vals) / len(vals), abs=1e-12)
+            assert got["favorable"] == pytest.approx(sum(v >= 4 for v in vals) / len(vals), abs=1e-12)
+            checked += 1
+    assert checked > 20
+
+
 @pytest.mark.parametrize("sizes, parent, shown", [
     ([20, 12, 9], [-1, 0, 1], [True, True, False]),      # 12 - 9 = 3 people: the smaller nested one goes
     ([20, 12, 12], [-1, 0, 1], [True, True, True]),      # remainder 0: nothing new follows
@@ -250,3 +308,148 @@ def test_a_leader_who_loses_their_report_loses_their_site(tiny, cli):
     assert not (out / "tiny-2026" / index[leader]["folder"]).exists()
     now = {x["employee_id"]: x for x in csv.DictReader((out / "tiny-2026" / "leaders.csv").open())}
     assert now[leader]["report"].startswith("no") and now[leader]["folder"] == ""
+
+
+def test_a_leader_site_in_a_relative_out_folder_holds_pages_and_names_are_text(tiny, cli, monkeypatch):
+    """--out given relative to the working folder (MkDocs would read it against its own config's folder);
+    a leader's name and the client's that are markup come out as text, in the <title> too."""
+    org, rows = _project(tiny, size=160, levels=(1,))
+    path = tiny / "engagements" / "tiny-2026" / "hierarchy.csv"
+    hostile = "</title><script>alert(1)</script>"
+    first = next(e for e, m in org if m == "p0")
+    text = path.read_text(encoding="utf-8").replace(f"{first},p0,Name {first}\n", f"{first},p0,\"{hostile}\"\n")
+    path.write_text(text, encoding="utf-8")
+    yml = tiny / "engagements" / "tiny-2026" / "engagement.yml"
+    yml.write_text(yml.read_text().replace("client: Tiny Co", "client: \"<img src=x onerror=alert(2)>\""))
+    monkeypatch.chdir(tiny.parent)
+    code, _, err = cli("--project", tiny, "build", "--leaders", "--out", "leaders-out")
+    assert code == 0, err
+    index = {x["employee_id"]: x for x in csv.DictReader((tiny.parent / "leaders-out" / "tiny-2026" / "leaders.csv").open())}
+    assert index[first]["report"] == "yes"
+    sites = [tiny.parent / "leaders-out" / "tiny-2026" / x["folder"] for x in index.values() if x["folder"]]
+    for site in sites:
+        assert (site / "index.html").is_file() and (site / "search" / "search_index.json").is_file()
+        pages = [p for p in site.rglob("*") if p.suffix in (".html", ".json", ".xml") and "assets" not in p.parts]
+        for page in pages:
+            body = page.read_text(encoding="utf-8")
+            assert "<script>alert" not in body and "<img src=x" not in body, page
+    home = (sites[[x["employee_id"] for x in index.values() if x["folder"]].index(first)] / "index.html").read_text()
+    assert "<title>&lt;img src=x onerror=alert(2)&gt;: &lt;/title&gt;&lt;script&gt;" in home
+
+
+def test_the_example_organisation_is_seeded_four_levels_deep_and_most_leaders_get_a_report(tmp_path):
+    """python -m cxsite.synth writes the committed example organisation again, byte for byte."""
+    import shutil
+
+    from cxsite.synth_org import EXAMPLE_ORG, write_organisation
+
+    repo = Path(__file__).resolve().parent.parent
+    shutil.copytree(repo / "assessments", tmp_path / "assessments")
+    written = write_organisation(tmp_path)
+    committed = repo / "engagements" / EXAMPLE_ORG.engagement
+    for path in written:
+        assert path.read_bytes() == (committed / path.name).read_bytes(), path.name
+    e = load_project(repo).engagements[EXAMPLE_ORG.engagement]
+    assert sorted(set(e.responses.hierarchy.level.tolist())) == [0, 1, 2, 3] and 200 <= len(e.responses.hierarchy.ids)
+    r = score_engagement(e)
+    shown = [x for x in r["leaders"] if not x["suppressed"]]
+    assert len(shown) >= 0.7 * len(r["leaders"]) and any(x["suppressed"] for x in r["leaders"])
+
+
+def _derivable_small_set(groups: list[set], k: int) -> set | None:
+    """A set of 1 to k-1 people that a sum of published groups (with signs) gives, or None.
+
+    Independent of cxsite.disclosure: atoms are the people sharing one
+    membership signature; the row space comes from scipy.linalg.orth; every
+    union of small atoms totalling under k is tried."""
+    import itertools
+
+    from scipy.linalg import orth
+
+    people = sorted(set().union(*groups))
+    signature = {}
+    for p in people:
+        signature.setdefault(tuple(p in g for g in groups), []).append(p)
+    atoms = list(signature.values())
+    matrix = np.array([[p in g for g in groups] for p in (a[0] for a in atoms)], dtype=float)  # atoms x groups
+    basis = orth(matrix)  # the groups' span over atoms, orthonormal columns
+    small = [i for i, a in enumerate(atoms) if len(a) < k]
+    for size in range(1, k):
+        for combo in itertools.combinations(small, size):
+            if sum(len(atoms[i]) for i in combo) >= k:
+                continue
+            x = np.zeros(len(atoms))
+            x[list(combo)] = 1
+            if abs(np.linalg.norm(basis.T @ x) ** 2 - size) < 1e-7:
+                return set().union(*(atoms[i] for i in combo))
+    return None
+
+
+@pytest.mark.parametrize("seed", [2, 8, 21])
+def test_segments_within_lines_are_scored_and_nothing_follows_from_all_published_groups(tiny, seed):
+    org, rows = _project(tiny, seed=seed, size=240, levels=(1,))
+    e = load_project(tiny).engagements["tiny-2026"]
+    r, views = leader_views(e)
+    usable = [row for row in rows if any(row[HEADER.index(i)] for i in "abcde")]
+    assert r["respondents"]["usable"] == len(usable)
+    everyone = {row[1] for row in usable}
+    team = {row[1]: row[2] for row in usable}
+    groups = [everyone]
+    groups += [{p for p in everyone if team[p] == g["value"]} for g in r["segments"]["team"] if not g["suppressed"]]
+    broken_down = 0
+    for v in views:
+        x = v["leader"]
+        if x["suppressed"]:
+            continue
+        line = _line(org, x["id"], "full-line") & everyone
+        groups.append(line)
+        groups += [_line(org, t["id"], "full-line") & everyone for t in v["teams"]]
+        for g in (v["segments"] or {}).get("team", []):
+            members = {p for p in line if team[p] == g["value"]}
+            groups.append(members)
+            assert g["n"] == len(members) >= K
+            for did, score in g["dimensions"].items():
+                if score is not None:
+                    assert score == pytest.approx(_expected(rows, members, e.questionnaire, did)["score"], abs=1e-9)
+            broken_down += 1
+    assert broken_down >= 2  # the rule leaves some lines' departments to show
+    assert _derivable_small_set(groups, K) is None
+
+
+def test_a_leaders_outcome_is_the_nps_of_their_lines_answers(tiny):
+    org, rows = _project(tiny, seed=4, size=300, levels=(1, 2))
+    _, views = leader_views(load_project(tiny).engagements["tiny-2026"])
+    checked = 0
+    for v in views:
+        x = v["leader"]
+        if x["suppressed"] or x["items"]["nps"]["withheld"]:
+            continue
+        answers = [int(row[HEADER.index("nps")]) for row in rows if row[1] in _line(org, x["id"], "full-line")]
+        want = 100 * (sum(a >= 9 for a in answers) - sum(a <= 6 for a in answers)) / len(answers)
+        assert x["items"]["nps"]["n"] == len(answers) and x["items"]["nps"]["nps"] == pytest.approx(want, abs=1e-12)
+        checked += 1
+    assert checked >= 5
+
+
+@pytest.mark.parametrize("include", ["full-line", "direct"])
+def test_a_leaders_comments_are_their_lines_and_no_few_peoples_follow(tiny, include):
+    org, rows = _project(tiny, seed=9, size=260, levels=(1, 2), include=include)
+    for i, row in enumerate(rows):
+        row[-1] = f"Comment number {i} from the line." if i % 3 == 0 else ""
+    with (tiny / "engagements" / "tiny-2026" / "responses.csv").open("w", newline="") as f:
+        csv.writer(f).writerows([HEADER, *rows])
+    e = load_project(tiny).engagements["tiny-2026"]
+    _, views = leader_views(e)
+    everyone = {row[1] for row in rows}
+    commenting = {"(organisation)": everyone}
+    for v in views:
+        x = v["leader"]
+        if v["comments"] is None:
+            continue
+        members = _line(org, x["id"], include)
+        want = sorted(row[-1] for row in rows if row[1] in members and row[-1])
+        assert v["comments"]["why"] == sorted(want, key=lambda t: (t.casefold(), t))
+        assert len(members & everyone) >= e.min_group_size_comments
+        commenting[x["id"]] = members & everyone
+    assert len(commenting) > 5
+    assert _remainders_ok(commenting, e.min_group_size_comments)

@@ -28,7 +28,7 @@ def test_score_json_carries_the_issue_s_exact_provenance(tiny, cli, monkeypatch)
     p = score_json(cli, tiny, "tiny-2026")["provenance"]
     assert p == {
         "questionnaire": {"id": "tiny", "version": "1.0.0", "source": "project",
-                          "sha256": sha(tiny / "assessments" / "tiny.yml")},
+                          "sha256": sha(tiny / "assessments" / "tiny.yml"), "catalogue": None},
         "responses_sha256": sha(tiny / "engagements" / "tiny-2026" / "responses.csv"),
         "cxsite_version": metadata.version("cxsite"),
         "mkdocs_version": metadata.version("mkdocs"),

@@ -140,13 +140,16 @@ class ColumnsMap:
 
 def targets_of(engagement: Engagement) -> dict[str, Target]:
     q = engagement.questionnaire
+    # A translated questionnaire's headers may be in its language or in English (the source's texts).
+    source = {x.id: _texts(x) for x in (*q.english.items, *q.english.outcomes, *q.english.open_questions)} \
+        if q.english else {}
     out: dict[str, Target] = {}
     for item in q.items:
-        out[item.id] = Target(item.id, "item", _texts(item), item.scale)
+        out[item.id] = Target(item.id, "item", _texts(item) + source.get(item.id, ()), item.scale)
     for o in q.outcomes:
-        out[o.id] = Target(o.id, "outcome", _texts(o), o.scale)
+        out[o.id] = Target(o.id, "outcome", _texts(o) + source.get(o.id, ()), o.scale)
     for o in q.open_questions:
-        out[o.id] = Target(o.id, "open question", _texts(o))
+        out[o.id] = Target(o.id, "open question", _texts(o) + source.get(o.id, ()))
     for s in engagement.segments:
         out[s] = Target(s, "segment", (s.replace("-", " ").replace("_", " "),))
     return out

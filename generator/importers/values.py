@@ -52,14 +52,16 @@ def _lenient(scale: Scale, raw: str, first: ValueError) -> int | str | None:
     for na in scale.not_applicable:
         if tidy(na).casefold() == folded:
             return NA
-    for point, label in scale.points.items():
+    for point, label in (*scale.points.items(), *((p, t) for t, p in scale.also)):
         if tidy(label).casefold() == folded:
             return point
     for pattern, num_at, label_at in ((_NUMBER_FIRST, 1, 2), (_NUMBER_LAST, 2, 1)):
         match = pattern.match(text)
         if match:
             point, label = int(match.group(num_at)), match.group(label_at).casefold()
-            if any(ch.isalpha() for ch in label) and point in scale.points and tidy(scale.points[point]).casefold() == label:
+            # The point's label in either language of a translated scale (its English ones are in ``also``).
+            named = {tidy(scale.points.get(point, "")).casefold()} | {tidy(t).casefold() for t, p in scale.also if p == point}
+            if any(ch.isalpha() for ch in label) and point in scale.points and label in named:
                 return point
     raise first
 
