@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site pdf zip lint test test-fast bench serve validate examples clean chromium
+.PHONY: site pdf zip lint test test-fast bench serve validate examples clean chromium messages
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ bench: $(STAMP)   # the performance benchmark (ten to twenty minutes); writes be
 
 examples: $(STAMP)   # regenerate the example engagements' responses (seeded)
 	$(BIN)/python -m cxsite.synth
+
+# cxsite's own UI strings: extract site_templates/locale/cxsite.pot (babel.cfg says from where) and
+# merge it into each language's catalogue (new strings empty, changed ones fuzzy) for translation.
+messages: $(STAMP)
+	$(BIN)/python -m cxsite.catalogues
 
 serve: $(STAMP)
 	$(BIN)/cxsite serve

@@ -22,11 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ErrorCollector, Location, did_you_mean, display_path, one_of
+from .msgids import N_
 from .model import ACTIONS_FORMAT, Dimension, Engagement
 from .schema import INVALID, read_document
 
 ACTIONS_FILE = "actions.yml"
-STATUS_WORDS = {"planned": "Planned", "doing": "Under way", "done": "Done", "dropped": "Dropped"}
+# The words each status reads on the pages (translated there: cxsite.i18n.N_ marks them for the catalogues).
+STATUS_WORDS = {"planned": N_("Planned"), "doing": N_("Under way"), "done": N_("Done"), "dropped": N_("Dropped")}
 
 
 @dataclass(frozen=True)
@@ -156,14 +158,14 @@ def dimension_change(d: dict | None, withheld: bool) -> dict:
     out = {"verdict": "unknown", "delta": None, "previous_score": None, "score": None, "p_adjusted": None,
            "significant": None, "reason": None}
     if withheld:
-        return {**out, "reason": "this wave's results are withheld: too few people answered"}
+        return {**out, "reason": N_("this wave's results are withheld: too few people answered")}
     if d is None:
-        return {**out, "reason": "the dimension is not in this wave's questionnaire"}
+        return {**out, "reason": N_("the dimension is not in this wave's questionnaire")}
     change = d.get("change")
     if not change or change.get("delta") is None:
-        why = (change or {}).get("reason") or ("the dimension is withheld for anonymity in this wave" if d.get("withheld")
-                                               else "the previous wave has no comparable figure (not asked, or "
-                                                    "withheld for anonymity)")
+        why = (change or {}).get("reason") or (N_("the dimension is withheld for anonymity in this wave") if d.get("withheld")
+                                               else N_("the previous wave has no comparable figure (not asked, or "
+                                                       "withheld for anonymity)"))
         return {**out, "score": d.get("score"), "reason": why}
     significant = bool(change.get("significant"))
     verdict = ("up" if change["delta"] > 0 else "down") if significant else "no clear change"

@@ -9,12 +9,15 @@ paths; MkDocs resolves the links as it does a page's.
 from __future__ import annotations
 
 from .errors import InputErrors
+from .msgids import N_
 from .exports import FORMATS, SUFFIX, default_audience, export_text
 from .model import Questionnaire
 from .urls import link, site_path
 
-LABELS = {"surveyjs": "SurveyJS (JSON)", "qualtrics-txt": "Qualtrics (Advanced Format TXT)",
-          "csv-template": "CSV template (the responses file's header row)"}
+# N_: the page shows each in its language (cxsite.i18n).
+LABELS = {"surveyjs": N_("SurveyJS (JSON)"), "qualtrics-txt": N_("Qualtrics (Advanced Format TXT)"),
+          "csv-template": N_("CSV template (the responses file's header row)")}
+CUSTOMERS = N_("%(format)s, customers' wording")
 
 
 def audiences(q: Questionnaire) -> list[str]:
@@ -32,8 +35,9 @@ def questionnaire_downloads(q: Questionnaire, page: str) -> list[dict]:
     Returns
     -------
     list of dict
-        ``{path, link, label, content}`` each: ``path`` in the site, ``link``
-        relative to the page, what to call it, and the file's text.
+        ``{path, link, label, format, customers, content}`` each: ``path`` in the site, ``link``
+        relative to the page, what to call it (in English; ``format`` and
+        ``customers`` are its parts, for the page to translate), and the file's text.
     """
     offered = []
     for fmt in FORMATS:
@@ -43,7 +47,8 @@ def questionnaire_downloads(q: Questionnaire, page: str) -> list[dict]:
                 content = export_text(q, fmt, audience)
             except InputErrors:
                 continue  # a wording the questionnaire does not have (audiences() offers none such)
-            label = LABELS[fmt] + (", customers' wording" if audience == "customers" else "")
+            label = CUSTOMERS % {"format": LABELS[fmt]} if audience == "customers" else LABELS[fmt]
             offered.append({"path": site_path("download", file=name), "link": link("download", page, file=name),
-                            "label": label, "content": content})
+                            "label": label, "format": LABELS[fmt], "customers": audience == "customers",
+                            "content": content})
     return offered

@@ -38,6 +38,8 @@ import numpy as np
 
 from .blas import one_blas_thread
 
+from .msgids import N_
+
 RESAMPLES = 1000
 MIN_N = 50            # withheld below max(MIN_N, PER_PREDICTOR x predictors) respondents
 PER_PREDICTOR = 10
@@ -345,11 +347,12 @@ def key_drivers_shared(outcomes: list[str], dims: list[str], x: np.ndarray, y: n
     entries = [{"outcome": o, "method": "relative-weights", "n": int(len(y))} for o in outcomes]
     need = max(min_respondents(len(dims)), k)
     if len(y) < need:
+        # %-formatted from a marked msgid, so the pages can show it in their language (cxsite.i18n.Lang.translated).
         return [dict(e, n=None, r2=None, withheld=(
-            f"fewer than {need} respondents answered the outcome and every dimension "
-            f"(at least 50 and 10 per dimension are needed for stable weights)")) for e in entries]
+            N_("fewer than %(need)s respondents answered the outcome and every dimension "
+               "(at least 50 and 10 per dimension are needed for stable weights)") % {"need": need})) for e in entries]
     flat = len(dims) < 2 or bool(np.any(np.ptp(x, axis=0) == 0))
-    same = "the outcome or a dimension has the same value for everyone"
+    same = N_("the outcome or a dimension has the same value for everyone")
     ok = [j for j in range(len(outcomes)) if not flat and np.ptp(y[:, j]) > 0]
     for j in set(range(len(outcomes))) - set(ok):
         entries[j] = dict(entries[j], r2=None, withheld=same)
@@ -357,7 +360,7 @@ def key_drivers_shared(outcomes: list[str], dims: list[str], x: np.ndarray, y: n
         raw, r2 = relative_weights(x, y[:, ok])
         for col, j in enumerate(list(ok)):
             if not r2[col] > 0:
-                entries[j] = dict(entries[j], r2=None, withheld="the dimensions do not predict the outcome at all")
+                entries[j] = dict(entries[j], r2=None, withheld=N_("the dimensions do not predict the outcome at all"))
         keep = [col for col, j in enumerate(ok) if r2[col] > 0]
         if keep:
             ids = [outcomes[ok[col]] for col in keep]

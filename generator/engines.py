@@ -62,7 +62,7 @@ def check_render_dir(root: Path, out: Path, config_file: Path) -> Path:
     return real
 
 
-def write_source(dest: Path, root: Path, raw: dict, options: dict, project, results) -> None:
+def write_source(dest: Path, root: Path, raw: dict, options: dict, project, results) -> dict[str, str]:
     """Write a site's source folder into ``dest`` (an empty folder): ``docs/`` and ``mkdocs.yml``.
 
     Parameters
@@ -79,8 +79,15 @@ def write_source(dest: Path, root: Path, raw: dict, options: dict, project, resu
         The loaded, validated engagements of this site.
     results : cxsite.results.Results
         Where their results come from.
+
+    Returns
+    -------
+    dict
+        ``{page: language}`` for each page in another language than the
+        site's (an engagement's pages): the theme writes the site's in
+        ``<html lang>``, :func:`set_page_languages` corrects the built pages.
     """
-    from .pages import build_pages
+    from .pages import build_pages, site_language
 
     docs_dir = root / str(raw.get("docs_dir") or DOCS)
     hand = _hand_written(docs_dir)
@@ -89,8 +96,11 @@ def write_source(dest: Path, root: Path, raw: dict, options: dict, project, resu
     if not templates.is_absolute():
         templates = root / templates
     offline = bool(options.get("offline"))
+    theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
+    configured = str(theme.get("language") or "en")
+    language = site_language(project, configured)
     site = build_pages(project, templates, pdf=bool(options.get("pdf")), results=results,
-                       home_intro=_home_intro(home) if home else None)
+                       home_intro=_home_intro(home) if home else None, language=language)
     added = site_files(site, templates, offline, set(hand), docs_dir.name)
     files: dict[str, str | Path] = dict(sorted({**hand, **added}.items()))
     for path, content in files.items():
@@ -102,10 +112,32 @@ def write_source(dest: Path, root: Path, raw: dict, options: dict, project, resu
             shutil.copyfile(content, target)
     pages = [p for p in hand if p.endswith((".md", ".markdown"))]
     config = rendered_config(raw, site_nav(site, sorted(pages), raw.get("nav")), offline)
+    if isinstance(config.get("theme"), dict) and language != configured:
+        # A client's own site: the theme's interface in the client's language.
+        config["theme"] = {**config["theme"], "language": language}
     custom = (raw.get("theme") or {}).get("custom_dir") if isinstance(raw.get("theme"), dict) else None
     if custom:
         shutil.copytree(root / str(custom), dest / THEME_DIR)
     _write_config(dest / CONFIG, config)
+    return {path: lang for path, lang in site.languages.items() if lang != language}
+
+
+def set_page_languages(site: Path, languages: dict[str, str]) -> None:
+    """Give each built page of ``languages`` (``{source page: language}``) its ``<html lang>``.
+
+    A page is built as ``x/index.html`` (directory URLs) or ``x.html``
+    (``--zip``); whichever exists is rewritten in place.
+    """
+    from .i18n import with_lang
+
+    for page, language in sorted(languages.items()):
+        stem = page.removesuffix(".md")
+        candidates = (site / f"{stem}.html",) if stem.endswith("index") else (site / f"{stem}.html",
+                                                                              site / stem / "index.html")
+        for built in candidates:
+            if built.is_file():
+                built.write_text(with_lang(built.read_text(encoding="utf-8"), language), encoding="utf-8")
+                break
 
 
 def _hand_written(docs_dir: Path) -> dict[str, Path]:
@@ -253,8 +285,9 @@ def engine_build(engine: str, root: Path, site_dir: Path, shown: str, config_fil
     try:
         staging = make_staging(site_dir, shown)
         try:
-            write_source(source, root, raw, options, project, results)
+            languages = write_source(source, root, raw, options, project, results)
             built = run_engine(engine, source, strict, str(config_file))
+            set_page_languages(built, languages)
             staging.rmdir()
             built.rename(staging)  # same folder, same file system: one rename
         except BaseException:

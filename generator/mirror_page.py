@@ -10,6 +10,7 @@ linked waves are the staff wave's own client's (checked by
 from __future__ import annotations
 
 from . import charts
+from .i18n import Lang
 from .model import Engagement
 
 
@@ -18,7 +19,8 @@ NO_GAP = {"staff_score": None, "customer_score": None, "gap": None, "gap_ci": No
 NOT_RATED = {"assessor_score": None, "staff_score": None, "difference": None, "outside_staff_ci": None}
 
 
-def mirror_view(e: Engagement, r: dict, engagements: dict[str, Engagement], bundles: dict[str, dict]) -> dict | None:
+def mirror_view(e: Engagement, r: dict, engagements: dict[str, Engagement], bundles: dict[str, dict],
+                lang: Lang = charts.EN) -> dict | None:
     """The page's context for staff wave ``e`` (results ``r``), or None when it names no linked wave.
 
     Parameters
@@ -31,6 +33,8 @@ def mirror_view(e: Engagement, r: dict, engagements: dict[str, Engagement], bund
         The loaded engagements by id (the linked waves among them).
     bundles : dict
         Every engagement's bundle by id (the assessor's ``notes``).
+    lang : cxsite.i18n.Lang
+        The page's language, for the chart's words.
 
     Returns
     -------
@@ -61,7 +65,7 @@ def mirror_view(e: Engagement, r: dict, engagements: dict[str, Engagement], bund
             "overrated": [x for x in rows if x["gap"]["overrated"]],
             "underrated": [x for x in rows if x["gap"]["significant"] and x["gap"]["gap"] < 0],
             "disagreements": [x for x in rows if x["assessor"]["outside_staff_ci"]]}
-    view["chart"] = _chart(e, rows, bool(mirror) and not view["customers_withheld"])
+    view["chart"] = _chart(e, rows, bool(mirror) and not view["customers_withheld"], lang)
     return view
 
 
@@ -83,18 +87,18 @@ def _items(q, cq, mirror: dict, gaps: dict) -> list[dict]:
     return sorted(out, key=lambda i: -i["gap"] if i["gap"] is not None else float("inf"))
 
 
-def _reading(row: dict) -> str:
+def _reading(row: dict, lang: Lang = charts.EN) -> str:
     gap = row["gap"]
     if gap["gap"] is None:
         return ""
     if gap["overrated"]:
-        return "staff clearly rate it higher than customers do"
+        return lang.gettext("staff clearly rate it higher than customers do")
     if gap["significant"]:
-        return "staff clearly rate it lower than customers do"
-    return "no clear gap"
+        return lang.gettext("staff clearly rate it lower than customers do")
+    return lang.gettext("no clear gap")
 
 
-def _chart(e: Engagement, rows: list[dict], with_customers: bool):
+def _chart(e: Engagement, rows: list[dict], with_customers: bool, lang: Lang = charts.EN):
     """The dumbbell chart of the page, or None when there is nothing to put on it."""
     if not with_customers and all(x["assessor"]["assessor_score"] is None for x in rows):
         return None
@@ -103,5 +107,6 @@ def _chart(e: Engagement, rows: list[dict], with_customers: bool):
         gap, rated = x["gap"], x["assessor"]
         ci = gap["gap_ci"]
         bells.append(charts.Dumbbell(x["title"], x["staff_score"], gap["customer_score"],
-                                     tuple(ci) if ci else None, rated["assessor_score"], _reading(x)))
-    return charts.dumbbell_chart(bells, f"{e.client}: staff and customers, dimension scores 0 to 100", "mirror")
+                                     tuple(ci) if ci else None, rated["assessor_score"], _reading(x, lang)))
+    title = lang.gettext("%(client)s: staff and customers, dimension scores 0 to 100") % {"client": e.client}
+    return charts.dumbbell_chart(bells, title, "mirror", lang)

@@ -31,8 +31,9 @@ from .assembly import (
 )
 from .cache import CACHE_DIR, Cache
 from .errors import CxsiteError
+from .i18n import with_lang
 from .load import load_project
-from .pages import build_pages
+from .pages import build_pages, site_language
 from .problems_page import problems_markdown
 from .results import Results
 
@@ -131,6 +132,7 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
         config.extra_javascript[:] = site_scripts(config.extra_javascript)
         self.offline = self._set_up_offline(config)
         self._problems = False  # this build shows the problems page (show_errors) instead of the report
+        self._languages: dict[str, str] = {}  # page -> its engagement's language, where not the theme's
         return config
 
     def _set_up_offline(self, config) -> bool:
@@ -168,8 +170,10 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
         context = self.context
         try:
             project, results = self._project()
+            configured = config.theme["language"] if "language" in config.theme else "en"
+            language = site_language(project, configured)
             site = build_pages(project, self.templates, pdf=self.config.pdf, results=results,
-                               home_intro=_take_home_intro(files))
+                               home_intro=_take_home_intro(files), language=language)
         except CxsiteError as exc:
             if context is not None:
                 context.failure = exc  # MkDocs keeps only "Aborted": the caller reports this one
@@ -189,6 +193,10 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
                 files.append(File.generated(config, path, abs_src_path=str(content)))
         # The report pages only exist from here on, so the navigation is ours to give.
         config.nav = site_nav(site, hand_written, config.nav)
+        # A client's own site: Material's interface in the client's language. A site of
+        # several clients keeps the configured one, and each page says its own (on_post_page).
+        config.theme["language"] = language
+        self._languages = {path: lang for path, lang in site.languages.items() if lang != language}
         if context is not None and context.progress is not None:
             context.progress.restart(len(files.documentation_pages()))
         return files
@@ -224,6 +232,8 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
     def on_post_page(self, output: str, page, config) -> str:
         if self.context is not None and self.context.progress is not None:
             self.context.progress.step(page.file.src_uri)
+        if page.file.src_uri in self._languages:
+            output = with_lang(output, self._languages[page.file.src_uri])
         # Material's search dialog has no accessible name (axe: aria-dialog-name).
         return output.replace('<div class="md-search" data-md-component="search" role="dialog">',
                               '<div class="md-search" data-md-component="search" role="dialog" '

@@ -17,12 +17,13 @@ from markupsafe import Markup
 from . import charts, clock
 from .downloads import questionnaire_downloads
 from .errors import InputErrors
+from .i18n import ENGLISH, Lang, check_catalogues
 from .load import Project
 from .mirror import linked_waves
 from .mirror_page import mirror_view
-from .model import Engagement, Questionnaire
+from .model import LANGUAGES, Engagement, Questionnaire
 from .provenance import provenance
-from .render import check_templates, htmlattr, make_environment, render
+from .render import check_templates, htmlattr, lang_of, make_environment, project_folder, render
 from .results import Results
 from .urls import relative, site_path
 
@@ -34,6 +35,8 @@ class Site:
     nav: list = field(default_factory=list)
     results: dict[str, dict] = field(default_factory=dict)
     downloads: dict[str, str] = field(default_factory=dict)  # path in the site -> a generated file's text
+    language: str = ENGLISH  # the pages outside any engagement (home, questionnaires), and the theme's
+    languages: dict[str, str] = field(default_factory=dict)  # page path -> its language (<html lang>)
 
 
 def nav_title(text: str) -> str:
@@ -105,23 +108,26 @@ def trend(result: dict, previous: dict | None) -> dict | None:
     }
 
 
-def engagement_charts(e: Engagement, r: dict, t: dict | None) -> dict:
-    """Every chart of an engagement's pages, as SVG Markup."""
+def engagement_charts(e: Engagement, r: dict, t: dict | None, lang: Lang = charts.EN) -> dict:
+    """Every chart of an engagement's pages, as SVG Markup, in ``lang``."""
     q = e.questionnaire
+    _ = lang.gettext
     labels = {b.id: b.label for b in q.bands}
     bars = [charts.Bar(d["title"], d["score"], q.band_level(d["band"]), labels.get(d["band"], ""),
                        t["dimensions"].get(d["id"], {}).get("before") if t else None)
             for d in r["dimensions"]]
     out = {
         "dimensions": charts.score_bars(bars, [b.min for b in q.bands],
-                                        f"{e.client}: dimension scores, 0 to 100", "dims"),
+                                        _("%(client)s: dimension scores, 0 to 100") % {"client": e.client}, "dims",
+                                        lang),
         "likert": {d["id"]: charts.likert_bars(
             [charts.Stack(i["text"], i["favorable"], i["neutral"], i["unfavorable"],
-                          "not shown (anonymity)" if i.get("withheld") else "no answers")
+                          _("not shown (anonymity)") if i.get("withheld") else _("no answers"))
              for i in d["items"]],
-            f"{d['title']}: how people answered each statement", d["id"]) for d in r["dimensions"]},
+            _("%(title)s: how people answered each statement") % {"title": d["title"]}, d["id"], lang)
+            for d in r["dimensions"]},
         "nps": {o["id"]: charts.nps_bar(o["promoters"], o["passives"], o["detractors"], o["nps"],
-                                        f"Breakdown of answers to: {o['text']}", o["id"])
+                                        _("Breakdown of answers to: %(text)s") % {"text": o["text"]}, o["id"], lang)
                 for o in r["outcomes"] if o["kind"] == "nps" and o["n"]},
         "segments": {},
     }
@@ -130,19 +136,20 @@ def engagement_charts(e: Engagement, r: dict, t: dict | None) -> dict:
         rows = []
         for g in groups:
             if g["suppressed"]:
-                rows.append(charts.HeatRow(g["value"], None, "not shown (anonymity)"))
+                rows.append(charts.HeatRow(g["value"], None, _("not shown (anonymity)")))
                 continue
             cells = tuple((s, q.band_level(b.id if (b := q.band_for(s)) else None), _mark(g["dimensions"][d["id"]]))
                           for d in r["dimensions"] for s in [g["dimensions"][d["id"]]["score"]])
             rows.append(charts.HeatRow(g["value"], cells))
-        out["segments"][name] = charts.heatmap(columns, rows, f"Dimension scores by {name}", name)
+        out["segments"][name] = charts.heatmap(columns, rows, _("Dimension scores by %(name)s") % {"name": name},
+                                               name, lang)
     titles = {d["id"]: (d["title"], d["score"]) for d in r["dimensions"]}
     asked = {o.id: o.text for o in q.outcomes}
     out["drivers"] = {
         entry["outcome"]: charts.drivers_chart(
             [charts.Driver(titles[w["dimension"]][0], titles[w["dimension"]][1], w["share"])
              for w in entry["weights"] if titles[w["dimension"]][1] is not None],
-            f"What drives the answer to: {asked[entry['outcome']]}", entry["outcome"])
+            _("What drives the answer to: %(text)s") % {"text": asked[entry["outcome"]]}, entry["outcome"], lang)
         for entry in r.get("drivers", []) if entry.get("weights")}
     return out
 
@@ -218,14 +225,17 @@ def _awaiting_pages(site: Site, env, e: Engagement, ctx: dict) -> dict:
     dict
         ``{navigation title: [entries]}`` for the client's section.
     """
+    _ = lang_of(env).gettext
     overview, printed = site_path("overview", eid=e.id), site_path("print", eid=e.id)
     site.pages[overview] = render(env, "awaiting.md.j2", page_path=overview, **ctx)
     site.pages[printed] = _print_page(env, ctx, [("awaiting.md.j2", {})])
-    return {nav_title(f"{e.title} ({e.wave})"): [{"Overview": overview}, {"Full report (print)": printed}]}
+    site.languages.update({overview: e.language, printed: e.language})
+    return {nav_title(f"{e.title} ({e.wave})"): [{_("Overview"): overview}, {_("Full report (print)"): printed}]}
 
 
 def build_pages(project: Project, templates: Path | None = None, pdf: bool = False,
-                results: Results | None = None, home_intro: str | None = None) -> Site:
+                results: Results | None = None, home_intro: str | None = None,
+                language: str | None = None) -> Site:
     """Render every page of the site for the engagements loaded in ``project``.
 
     ``results``: where each engagement's results come from (the cache, or
@@ -233,13 +243,17 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
     ``home_intro``: the project's hand-written ``docs/index.md``, which opens
     the home page in place of the default introduction; the list of reports
     follows it. It is the practice's own Markdown, not data, so it is not escaped.
+    ``language``: the site's own (its theme's ``language``), for the pages
+    outside any engagement; an engagement's pages are in the engagement's
+    language. None: :func:`site_language` of the project (English unless
+    it is one client's site).
     """
-    env = make_environment(templates)
-    problems = check_templates(env)
+    site = Site(language=language or site_language(project))
+    env = make_environment(templates, _shipped(site.language))
+    problems = check_templates(env) + check_catalogues(project_folder(env), LANGUAGES)
     if problems:
         raise InputErrors(problems)
     results = results if results is not None else Results()
-    site = Site()
     engagements = sorted(project.engagements.values(), key=lambda e: (e.client, e.date, e.id))
     bundles = {e.id: results.bundle(e) for e in engagements}
     for e in engagements:
@@ -251,15 +265,34 @@ def build_pages(project: Project, templates: Path | None = None, pdf: bool = Fal
     _index_pages(site, env, engagements, bundles, questionnaires, home_intro, common)
     client_nav: dict[str, list] = {}
     for e in engagements:
-        ctx = _engagement_context(site, e, common)
-        ctx["mirror_view"] = mirror_view(e, site.results[e.id], project.engagements, bundles)
+        own = make_environment(templates, e.language)  # cached: one environment per language
+        ctx = _engagement_context(site, e, common, lang_of(own))
+        ctx["mirror_view"] = mirror_view(e, site.results[e.id], project.engagements, bundles, lang_of(own))
         if bundles[e.id].get("awaiting"):
-            entry = _awaiting_pages(site, env, e, ctx)
+            entry = _awaiting_pages(site, own, e, ctx)
         else:
-            entry = _report_pages(site, env, e, bundles[e.id], ctx)
+            entry = _report_pages(site, own, e, bundles[e.id], ctx)
         client_nav.setdefault(e.client, []).append(entry)
-    site.nav = _navigation(client_nav, questionnaires)
+    site.nav = _navigation(client_nav, questionnaires, lang_of(env))
     return site
+
+
+def site_language(project: Project, configured: str = ENGLISH) -> str:
+    """The language of a site's own pages and of its theme: ``configured`` (mkdocs.yml's ``theme.language``).
+
+    A client's own site (``--client``, ``--all-clients``: one client's
+    engagements, filtered) speaks that client's language: its latest
+    engagement's (by date, then id), should its engagements differ.
+    """
+    engagements = sorted(project.engagements.values(), key=lambda e: (e.date, e.id))
+    if project.filtered and engagements and len({e.client for e in engagements}) == 1:
+        return engagements[-1].language
+    return configured
+
+
+def _shipped(language: str) -> str:
+    """``language`` if cxsite has a catalogue of its own strings for it, else English (a theme in Dutch, say)."""
+    return language if language in LANGUAGES else ENGLISH
 
 
 def questionnaires_shown(project: Project, engagements: list[Engagement]) -> list[Questionnaire]:
@@ -302,7 +335,7 @@ def _index_pages(site: Site, env, engagements: list[Engagement], bundles: dict, 
         site.pages[path] = render(env, "questionnaire.md.j2", q=q, downloads=offered, page_path=path, **common)
 
 
-def _engagement_context(site: Site, e: Engagement, common: dict) -> dict:
+def _engagement_context(site: Site, e: Engagement, common: dict, lang: Lang) -> dict:
     """What every page of one engagement is given to render; its logo becomes one of the site's assets."""
     r = site.results[e.id]
     q = e.questionnaire
@@ -319,7 +352,7 @@ def _engagement_context(site: Site, e: Engagement, common: dict) -> dict:
                 qpage=relative(site_path("questionnaire", qid=q.id), overview), brand=brand_style(e),
                 reversed={i.id for i in q.items if i.reverse},
                 logo=relative(logo, overview) if logo else None,
-                charts=None if r["withheld"] else engagement_charts(e, r, t), **common)
+                charts=None if r["withheld"] else engagement_charts(e, r, t, lang), **common)
 
 
 def _report_pages(site: Site, env, e: Engagement, bundle: dict, ctx: dict) -> dict:
@@ -331,44 +364,48 @@ def _report_pages(site: Site, env, e: Engagement, bundle: dict, ctx: dict) -> di
         ``{navigation title: [entries]}`` for the client's section.
     """
     r = ctx["r"]
+    _ = lang_of(env).gettext
     parts: list[tuple[str, dict]] = []  # this engagement's (template, own context), in reading order
 
     def page(name: str, template: str, dim: str | None = None, **extra) -> str:
         path = site_path(name, eid=e.id, **({"dim": dim} if dim else {}))
         site.pages[path] = render(env, template, page_path=path, **extra, **ctx)
+        site.languages[path] = e.language
         parts.append((template, extra))
         return path
 
-    entry: list = [{"Overview": page("overview", "overview.md.j2", h=None if r["withheld"] else highlights(r))}]
+    entry: list = [{_("Overview"): page("overview", "overview.md.j2", h=None if r["withheld"] else highlights(r))}]
     if not r["withheld"]:
         dim_nav = [{nav_title(d["title"]): page("dimension", "dimension.md.j2", dim=d["id"], d=d,
                                                   dm=ctx["dims"][d["id"]], notes=bundle["notes"])}
                    for d in r["dimensions"]]
-        entry.append({"Dimensions": dim_nav})
+        entry.append({_("Dimensions"): dim_nav})
         if e.segments:
-            entry.append({"Groups": page("segments", "segments.md.j2")})
+            entry.append({_("Groups"): page("segments", "segments.md.j2")})
         if e.questionnaire.open_questions:
-            entry.append({"Comments": page("comments", "comments.md.j2", comments=bundle["comments"])})
+            entry.append({_("Comments"): page("comments", "comments.md.j2", comments=bundle["comments"])})
         if ctx["mirror_view"]:
-            entry.append({"Staff and customers": page("mirror", "mirror.md.j2")})
+            entry.append({_("Staff and customers"): page("mirror", "mirror.md.j2")})
     if r["actions"]["plan"] or r["actions"]["follow_up"]:
         from .actions import STATUS_WORDS
 
-        entry.append({"What we committed to": page("actions", "actions.md.j2", status_words=STATUS_WORDS,
-                                                   prev=site.results.get(e.previous, {}).get("engagement"))})
-    entry.append({"Methodology": page("methodology", "methodology.md.j2", imported=bundle.get("import_quality"),
-                                      provenance=provenance(e))})
+        entry.append({_("What we committed to"): page("actions", "actions.md.j2", status_words=STATUS_WORDS,
+                                                      prev=site.results.get(e.previous, {}).get("engagement"))})
+    entry.append({_("Methodology"): page("methodology", "methodology.md.j2", imported=bundle.get("import_quality"),
+                                         provenance=provenance(e))})
     printed = site_path("print", eid=e.id)
     site.pages[printed] = _print_page(env, ctx, parts)
-    entry.append({"Full report (print)": printed})
+    site.languages[printed] = e.language
+    entry.append({_("Full report (print)"): printed})
     return {nav_title(f"{e.title} ({e.wave})"): entry}
 
 
-def _navigation(client_nav: dict[str, list], questionnaires: list[Questionnaire]) -> list:
+def _navigation(client_nav: dict[str, list], questionnaires: list[Questionnaire], lang: Lang) -> list:
     """The site's navigation: home, each client's reports (clients sorted), the questionnaires."""
-    nav: list = [{"Home": site_path("home")}]
+    _ = lang.gettext
+    nav: list = [{_("Home"): site_path("home")}]
     for client in sorted(client_nav):
         nav.append({nav_title(client): client_nav[client]})
-    nav.append({"Questionnaires": [site_path("questionnaires")]
+    nav.append({_("Questionnaires"): [site_path("questionnaires")]
                 + [{nav_title(q.title): site_path("questionnaire", qid=q.id)} for q in questionnaires]})
     return nav

@@ -19,7 +19,11 @@ from importlib import metadata
 from pathlib import Path
 
 from . import clock
+from .msgids import N_
 from .model import Engagement
+
+# A questionnaire's source as the methodology names it, in the page's language.
+SOURCES = (N_("built-in"), N_("project"))
 
 DISTRIBUTIONS = {"cxsite_version": "cxsite", "mkdocs_version": "mkdocs", "material_version": "mkdocs-material"}
 

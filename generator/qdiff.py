@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .msgids import N_
 from .model import Item, Questionnaire, Scale
 
 BUMPS = ("none", "patch", "minor", "major")
@@ -135,10 +136,12 @@ class QDiff:
         (the guide: "scores are no longer comparable with earlier waves"),
         whatever items they happen to share.
         """
+        # %-formatted from marked msgids: the pages show the reason in their language (cxsite.i18n).
         if not self.same_questionnaire:
-            return f"different questionnaires ('{self.old.id}' and '{self.new.id}')"
+            return N_("different questionnaires ('%(old)s' and '%(new)s')") % {"old": self.old.id, "new": self.new.id}
         if version_tuple(self.old.version)[0] != version_tuple(self.new.version)[0]:
-            return f"a major version difference ({self.old.version} and {self.new.version})"
+            return N_("a major version difference (%(old)s and %(new)s)") % {"old": self.old.version,
+                                                                             "new": self.new.version}
         return None
 
     def comparable_items(self) -> list[str]:

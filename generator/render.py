@@ -9,6 +9,7 @@ values the templates build themselves are marked safe (:class:`Markup`).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import re
@@ -20,10 +21,12 @@ from jinja2 import (
     ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
     TemplateNotFound, TemplateSyntaxError, nodes,
 )
+from jinja2.ext import InternationalizationExtension
 from jinja2.runtime import BlockReference, Context
 from markupsafe import Markup
 
 from .errors import InputError, InternalError, Location
+from .i18n import ENGLISH, Lang, lang_for
 from .resources import missing_packaged, package_folder
 from .urls import url_for
 
@@ -42,6 +45,7 @@ _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "~": "&#126;
 _LEADING_LIST = re.compile(r"^(\d+)([.)])")
 _SPACE = re.compile(r"\s+")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")
+EN = lang_for(ENGLISH)
 
 
 def md_escape(value: Any) -> str:
@@ -77,36 +81,37 @@ def _finalize(value: Any) -> Any:
 
 # The number formats below return Markup: they print only digits and signs of
 # our own making, which the data escaper would otherwise mangle ("3.26" reads
-# to it like the start of a numbered list).
+# to it like the start of a numbered list). Each takes the page's language
+# (:class:`cxsite.i18n.Lang`; the environment binds it), English by default.
 
-def pct(share: float | None) -> Markup:
-    """A 0-1 share as a whole percentage: ``0.624 -> '62%'``."""
-    return Markup("–" if share is None else f"{100 * share:.0f}%")
+def pct(share: float | None, lang: Lang = EN) -> Markup:
+    """A 0-1 share as a whole percentage: ``0.624 -> '62%'`` (``'62 %'`` in French)."""
+    return Markup("–" if share is None else lang.percent(share))
 
 
-def score(value: float | None) -> Markup:
+def score(value: float | None, lang: Lang = EN) -> Markup:
     """A 0-100 score to the nearest whole point."""
-    return Markup("–" if value is None else f"{value:.0f}")
+    return Markup("–" if value is None else lang.fixed(value))
 
 
-def num(value: float | None, places: int = 2) -> Markup:
-    return Markup("–" if value is None else f"{value:.{places}f}")
+def num(value: float | None, places: int = 2, lang: Lang = EN) -> Markup:
+    return Markup("–" if value is None else lang.fixed(value, places))
 
 
-def plus(value: float | None, places: int = 0) -> Markup:
+def plus(value: float | None, places: int = 0, lang: Lang = EN) -> Markup:
     """A signed figure with a true minus sign: ``+12``, ``−33``."""
     if value is None:
         return Markup("–")
-    text = f"{value:+.{places}f}"
-    return Markup(text.replace("-", "−"))
+    text = lang.fixed(value, places)
+    return Markup(text.replace("-", "−") if text.startswith("-") else "+" + text)
 
 
-def signed(value: float | None, places: int = 0) -> Markup:
+def signed(value: float | None, places: int = 0, lang: Lang = EN) -> Markup:
     """A change with its sign and arrow: ``▲ +3``, ``▼ −2``, ``● 0``."""
     if value is None:
         return Markup("–")
     rounded = round(value, places)
-    text = f"{abs(rounded):.{places}f}"
+    text = lang.fixed(abs(rounded), places)
     if rounded > 0:
         return Markup(f"▲ +{text}")
     if rounded < 0:
@@ -114,17 +119,20 @@ def signed(value: float | None, places: int = 0) -> Markup:
     return Markup(f"● {text}")
 
 
-def interval(ci: Sequence[float] | None, kind: str = "score") -> Markup:
+def interval(ci: Sequence[float] | None, kind: str = "score", lang: Lang = EN) -> Markup:
     """A 95 % interval as its two ends: ``53–60`` (score), ``33–47%`` (pct), ``0.87–0.92`` (num), ``−21 to +2`` (plus)."""
     if ci is None:
         return Markup("–")
     if kind == "plus":
-        return Markup(f"{plus(ci[0])} to {plus(ci[1])}")
-    low, high = ({"pct": pct, "num": num}.get(kind, score)(v) for v in ci)
-    return Markup(f"{low}–{high}" if kind != "pct" else f"{str(low).rstrip('%')}–{high}")
+        return Markup(lang.gettext("%(low)s to %(high)s") % {"low": plus(ci[0], lang=lang),
+                                                             "high": plus(ci[1], lang=lang)})
+    if kind == "pct":
+        return Markup(f"{lang.fixed(100 * ci[0])}–{pct(ci[1], lang)}")
+    low, high = ((num if kind == "num" else score)(v, lang=lang) for v in ci)
+    return Markup(f"{low}–{high}")
 
 
-def change(c: dict | None, places: int = 0) -> Markup:
+def change(c: dict | None, places: int = 0, lang: Lang = EN) -> Markup:
     """A change since the previous wave: ``▲ +3`` / ``▼ −2`` only when its test says it is clear.
 
     ``significant`` (dimensions: Holm-adjusted p below 0.05) or, for NPS,
@@ -134,9 +142,41 @@ def change(c: dict | None, places: int = 0) -> Markup:
     if c is None:
         return Markup("–")
     if c["delta"] is None:
-        return Markup("not comparable")  # the waves did not ask the same thing: c["reason"] says why
+        return Markup(lang.gettext("not comparable"))  # the waves did not ask the same thing: c["reason"] says why
     clear = c["significant"] if "significant" in c else c.get("p_value") is not None and c["p_value"] < 0.05
-    return signed(c["delta"], places) if clear else Markup("no clear change")
+    return signed(c["delta"], places, lang) if clear else Markup(lang.gettext("no clear change"))
+
+
+def longdate(day: dt.date, lang: Lang = EN) -> Markup:
+    """A date in words in the page's language: ``25 September 2026``, ``25 septembre 2026``."""
+    return Markup(lang.date(day))
+
+
+def day(value: dt.date | str, lang: Lang = EN) -> Markup | str:
+    """A date in a table or a line of the methodology: ISO in English (``2026-09-25``), in words elsewhere.
+
+    ``value`` may be the ISO text the results keep (an action's ``due``);
+    text that is not a date is returned as it is, for the data escaper.
+    """
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, dt.date):
+        return value
+    return Markup(value.isoformat() if lang.language == ENGLISH else lang.date(value))
+
+
+def slug(heading: Any) -> Markup:
+    """The anchor Python-Markdown's toc gives ``heading`` (``How sure the figures are`` -> ``how-sure-the-figures-are``).
+
+    Headings are translated, so a link to one is made from its text in
+    the page's language rather than spelt in the template.
+    """
+    from markdown.extensions.toc import slugify
+
+    return Markup(slugify(str(heading), "-"))
 
 
 def code(value: Any) -> Markup | str:
@@ -160,6 +200,34 @@ def htmltext(value: Any) -> Markup:
     return Markup(html.escape(" ".join(str(value).split()), quote=True))
 
 
+class TransExtension(InternationalizationExtension):
+    """Jinja2's i18n extension whose trimmed msgids keep the template's own line breaks in English.
+
+    A ``{% trans %}`` block is trimmed (its line breaks and indentation
+    become single spaces), so its msgid does not change when a template is
+    rewrapped. Where a phrase is not translated, the page shows it as the
+    template wrote it, so English pages stay byte for byte what they were:
+    the block's own text reaches the page's gettext (:func:`_install_gettext`) as ``_as_written``.
+    """
+
+    def __init__(self, environment) -> None:
+        super().__init__(environment)
+        self._written: list[str] = []
+
+    def _trim_whitespace(self, string: str, _ws_re=None) -> str:
+        self._written.append(string.strip())
+        return super()._trim_whitespace(string)
+
+    def _make_node(self, singular, plural, context, variables, plural_expr, vars_referenced, num_called_num):
+        written, self._written = tuple(self._written), []
+        node = super()._make_node(singular, plural, context, variables, plural_expr, vars_referenced,
+                                  num_called_num)
+        call = node.nodes[0] if isinstance(node, nodes.Output) and node.nodes else None
+        if written and isinstance(call, nodes.Call) and written != tuple(x for x in (singular, plural) if x):
+            call.kwargs.append(nodes.Keyword("_as_written", nodes.Const(written)))
+        return node
+
+
 class _Block(BlockReference):
     """A ``{{ super() }}`` whose text is Markup: it is template output, escaped already.
 
@@ -177,13 +245,15 @@ class _Context(Context):
         return _Block(name, self, found._stack, found._depth) if isinstance(found, BlockReference) else found
 
 
-def make_environment(project_templates: Path | None = None) -> Environment:
-    """The Jinja2 environment; a project's own ``site_templates/`` shadows the defaults.
+def make_environment(project_templates: Path | None = None, language: str = ENGLISH) -> Environment:
+    """The Jinja2 environment of pages in ``language``; a project's own ``site_templates/`` shadows the defaults.
 
     A template is looked up in the project's folder first, then among the
     packaged templates; ``default:NAME`` is always the packaged ``NAME``, so a
     project's ``overview.md.j2`` can ``{% extends "default:overview.md.j2" %}``
-    and override one ``{% block %}``.
+    and override one ``{% block %}``. The templates' phrases are translated
+    (``{% trans %}``, ``_()``) and their figures formatted for ``language``
+    (:mod:`cxsite.i18n`), so each language has an environment of its own.
 
     Compiled templates live only in this process's memory (see
     :func:`_environment`), never in a file: Jinja's bytecode cache loads
@@ -194,12 +264,12 @@ def make_environment(project_templates: Path | None = None) -> Environment:
     project = None
     if project_templates and project_templates.is_dir() and project_templates.resolve() != DEFAULT_TEMPLATES:
         project = str(project_templates)
-    return _environment(project, str(DEFAULT_TEMPLATES))
+    return _environment(project, str(DEFAULT_TEMPLATES), lang_for(language, Path(project) if project else None))
 
 
 @functools.lru_cache(maxsize=8)
-def _environment(project: str | None, default: str) -> Environment:
-    # One environment per process and template folders: compiling the
+def _environment(project: str | None, default: str, lang: Lang) -> Environment:
+    # One environment per process, template folders and language: compiling the
     # templates costs about a fifth of a second, paid once per process rather
     # than for every client a portfolio worker builds. A new process compiles
     # them again; that is all an on-disk cache saved, and it is not worth
@@ -219,13 +289,60 @@ def _environment(project: str | None, default: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=[TransExtension],
     )
-    env.filters.update(pct=pct, score=score, num=num, plus=plus, signed=signed, code=code, htmlattr=htmlattr,
-                       htmltext=htmltext, interval=interval, change=change)
+    env.filters.update({name: functools.partial(f, lang=lang) for name, f in _LOCAL_FILTERS.items()})
+    env.filters.update(code=code, htmlattr=htmlattr, htmltext=htmltext, slug=slug)
     env.globals["safe"] = Markup
     env.globals["url_for"] = url_for  # the site's URL scheme (cxsite.urls): no template spells a path
+    env.globals["language"] = lang.language
+    _install_gettext(env, lang)
+    env.cxsite_lang = lang  # for the words Python puts on the same pages (lang_of)
     env.context_class = _Context
     return env
+
+
+def lang_of(env: Environment) -> Lang:
+    """The language ``env`` renders in (:func:`make_environment`'s), for the words Python puts on its pages."""
+    return env.cxsite_lang
+
+
+_LOCAL_FILTERS = {"pct": pct, "score": score, "num": num, "plus": plus, "signed": signed, "interval": interval,
+                  "change": change, "longdate": longdate, "day": day}
+
+
+def _install_gettext(env: Environment, lang: Lang) -> None:
+    """``_()``, ``gettext``, ``ngettext`` and ``{% trans %}`` in ``lang``, keeping the escaping rules.
+
+    A translated phrase is template text (Markdown written by us or a
+    translator), so it is Markup; the values put into it are escaped as
+    any ``{{ … }}`` is (:func:`_finalize`). Jinja's own newstyle gettext
+    would return a plain string, which the finalizer then escaped whole,
+    Markdown and all. Every ``{% trans %}`` block is trimmed (whitespace
+    runs and line breaks become one space), so a phrase's msgid does not
+    depend on how its template wraps lines; untranslated, it keeps them.
+    """
+    def formatted(text: str, variables: dict) -> Markup:
+        return Markup(text % {key: _finalize(value) for key, value in variables.items()})
+
+    def gettext(message: str, _as_written: tuple = (), **variables: Any) -> Markup:
+        text = lang.gettext(message)
+        # Untranslated, a {% trans %} block reads as its template wrote it (see TransExtension).
+        return formatted(_as_written[0] if _as_written and text == message else text, variables)
+
+    def ngettext(singular: str, plural: str, count: int, _as_written: tuple = (), **variables: Any) -> Markup:
+        variables.setdefault("num", count)
+        text = lang.ngettext(singular, plural, count)
+        if len(_as_written) == 2 and text in (singular, plural):
+            text = _as_written[text == plural]
+        return formatted(text, variables)
+
+    env.newstyle_gettext = True
+    env.policies["ext.i18n.trimmed"] = True
+    env.globals.update(gettext=gettext, ngettext=ngettext, _=gettext)
+    # A msgid that is data (a status, a download's kind: marked N_ where Python defines it),
+    # translated as plain text, so that the data escaper still sees it.
+    env.globals["translated"] = lang.translated
 
 
 def render(env: Environment, template: str, **context: Any) -> str:
@@ -242,6 +359,11 @@ def _folders(env: Environment) -> tuple[Path | None, Path]:
     """The project's template folder (or None) and the packaged one, as ``env`` searches them."""
     searched = [Path(loader.searchpath[0]) for loader in env.loader.loaders[1:]]
     return (searched[0] if len(searched) > 1 else None), searched[-1]
+
+
+def project_folder(env: Environment) -> Path | None:
+    """The project's own template folder ``env`` searches first, or None (the packaged templates only)."""
+    return _folders(env)[0]
 
 
 def _shown(filename: str, env: Environment) -> str:

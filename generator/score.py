@@ -22,6 +22,7 @@ import numpy as np
 
 from . import disclosure, inference, leaders
 from .disclosure import Decision, Universe
+from .msgids import N_
 from .stats import alpha_interval, nps_interval, wilson_interval
 from .definitions import _alpha, cronbach_alpha, respondent_dimension_means  # noqa: F401 (the definitions)
 from .model import NA_CODE, OFFSET, Dimension, Engagement, Item, Questionnaire, Responses, Scale
@@ -386,8 +387,8 @@ def data_quality(q: Questionnaire, responses: Responses, usable: np.ndarray) -> 
     # results are published, and one respondent's answer is not a figure.
     problems = []
     for r in np.flatnonzero(~usable | straight):
-        problem = ("no valid answer to any scored question: not counted" if not usable[r]
-                   else "straight-lining: the same answer to every item (kept)")
+        problem = (N_("no valid answer to any scored question: not counted") if not usable[r]
+                   else N_("straight-lining: the same answer to every item (kept)"))
         # 'column' and 'value' stay in the contract (schema 1), always null.
         problems.append({"row": int(responses.rows[r]), "column": None, "value": None, "problem": problem})
     return problems

@@ -28,13 +28,15 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import disclosure, qdiff, stats
+from .msgids import N_
 from .inference import holm_into
 from .model import Engagement, Questionnaire
 from .score import dimension_rows, group_dimension_stats, usable_rows
 
-# How the report names an item left out of a change, by qdiff status.
-LEFT_OUT = {"reworded": "reworded", "rekeyed": "re-keyed", "rescaled": "rescaled", "moved": "moved",
-            "added": "new", "removed": "dropped"}
+# How the report names an item left out of a change, by qdiff status. The results keep
+# these English words; the pages show them in their language (N_ marks them for the catalogues).
+LEFT_OUT = {"reworded": N_("reworded"), "rekeyed": N_("re-keyed"), "rescaled": N_("rescaled"), "moved": N_("moved"),
+            "added": N_("new"), "removed": N_("dropped")}
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,9 @@ def plan(old: Questionnaire, new: Questionnaire) -> Plan:
             left += sorted(gone.items())
         reason = None
         if d.id not in before:
-            reason = "this dimension was not in the previous wave's questionnaire"
+            reason = N_("this dimension was not in the previous wave's questionnaire")
         elif not compared:
-            reason = "none of its statements was asked the same way in the previous wave"
+            reason = N_("none of its statements was asked the same way in the previous wave")
         dims[d.id] = DimensionPlan(d.id, compared, tuple(left), reason)
     return Plan(None, dims, statuses, _index_reason(old, new, dims))
 
@@ -95,12 +97,12 @@ def plan(old: Questionnaire, new: Questionnaire) -> Plan:
 def _index_reason(old: Questionnaire, new: Questionnaire, dims: dict[str, DimensionPlan]) -> str | None:
     """Why the index of ``new`` is no longer the index of ``old``, or None."""
     if {d.id for d in old.dimensions} != {d.id for d in new.dimensions}:
-        return "the questionnaire's dimensions changed"
+        return N_("the questionnaire's dimensions changed")
     weights = {d.id: d.weight for d in old.dimensions}
     if any(weights[d.id] != d.weight for d in new.dimensions):
-        return "the dimensions' weights in the index changed"
+        return N_("the dimensions' weights in the index changed")
     if not all(p.whole for p in dims.values()):
-        return "not every dimension was asked the same way in both waves"
+        return N_("not every dimension was asked the same way in both waves")
     return None
 
 
@@ -192,7 +194,7 @@ def _dimension_change(d: dict, b: dict | None, p: DimensionPlan, subset: tuple[d
         return change
     now, then = (d, b) if p.whole else subset
     if now["withheld"] or then["withheld"]:
-        change["reason"] = "its compared statements were answered by too few people to show a score"
+        change["reason"] = N_("its compared statements were answered by too few people to show a score")
         return change
     if now["score"] is None or then["score"] is None:
         return None
@@ -233,9 +235,9 @@ def _trend(out: dict, previous: dict, plan: Plan, pid: str) -> dict:
     withheld = {d["id"] for d in out["dimensions"] if d["withheld"]}
     if reason is None and withheld != {d["id"] for d in previous["dimensions"] if d["withheld"]}:
         # An index left without a withheld dimension in one wave is not the other wave's measure.
-        reason = "a dimension's score is withheld in one wave only"
+        reason = N_("a dimension's score is withheld in one wave only")
     now, then = out.get("index", {}).get("score"), previous.get("index", {}).get("score")
     if reason is None and (now is None or then is None):
-        reason = "no index in one of the waves"
+        reason = N_("no index in one of the waves")
     index = None if reason else {"previous_score": then, "delta": now - then}
     return {"previous": pid, "reason": plan.blocker, "index": index, "index_reason": reason}
