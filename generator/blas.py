@@ -4,17 +4,44 @@ Multi-threaded BLAS splits a 100 x 150 SVD across cores and spends more time
 handing the work out than doing it: on a busy two-core machine such an SVD
 took 0.27 s on two threads and 0.016 s on one. The controller is made once,
 as finding the BLAS libraries costs 0.3 ms a call.
+
+BLAS's thread count is one setting for the whole process, while the key
+drivers' bootstrap runs beside the rest of the scoring (in a thread of its
+own): the limit is therefore counted, set by the first context to enter and
+restored by the last to leave. Two plain ``threadpoolctl`` limits that
+overlapped would restore in the wrong order and leave BLAS on one thread.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
+
 from threadpoolctl import ThreadpoolController
 
 _CONTROLLER: list[ThreadpoolController] = []
+_LOCK = threading.Lock()
+_HELD: list = []  # the active limit (threadpoolctl's), while any context is inside
 
 
-def one_blas_thread():
-    """A context in which BLAS runs on one thread."""
-    if not _CONTROLLER:
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=1, user_api="blas")
+@contextlib.contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """A context in which BLAS runs on one thread; contexts may overlap, in any threads."""
+    with _LOCK:
+        if not _CONTROLLER:
+            # The controller steers the libraries loaded when it is made: SciPy's
+            # own OpenBLAS is loaded first, so that its products are held too.
+            import scipy.linalg  # noqa: F401
+
+            _CONTROLLER.append(ThreadpoolController())
+        if not _HELD:
+            _HELD.append(_CONTROLLER[0].limit(limits=1, user_api="blas"))
+        _HELD.append(None)
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _HELD.pop()
+            if len(_HELD) == 1:
+                _HELD.pop().restore_original_limits()

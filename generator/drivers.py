@@ -57,6 +57,11 @@ def _pool() -> ThreadPoolExecutor:
     return _POOL[0]
 
 
+# A forked worker (--jobs) inherits the pool but not its threads, and would wait
+# for them for ever: it makes its own.
+os.register_at_fork(after_in_child=_POOL.clear)
+
+
 def _weights_from_corr(r: np.ndarray, q: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Raw relative weights from correlation matrices of ``[predictors..., outcomes...]``.
 
