@@ -56,6 +56,7 @@ from bench import reference
 from bench.portfolio import BIG_ID, make_big, make_portfolio, new_project
 
 HERE = Path(__file__).resolve().parent
+PARTS = ("scoring", "portfolios", "statistics")  # each measured side by side within itself
 TARGETS = {"generation_ratio": 0.15, "growth_1000_over_100": 11, "scoring_ratio": 3,
            "peak_memory_over_csv": 3, "incremental_ratio": 0.2, "statistics_ratio": 1.2, "bootstrap_s": 2}
 
@@ -354,6 +355,9 @@ def table(r: dict) -> str:
         else:
             lines.append(f"| {what} | {value} | | |")
     m = r["machine"]
+    dates = r.get("dates", {})
+    if len({d[:10] for d in dates.values()}) > 1:  # parts measured on other days (--only)
+        lines += ["", "Measured: " + ", ".join(f"{part} {d[:10]}" for part, d in dates.items()) + "."]
     lines += ["", f"{r['date'][:10]}, {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, "
               f"{m['os']}; MkDocs {m['mkdocs']}, Material {m['mkdocs-material']}, NumPy {m['numpy']}"
               + "".join(f", {name} {m[key]}" for name, key in (("ProperDocs", "properdocs"), ("Zensical", "zensical"))
@@ -377,12 +381,25 @@ def _engine_rows(p: dict) -> list[tuple]:
     return [(f"cxsite build --engine, one client's site ({e['html_pages']} HTML files)", times, None)]
 
 
+def _summary(r: dict) -> dict:
+    """The ratios the targets judge, from the parts' measurements."""
+    b, scoring, portfolios = r["portfolios"]["builds"], r["scoring"], r["portfolios"]
+    small, mid, big = sorted(b, key=int)
+    return {"generation_ratio": portfolios["generation_one_client"]["ratio"],
+            "growth_1000_over_100": b[big]["full_s"] / b[mid]["full_s"],
+            "scoring_ratio": scoring["scoring_ratio"], "peak_memory_over_csv": r["memory"]["peak_memory_over_csv"],
+            "incremental_ratio": portfolios["incremental_s"] / portfolios["incremental_full_s"],
+            "statistics_ratio": r["statistics"]["statistics_ratio"], "bootstrap_s": scoring["bootstrap_s"]}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="small sizes, for trying the benchmark out")
     ap.add_argument("--out", metavar="DIR", help="keep the generated projects and sites here")
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--only", metavar="PART[,PART]",
+                    help=f"measure only these parts ({', '.join(PARTS)}), keeping the others' last results")
     ap.add_argument("--memory-child", metavar="ROOT", help=argparse.SUPPRESS)
     ap.add_argument("--memory-mode", choices=("traced", "rss", "stats"), default="traced", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -391,30 +408,35 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from cxsite.clock import now
 
+    name = "results-quick" if args.quick else "results"
+    parts = set(args.only.split(",")) if args.only else set(PARTS)
+    if not parts <= set(PARTS):
+        ap.error(f"--only takes {', '.join(PARTS)}")
+    if parts != set(PARTS) and not (HERE / f"{name}.json").is_file():
+        ap.error(f"--only keeps the other parts' results from bench/{name}.json, which is not there: run them all once")
+    earlier = json.loads((HERE / f"{name}.json").read_text(encoding="utf-8")) if parts != set(PARTS) else {}
+    r = {key: earlier[key] for key in ("statistics", "scoring", "memory", "portfolios", "dates") if key in earlier}
     work = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="cxsite-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     sizes = (4, 10, 20) if args.quick else (10, 100, 1000)
     started = time.perf_counter()
     try:
-        big_root = new_project(work / "big")
-        scoring = measure_scoring(big_root, 10_000 if args.quick else 100_000, args.seed)
-        memory = measure_memory(big_root, scoring["csv_bytes"])
-        portfolios = measure_portfolios(work, sizes, args.jobs, args.seed)
-        statistics = measure_statistics(HERE.parent, 2 if args.quick else 5)
+        if "scoring" in parts:
+            big_root = new_project(work / "big")
+            r["scoring"] = measure_scoring(big_root, 10_000 if args.quick else 100_000, args.seed)
+            r["memory"] = measure_memory(big_root, r["scoring"]["csv_bytes"])
+        if "portfolios" in parts:
+            r["portfolios"] = measure_portfolios(work, sizes, args.jobs, args.seed)
+        if "statistics" in parts:
+            r["statistics"] = measure_statistics(HERE.parent, 2 if args.quick else 5)
     finally:
         if not args.out:
             shutil.rmtree(work, ignore_errors=True)
-    b = portfolios["builds"]
-    r = {"date": now().isoformat(), "quick": args.quick, "seed": args.seed, "machine": machine(),
-         "generation_ratio": portfolios["generation_one_client"]["ratio"],
-         "growth_1000_over_100": b[str(sizes[2])]["full_s"] / b[str(sizes[1])]["full_s"],
-         "scoring_ratio": scoring["scoring_ratio"],
-         "peak_memory_over_csv": memory["peak_memory_over_csv"],
-         "incremental_ratio": portfolios["incremental_s"] / portfolios["incremental_full_s"],
-         "statistics_ratio": statistics["statistics_ratio"], "bootstrap_s": scoring["bootstrap_s"],
-         "statistics": statistics, "scoring": scoring, "memory": memory, "portfolios": portfolios,
-         "wall_s": time.perf_counter() - started}
-    name = "results-quick" if args.quick else "results"
+    today = now().isoformat()
+    r["dates"] = {part: today if part in parts else r.get("dates", {}).get(part, earlier.get("date", today))
+                  for part in PARTS}
+    r.update(_summary(r), date=today, quick=args.quick, seed=args.seed, machine=machine(),
+             wall_s=time.perf_counter() - started)
     (HERE / f"{name}.json").write_text(json.dumps(r, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     text = table(r)
     (HERE / f"{name}.md").write_text(text, encoding="utf-8")

@@ -57,3 +57,26 @@ def test_leader_benchmark_organisation_is_valid_and_sized(tmp_path):
     assert 100 <= len(r["leaders"]) <= 125 and {x["level"] for x in r["leaders"]} == {1, 2, 3}
     plain = score_engagement(project.engagements[PLAIN], statistics=False)
     assert plain["dimensions"] == r["dimensions"]  # the same answers, with and without the hierarchy
+
+
+def test_only_one_part_keeps_the_others_results_and_says_when_each_was_measured(tmp_path, monkeypatch):
+    """``--only statistics``: the statistics measured anew, the rest as bench/results.json had them."""
+    import json
+    import shutil
+
+    from bench import run
+
+    shutil.copy(run.HERE / "results.json", tmp_path / "results.json")
+    earlier = json.loads((tmp_path / "results.json").read_text())
+    monkeypatch.setattr(run, "HERE", tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "4102444800")  # 2100-01-01: a day no earlier part was measured
+    monkeypatch.setattr(run, "measure_statistics", lambda root, rounds: {
+        "pages": 3, "with_s": 1.1, "without_s": 1.0, "statistics_ratio": 1.1})
+    for name in ("measure_scoring", "measure_memory", "measure_portfolios"):
+        monkeypatch.setattr(run, name, lambda *a, **k: (_ for _ in ()).throw(AssertionError("measured")))
+    assert run.main(["--only", "statistics"]) == 0
+    now = json.loads((tmp_path / "results.json").read_text())
+    assert now["statistics_ratio"] == 1.1 and now["scoring"] == earlier["scoring"]
+    assert now["portfolios"] == earlier["portfolios"] and now["generation_ratio"] == earlier["generation_ratio"]
+    assert now["dates"]["statistics"].startswith("2100-01-01") and not now["dates"]["scoring"].startswith("2100")
+    assert "statistics 2100-01-01" in (tmp_path / "results.md").read_text()
