@@ -144,41 +144,72 @@ def _packed(item: Item, scale: Scale, low: int) -> np.ndarray:
     return sum((f.astype(np.uint64) << np.uint64(_FIELD * j) for j, f in enumerate(fields)), np.zeros(256, np.uint64))
 
 
-def _unpacked(total: np.ndarray, j: int) -> np.ndarray:
-    return ((total >> np.uint64(_FIELD * j)) & np.uint64(_FIELDS_MAX)).astype(np.int64)
-
-
 def dimension_rows(dim: Dimension, responses: Responses) -> DimensionRows:
     """Per-respondent figures of a dimension over the respondents of ``responses``.
 
     Counted from each item's one-byte codes in integers (:func:`_packed`): a
     respondent's sum of whole points is exact either way, so the means are
     those of :func:`respondent_dimension_means` to the last digit (and alpha
-    that of :func:`cronbach_alpha`), without a float column per item.
+    that of :func:`cronbach_alpha` to rounding), without a float column per item.
     """
     n, k = len(responses), len(dim.items)
-    counts = np.zeros((4, n), dtype=np.int64)  # valid, favourable, unfavourable, points above the minimum
     low = min((i.scale.min for i in dim.items), default=0)
     span = max(max((i.scale.max - low for i in dim.items), default=1), 1)
     per_pass = max(_FIELDS_MAX // span, 1)  # so that no 16-bit field overflows
-    for start in range(0, k, per_pass):
-        total = np.zeros(n, dtype=np.uint64)
-        for item in dim.items[start:start + per_pass]:
-            total += _packed(item, dim.scale, low)[responses.column(item.id)]
-        counts += np.stack([_unpacked(total, j) for j in range(4)])
-    answered = counts[0]
-    sums = counts[3] + np.int64(low) * answered  # whole points: exact
+    passes = [_packed_total(dim, responses, low, dim.items[start:start + per_pass])
+              for start in range(0, k, per_pass)]
+    # Each field's count as a 16-bit number (the cast keeps a field's low 16 bits), in integers
+    # until the sums; one pass (a dimension of up to 16,000 items) needs no wider sum.
+    answered, favorable, unfavorable = (_field(passes, j, np.uint16) for j in range(3))
+    sums = _field(passes, 3, np.int64) + np.int64(low) * answered  # whole points: exact
     counted = answered >= max(math.ceil(k / 2), 1)
     means = np.full(n, np.nan)
     means[counted] = sums[counted] / answered[counted]
     complete = answered == k
     alpha = None
     if k >= 2:
-        # Alpha's rows as cronbach_alpha takes them: each item's values over the complete rows.
-        alpha = _alpha([item_values(i, responses.column(i.id)[complete]) for i in dim.items],
-                       sums[complete].astype(np.float64))
-    return DimensionRows(means, answered.astype(np.uint16), counts[1].astype(np.uint16),
-                         counts[2].astype(np.uint16), alpha, int(np.count_nonzero(complete)))
+        alpha = _alpha_of_codes(dim.items, responses, complete, sums[complete])
+    return DimensionRows(means, answered, favorable, unfavorable, alpha, int(np.count_nonzero(complete)))
+
+
+def _packed_total(dim: Dimension, responses: Responses, low: int, items) -> np.ndarray:
+    total = np.zeros(len(responses), dtype=np.uint64)
+    for item in items:
+        total += _packed(item, dim.scale, low)[responses.column(item.id)]
+    return total
+
+
+def _field(passes: list[np.ndarray], j: int, dtype) -> np.ndarray:
+    """Field ``j`` of the packed totals, summed over the passes, as ``dtype``."""
+    shift = np.uint64(_FIELD * j)
+    if len(passes) == 1 and dtype == np.uint16:
+        return (passes[0] >> shift).astype(np.uint16)  # the cast keeps the field's 16 bits
+    return sum((((p >> shift) & np.uint64((1 << _FIELD) - 1)).astype(np.int64) for p in passes),
+               np.zeros(len(passes[0]), np.int64)).astype(dtype)
+
+
+def _alpha_of_codes(items, responses: Responses, complete: np.ndarray, total: np.ndarray) -> float | None:
+    """:func:`cronbach_alpha` of the complete rows, each item's variance from the counts of its codes.
+
+    A complete row's item values are whole (reflected) points, so an item's
+    variance over those rows follows from how many gave each point: no float
+    column per item. The figure equals :func:`cronbach_alpha`'s to rounding.
+    """
+    k, m = len(items), len(total)
+    if k < 2 or m < 3:
+        return None
+    item_vars = 0.0
+    for item in items:
+        values = item_values(item, np.arange(256, dtype=np.uint8))
+        counts = np.bincount(responses.column(item.id)[complete], minlength=256)
+        given = ~np.isnan(values) & (counts > 0)
+        v, c = values[given], counts[given].astype(np.float64)
+        mean = (c @ v) / m
+        item_vars += float(c @ (v - mean) ** 2) / (m - 1)
+    total_var = float(total.astype(np.float64).var(ddof=1))
+    if total_var == 0:
+        return None
+    return k / (k - 1) * (1 - item_vars / total_var)
 
 
 def group_dimension_stats(dim: Dimension, rows: DimensionRows, groups: np.ndarray, count: int) -> list[dict]:

@@ -185,3 +185,39 @@ def test_matches_independent_figures_for_shared_exports(pulse):
     got = score_engagement(load_project(pulse).engagements["example-co-2026-oct"])
     assert_matches(got, expected)
 
+
+
+@pytest.fixture
+def tiny_q(tiny):
+    return load_project(tiny).engagements["tiny-2026"].questionnaire
+
+
+@pytest.mark.parametrize("fields_max", [None, 4])  # None: one pass; 4: a pass per item of agree5 (span 4)
+@pytest.mark.parametrize("seed", range(6))
+def test_counted_dimension_rows_equal_the_definitions(tiny_q, seed, fields_max, monkeypatch):
+    """dimension_rows counts in packed integers; its means, counts and alpha equal the float definitions."""
+    from cxsite import score
+    from cxsite.model import BLANK, NA_CODE
+
+    if fields_max:
+        monkeypatch.setattr(score, "_FIELDS_MAX", fields_max)  # several passes, summed as wider integers
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 60))
+    codes = [BLANK, NA_CODE, 2, 3, 4, 5, 6]
+    weights = rng.dirichlet(np.ones(len(codes)) * (0.3 if seed % 2 else 3.0))
+    answers = {i: rng.choice(codes, size=n, p=weights).astype(np.uint8) for i in "abcde"}
+    answers["nps"] = np.full(n, 2, np.uint8)
+    responses = Responses("r.csv", answers, np.arange(n) + 2, {}, {})
+    for d in tiny_q.dimensions:
+        rows = score.dimension_rows(d, responses)
+        values = [score.item_values(i, answers[i.id]) for i in d.items]
+        expected = respondent_dimension_means(values)
+        assert np.array_equal(rows.means, expected, equal_nan=True)
+        valid = np.sum([~np.isnan(v) for v in values], axis=0)
+        assert rows.answered.tolist() == valid.tolist()
+        favourable = np.sum([np.isin(v, sorted(d.scale.favorable)) for v in values], axis=0)
+        assert rows.favorable.tolist() == favourable.tolist()
+        alpha = cronbach_alpha(values)
+        assert (rows.alpha is None) == (alpha is None)
+        if alpha is not None:
+            assert rows.alpha == approx(alpha, rel=1e-12, abs=1e-12)
