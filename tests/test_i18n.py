@@ -404,3 +404,11 @@ def test_german_leader_pages(tmp_path):
         assert "## Aussage für Aussage" in files["docs/index.md"]
         for path, text in files.items():
             assert found(phrases, text) == [], path
+
+
+def test_a_respondent_outside_the_hierarchy_is_noted_in_french(french_leaders):
+    """The data-quality note of issue 22 (two respondents in no leader's line) on the French methodology page."""
+    project = french_leaders[0]
+    page = build_pages(load_project(project)).pages["engagements/tiny-2026/methodology.md"]
+    assert page.count("identifiant d’employé absent de la hiérarchie") == 2
+    assert "not in the hierarchy" not in page
