@@ -18,7 +18,7 @@ from .assembly import CSS, asset_source
 from .comments import redact
 from .leader_segments import line_breakdowns
 from .leaders import line_figures
-from .render import render
+from .render import lang_of, render
 from .score import score_engagement, usable_rows
 
 
@@ -100,15 +100,23 @@ def line_comments(e, usable, lines, g: int, written: dict) -> dict[str, list[str
 
 
 def pages(env, e, result: dict, view: dict) -> dict[str, str]:
-    """The Markdown of one leader's site and its mkdocs.yml."""
+    """The Markdown of one leader's site and its mkdocs.yml, in ``env``'s language (the engagement's).
+
+    The theme's own words (search, navigation) follow ``theme.language``,
+    and Material writes it as every page's ``<html lang>``.
+    """
     q = e.questionnaire
+    lang = lang_of(env)
+    _ = lang.gettext
     ctx = dict(e=e, q=q, org=result, bands={b.id: b for b in q.bands}, band_for=q.band_for,
-               teams_chart=teams_chart(q, result, view), org_items=_org_items(result), **view)
-    name = view["leader"]["name"] or "your line"
+               teams_chart=teams_chart(q, result, view, lang), org_items=_org_items(result), **view)
+    name = view["leader"]["name"] or _("your line")
     # MkDocs themes print site_name as HTML, unescaped (the <title>, the header): escaped here.
     # No web fonts: a leader's report must not ask Google for a font as it opens.
-    config = {"site_name": html.escape(f"{e.client}: {name}"), "theme": {"name": "material", "font": False},
-              "plugins": ["search"], "extra_css": [CSS], "nav": [{"Your report": "index.md"}, {"How it is made": "method.md"}]}
+    config = {"site_name": html.escape(_("%(client)s: %(name)s") % {"client": e.client, "name": name}),
+              "theme": {"name": "material", "font": False, "language": lang.language},
+              "plugins": ["search"], "extra_css": [CSS],
+              "nav": [{_("Your report"): "index.md"}, {_("How it is made"): "method.md"}]}
     # The charts' colours and the report's layout: the project's stylesheet if it has one (engagements/<id>/).
     css = asset_source(e.folder.parent.parent / "site_templates", CSS).read_text(encoding="utf-8")
     return {"docs/index.md": render(env, "leader.md.j2", page_path="index.md", **ctx),
@@ -116,20 +124,26 @@ def pages(env, e, result: dict, view: dict) -> dict[str, str]:
             f"docs/{CSS}": css, "mkdocs.yml": yaml.safe_dump(config, sort_keys=True, allow_unicode=True)}
 
 
-def teams_chart(q, result: dict, view: dict):
-    """The heatmap of the leader's line and the teams directly below it (each a published group), or None."""
+def teams_chart(q, result: dict, view: dict, lang=charts.EN):
+    """The heatmap of the leader's line and the teams directly below it (each a published group), or None.
+
+    Its labels and title are in ``lang`` (:class:`cxsite.i18n.Lang`), its figures formatted for it.
+    """
     if not view["teams"]:
         return None
+    _ = lang.gettext
 
     def row(label: str, group: dict) -> charts.HeatRow:
         cells = tuple((s, q.band_level(b.id if (b := q.band_for(s)) else None) if s is not None else None)
                       for d in result["dimensions"] for s in [group["dimensions"][d["id"]]["score"]])
         return charts.HeatRow(f"{label} ({group['n']})", cells)
 
-    you = view["leader"]
-    rows = [row("Your line", you)] + [row(f"Team of {t['name'] or 'a manager'}", t) for t in view["teams"]]
+    def team(t: dict) -> str:
+        return _("Team of %(name)s") % {"name": t["name"]} if t["name"] else _("Team of a manager")
+
+    rows = [row(_("Your line"), view["leader"])] + [row(team(t), t) for t in view["teams"]]
     return charts.heatmap([d["title"] for d in result["dimensions"]], rows,
-                          "Dimension scores of your line and of the teams directly below you", "teams")
+                          _("Dimension scores of your line and of the teams directly below you"), "teams", lang)
 
 
 def _org_items(result: dict) -> dict:

@@ -50,7 +50,7 @@ from .outputs import (
 )
 from .places import slugify
 from .progress import Progress
-from .render import make_environment
+from .render import lang_of, make_environment
 from .resources import code_digest
 
 STAMPS = ".cxsite-stamps"
@@ -91,7 +91,6 @@ def build_leader_sites(root: Path, out: Path, engagements: list[str] | None = No
     chosen = [e for e in sorted(project.engagements.values(), key=lambda e: e.id) if e.hierarchy]
     if not chosen:
         raise InputError("--leaders", "no engagement has a hierarchy; add 'hierarchy:' to engagement.yml")
-    env = make_environment(root / "site_templates")
     try:
         out.mkdir(parents=True, exist_ok=True)
         write_marker(out, PORTFOLIO)
@@ -102,7 +101,7 @@ def build_leader_sites(root: Path, out: Path, engagements: list[str] | None = No
         remove_stale(out / e.id)
     sites: list[LeaderSite] = []
     stamps: dict[str, tuple[Path, str]] = {}
-    plan = _plan(env, out, scored, shard, force, pdf, sites, stamps)
+    plan = _plan(root / "site_templates", out, scored, shard, force, pdf, sites, stamps)
     made = _run(plan, _batch_size(scored, shard, jobs, pdf), jobs, str(out))
     _put_in_place(made, stamps)
     for e, _, leader_views in scored:
@@ -115,10 +114,11 @@ def build_leader_sites(root: Path, out: Path, engagements: list[str] | None = No
     return [replace(s, printed=str(s.folder) in printed) for s in sites]
 
 
-def _plan(env, out: Path, scored: list, shard, force: bool, pdf: bool, sites: list, stamps: dict):
+def _plan(templates: Path, out: Path, scored: list, shard, force: bool, pdf: bool, sites: list, stamps: dict):
     """Each leader's work, one item at a time (see :func:`cxsite.leader_build.build_batch`).
 
-    Renders each leader's pages and compares their stamp with the last
+    Renders each leader's pages in their engagement's language (one
+    environment per language, cached by :func:`make_environment`) and compares their stamp with the last
     build's: an unchanged site is left as it is (and, with ``pdf``, printed
     only if its PDF is missing or older than the site). Fills ``sites`` and
     ``stamps`` as it goes.
@@ -126,12 +126,14 @@ def _plan(env, out: Path, scored: list, shard, force: bool, pdf: bool, sites: li
     # Whatever builds the pages: cxsite's code (read once, not once a leader), MkDocs and Material.
     shared = code_digest() + "".join(f"{d}={metadata.version(d)}\0" for d in ("mkdocs", "mkdocs-material")).encode()
     for e, result, leader_views in scored:
+        env = make_environment(templates, e.language)
+        _ = lang_of(env).gettext
         for k, view in enumerate(leader_views):
             x = view["leader"]
             if x["suppressed"] or (shard and k % shard[1] != shard[0] - 1):
                 continue
             folder = out / e.id / folder_name(e.id, x["id"], x["name"])
-            files = with_print_page(pages(env, e, result, view))
+            files = site_files(env, e, result, view)
             stamp = hashlib.sha256(shared + repr(sorted(files.items())).encode()).hexdigest()
             stamp_file = out / STAMPS / e.id / folder.name
             changed = force or not _unchanged(out, e.id, folder.name, stamp)
@@ -139,7 +141,8 @@ def _plan(env, out: Path, scored: list, shard, force: bool, pdf: bool, sites: li
             stamps[str(folder)] = (stamp_file, stamp)
             sites.append(LeaderSite(e.id, folder, x["name"] or "", changed))
             if changed or reprint:
-                label = f"{e.client} · {e.title} · {x['name'] or 'a leader'}" if reprint else None
+                who = x["name"] or _("a leader")
+                label = f"{e.client} · {e.title} · {who}" if reprint else None
                 yield {"target": str(folder), "files": files if changed else None, "label": label}
 
 
@@ -257,10 +260,15 @@ def _pdf_fresh(folder: Path, stamp_file: Path, stamp: str) -> bool:
     return pdf_path(folder).is_file() and path.is_file() and path.read_text(encoding="utf-8") == stamp
 
 
-def with_print_page(files: dict[str, str]) -> dict[str, str]:
+def site_files(env, e, result: dict, view: dict) -> dict[str, str]:
+    """Every source file of one leader's site, in ``env``'s language: :func:`cxsite.leader_pages.pages` and the print page."""
+    return with_print_page(pages(env, e, result, view), lang_of(env).gettext("Your report, to print"))
+
+
+def with_print_page(files: dict[str, str], title: str = "Your report, to print") -> dict[str, str]:
     """A leader's site with ``docs/print.md``: its pages on one page, in reading order, for the PDF.
 
-    Left out of the navigation and of the search index (the same text is on
+    ``title`` is the page's title, in the site's language. Left out of the navigation and of the search index (the same text is on
     the report's own pages), as the engagement's print page is.
     """
     # libyaml where it is there: pure-Python YAML cost more than rendering the pages, 5,000 times over.
@@ -273,7 +281,7 @@ def with_print_page(files: dict[str, str]) -> dict[str, str]:
         text = files["mkdocs.yml"].rstrip("\n") + f"\nnot_in_nav: {PRINT_PAGE}\n"
     # A title of its own: taken from the first heading, it would carry the leader's name into
     # <title>, where Material's striptags unescapes it (these sites run no cxsite plugin to stop it).
-    head = "---\ntitle: Your report, to print\nsearch:\n  exclude: true\n---\n"
+    head = "---\n" + yaml.safe_dump({"title": title, "search": {"exclude": True}}, allow_unicode=True, sort_keys=False) + "---\n"
     return {**files, f"docs/{PRINT_PAGE}": head + body, "mkdocs.yml": text}
 
 

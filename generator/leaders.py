@@ -23,8 +23,10 @@ from . import disclosure
 from . import score as scoring  # the module: cxsite.score imports this one
 from .hierarchy import Hierarchy
 from .model import LeaderSpec, Questionnaire, Responses
+from .msgids import N_
 
-NOT_IN_HIERARCHY = "employee id not in the hierarchy: counted in the organisation, in no leader's line"
+# A data-quality note of the engagement's methodology page, translated where it is shown.
+NOT_IN_HIERARCHY = N_("employee id not in the hierarchy: counted in the organisation, in no leader's line")
 
 
 @dataclass

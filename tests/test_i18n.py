@@ -49,8 +49,8 @@ def with_language(project: Path, language: str) -> Path:
     return project
 
 
-def english_phrases(language: str) -> set[str]:
-    """The English phrases of cxsite's msgids that ``language`` translates differently.
+def english_phrases(language: str, among: set[str] | None = None) -> set[str]:
+    """The English phrases of cxsite's msgids (or of those ``among``) that ``language`` translates differently.
 
     Each msgid is cut at its placeholders, Markdown and punctuation; a
     piece of two or more words of three letters or more is a phrase that
@@ -60,6 +60,8 @@ def english_phrases(language: str) -> set[str]:
     phrases = set()
     for m in catalogue(language):
         if not m.id or set(forms(m.id)) & set(forms(m.string)):
+            continue
+        if among is not None and forms(m.id)[0] not in among:
             continue
         for msgid in forms(m.id):
             for piece in cut.split(msgid):
@@ -292,3 +294,121 @@ def test_other_engines_carry_the_same_lang(engine, tmp_path, cli):
     code, _, err = cli("--project", project, "render", "--client", "Tiny Co", "--out", tmp_path / "rendered")
     assert code == 0, err
     assert "language: de" in (tmp_path / "rendered" / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------- leader reports (cxsite build --leaders)
+
+
+def leader_msgids() -> set[str]:
+    """The msgids of the leader reports, as extracted: their templates' and the Python's that writes their sites."""
+    ours = ("site_templates/leader", "generator/leader")
+    return {forms(m.id)[0] for m in extract() if m.id and any(path.startswith(ours) for path, _ in m.locations)}
+
+
+def leader_site_files(project: Path) -> list[dict[str, str]]:
+    """Every reported leader's site sources (Markdown, mkdocs.yml, the print page) as the build renders them."""
+    from cxsite.leader_pages import views
+    from cxsite.leader_sites import site_files
+    from cxsite.render import make_environment
+
+    e = load_project(project).engagements["tiny-2026"]
+    result, leaders = views(e)
+    env = make_environment(project / "site_templates", e.language)
+    return [{p: t for p, t in site_files(env, e, result, v).items() if not p.endswith(".css")}
+            for v in leaders if not v["leader"]["suppressed"]]
+
+
+def leader_project(folder: Path) -> Path:
+    """tiny with test_leaders' seeded organisation four levels deep (leaders at levels 1 and 2)."""
+    from test_leaders import _project
+
+    project = copy_project("tiny", folder)
+    _project(project, size=160, levels=(1, 2))
+    return project
+
+
+def theme_language(files: dict[str, str]) -> str:
+    import yaml
+
+    return yaml.safe_load(files["mkdocs.yml"])["theme"]["language"]
+
+
+@pytest.fixture(scope="module")
+def french_leaders(tmp_path_factory):
+    """The leaders' site sources in English, then in French, and the French sites built."""
+    from cxsite.cli import main
+
+    project = leader_project(tmp_path_factory.mktemp("leaders-fr"))
+    english = leader_site_files(project)
+    with_language(project, "fr")
+    out = project.parent / "leaders-out"
+    assert main(["--project", str(project), "build", "--leaders", "--out", str(out)]) == 0
+    return project, out, english, leader_site_files(project)
+
+
+def test_french_leader_pages_have_no_english_ui_phrase(french_leaders):
+    _, _, english, french = french_leaders
+    ours = english_phrases("fr", leader_msgids())
+    assert len(ours) > 40
+    # The check sees English where it is: the same leaders' English pages show most of the leader phrases.
+    shown = {p for files in english for text in files.values() for p in found(ours, text)}
+    assert len(shown) > 30, sorted(ours - shown)
+    assert {theme_language(files) for files in english} == {"en"}
+    assert all("title: Your report, to print\n" in files["docs/print.md"] for files in english)
+    everything = english_phrases("fr")
+    assert len(french) == len(english) > 3
+    for files in french:
+        assert theme_language(files) == "fr"
+        assert "title: Votre rapport, à imprimer\n" in files["docs/print.md"]
+        for path, text in files.items():
+            assert found(everything, text) == [], path
+
+
+def test_french_leader_pages_show_french_texts_and_figures(french_leaders):
+    project, _, english, french = french_leaders
+    texts = [i.text for i in load_project(project).engagements["tiny-2026"].questionnaire.items]
+    assert texts and all(t.startswith("FR ") for t in texts)  # the engagement's translated questionnaire
+    charts = 0
+    for files in french:
+        page = files["docs/index.md"]
+        words = re.sub(r"<svg.*?</svg>", "", page, flags=re.S)  # the page's words, not the chart's
+        for text in texts:
+            assert text in page and words.count(text[3:]) == words.count(text), text
+        assert re.search(rf"\*\*\d+{NBSP}%\*\*", words) and not re.search(r"\d%", words)
+        if "<svg" in page:  # the heatmap of the teams below: its title, its rows
+            charts += 1
+            assert "Scores par dimension de votre périmètre" in page and "Équipe de Name " in page
+            assert "Your line" not in page and "Team of" not in page
+    assert charts and any("<svg" in files["docs/index.md"] for files in english)
+
+
+def test_french_leader_sites_carry_lang_and_materials_french(french_leaders):
+    _, out, _, french = french_leaders
+    sites = sorted(p for p in (out / "tiny-2026").iterdir() if p.is_dir())
+    assert len(sites) == len(french)
+    for site in sites:
+        pages = sorted(site.rglob("*.html"))
+        assert len(pages) >= 4 and all(html_lang(p) == "fr" for p in pages), site
+        home = (site / "index.html").read_text(encoding="utf-8")
+        assert "Rechercher" in home and ">Votre rapport<" in home.replace("\n", "").replace("  ", "")
+        assert "<title>Votre rapport, à imprimer" in (site / "print" / "index.html").read_text(encoding="utf-8")
+
+
+def test_german_leader_pages(tmp_path):
+    project = with_language(leader_project(tmp_path), "de")
+    phrases = english_phrases("de")
+    sites = leader_site_files(project)
+    assert sites
+    for files in sites:
+        assert theme_language(files) == "de" and "- Ihr Bericht: index.md" in files["mkdocs.yml"]
+        assert "## Aussage für Aussage" in files["docs/index.md"]
+        for path, text in files.items():
+            assert found(phrases, text) == [], path
+
+
+def test_a_respondent_outside_the_hierarchy_is_noted_in_french(french_leaders):
+    """The data-quality note of issue 22 (two respondents in no leader's line) on the French methodology page."""
+    project = french_leaders[0]
+    page = build_pages(load_project(project)).pages["engagements/tiny-2026/methodology.md"]
+    assert page.count("identifiant d’employé absent de la hiérarchie") == 2
+    assert "not in the hierarchy" not in page
