@@ -454,3 +454,31 @@ def test_a_leaders_comments_are_their_lines_and_no_few_peoples_follow(tiny, incl
         commenting[x["id"]] = members & everyone
     assert len(commenting) > 5
     assert _remainders_ok(commenting, e.min_group_size_comments)
+
+
+@pytest.mark.parametrize("include", ["full-line", "direct"])
+def test_a_leaders_pages_say_what_their_line_is_and_what_stands_beside_it(tiny, include):
+    """The cover and the method page describe the line as the engagement counts it (full line or direct
+    reports), and name what it is compared with: the manager's line where there is one, and the organisation."""
+    from cxsite.leader_pages import pages
+    from cxsite.render import make_environment
+    _project(tiny, seed=9, size=260, levels=(1, 2), include=include)
+    e = load_project(tiny).engagements["tiny-2026"]
+    result, views = leader_views(e)
+    env = make_environment(tiny / "site_templates")
+    shown = [v for v in views if not v["leader"]["suppressed"]]
+    with_manager = [v for v in shown if v["manager"]]
+    without = [v for v in shown if not v["manager"]]
+    assert with_manager and without
+    direct = include == "direct"
+    for v in shown:
+        files = pages(env, e, result, v)
+        cover = " ".join(files["docs/index.md"].split())
+        method = " ".join(files["docs/method.md"].split())
+        assert ("report to you directly." in cover) == direct
+        assert ("directly or through others." in cover) == (not direct)
+        assert ("not the people who report to them" in method) == direct
+        if v["manager"]:
+            assert "Beside it are the line of" in cover and "and the whole organisation." in cover
+        else:
+            assert "Beside it is the whole organisation." in cover and "through others and" not in cover
