@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-import threading
 from pathlib import Path
 
 from .errors import InputError
-from .pdf import CHROMIUM_FLAGS, _print_one, find_chromium, serve
+from .pdf import CHROMIUM_FLAGS, _print_one, find_chromium, in_own_thread, serve
 
 PRINT_PAGE = "print.md"  # in each leader's docs/; print/ (print.html) in the built site
 
@@ -45,20 +44,7 @@ def print_sites(root: Path, jobs: list[tuple[Path, Path, str]]) -> list[Path]:
     synchronous API refuses to run where an asyncio loop is running, so the
     printing runs on a thread of its own, as :func:`cxsite.pdf.print_pdfs` does.
     """
-    outcome: dict = {}
-
-    def work() -> None:
-        try:
-            outcome["paths"] = _print_all(root, jobs)
-        except BaseException as exc:  # handed back to the caller's thread
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=work, name="cxsite-leader-pdf")
-    worker.start()
-    worker.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["paths"]
+    return in_own_thread(lambda: _print_all(root, jobs), "cxsite-leader-pdf")
 
 
 def _print_all(root: Path, jobs: list[tuple[Path, Path, str]]) -> list[Path]:

@@ -57,20 +57,25 @@ def print_pdfs(site_dir: Path, engagements: Iterable[tuple[str, str]]) -> list[P
     refuses to run where an asyncio loop is running (a notebook, a caller that
     already drives a browser), so the printing runs on a thread of its own.
     """
+    return in_own_thread(lambda: _print(site_dir, list(engagements)), "cxsite-pdf")
+
+
+def in_own_thread(work, name: str):
+    """``work()`` run on a thread of its own (Playwright's synchronous API there); its result or its error."""
     outcome: dict = {}
 
-    def work() -> None:
+    def run() -> None:
         try:
-            outcome["paths"] = _print(site_dir, list(engagements))
+            outcome["result"] = work()
         except BaseException as exc:  # handed back to the caller's thread
             outcome["error"] = exc
 
-    worker = threading.Thread(target=work, name="cxsite-pdf")
+    worker = threading.Thread(target=run, name=name)
     worker.start()
     worker.join()
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["paths"]
+    return outcome["result"]
 
 
 def _print_page(site_dir: Path, eid: str) -> str | None:
