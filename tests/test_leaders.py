@@ -8,6 +8,7 @@ cxsite.leaders (prefix sums over pre-order ranges).
 from __future__ import annotations
 
 import csv
+import re
 import json
 import random
 from pathlib import Path
@@ -478,6 +479,7 @@ def test_a_leaders_pages_say_what_their_line_is_and_what_stands_beside_it(tiny, 
         assert ("report to you directly." in cover) == direct
         assert ("directly or through others." in cover) == (not direct)
         assert ("not the people who report to them" in method) == direct
+        assert re.search(r"(directly|through others)\. Beside it (are|is) ", cover), cover  # one sentence after another
         if v["manager"]:
             assert "Beside it are the line of" in cover and "and the whole organisation." in cover
         else:
