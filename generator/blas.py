@@ -5,11 +5,12 @@ handing the work out than doing it: on a busy two-core machine such an SVD
 took 0.27 s on two threads and 0.016 s on one. The controller is made once,
 as finding the BLAS libraries costs 0.3 ms a call.
 
-BLAS's thread count is one setting for the whole process, while the key
-drivers' bootstrap runs beside the rest of the scoring (in a thread of its
-own): the limit is therefore counted, set by the first context to enter and
-restored by the last to leave. Two plain ``threadpoolctl`` limits that
-overlapped would restore in the wrong order and leave BLAS on one thread.
+BLAS's thread count is one setting for the whole process, and these
+contexts nest (a search inside a decision inside a scoring): the limit is
+therefore counted, set by the first context to enter and restored by the
+last to leave. A plain ``threadpoolctl`` limit made from the one controller
+restores the count the controller saw when it was made, not the one in
+force when the context began.
 """
 
 from __future__ import annotations

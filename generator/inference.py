@@ -9,16 +9,11 @@ since the previous wave are :mod:`cxsite.trends`'.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Sequence
 
 import numpy as np
 
 from . import drivers, stats
-from .blas import one_blas_thread
 from .model import Dimension, Questionnaire, Responses, Scale
 
 
@@ -89,51 +84,6 @@ def holm_into(entries: list[dict], p_values: list[float | None]) -> None:
     for entry, adj in zip(entries, stats.holm(p_values)):
         entry["p_adjusted"] = adj
         entry["significant"] = adj is not None and adj < stats.ALPHA
-
-
-_BACKGROUND: list[ThreadPoolExecutor] = []  # one thread, made on first use (the bootstrap splits its own work)
-# A forked worker (--jobs) inherits the executor but not its thread, and would
-# wait for it for ever: it makes its own.
-os.register_at_fork(after_in_child=_BACKGROUND.clear)
-
-
-class Later:
-    """Key drivers being computed in the background; :meth:`result` waits for them (once).
-
-    BLAS is held to one thread from the call that starts them to the one that
-    takes the result, both in the caller's thread: OpenBLAS ignores a thread
-    count set from another thread once the main thread has set one, so the
-    bootstrap could not set it for itself there (see :mod:`cxsite.blas`).
-    """
-
-    def __init__(self, work: Callable[[], list[dict]] | None = None) -> None:
-        self._hold = contextlib.ExitStack()
-        self._future: Future | None = None
-        if work is not None:
-            self._hold.enter_context(one_blas_thread())
-            if not _BACKGROUND:
-                _BACKGROUND.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="cxsite-drivers"))
-            self._future = _BACKGROUND[0].submit(work)
-
-    def result(self) -> list[dict]:
-        """The drivers (``[]`` when none were asked for); an error of the background work is raised here."""
-        try:
-            return self._future.result() if self._future is not None else []
-        finally:
-            self._hold.close()
-
-
-def key_drivers_later(q: Questionnaire, usable: Responses, means: dict[str, np.ndarray], k: int) -> Later:
-    """:func:`key_drivers` started in a background thread (:class:`Later`).
-
-    The drivers' bootstrap is NumPy and LAPACK work that releases the GIL, while
-    the rest of an engagement's scoring is mostly Python: run side by side they
-    take about the longer of the two on a machine with a second core. Neither
-    side changes the arguments meanwhile (``means`` is filled before, and only
-    read after), and the bootstrap is seeded, so the result is the one computed
-    in line.
-    """
-    return Later(functools.partial(key_drivers, q, usable, means, k))
 
 
 def key_drivers(q: Questionnaire, usable: Responses, means: dict[str, np.ndarray], k: int) -> list[dict]:

@@ -452,23 +452,18 @@ def score_engagement(e: Engagement, statistics: bool = True) -> dict:
         )
         return result
     usable = responses.subset(usable_mask)
-    figures = _figures(q, usable, e.segments, e.min_group_size, statistics)
-    try:
-        result.update(
-            withheld=False,
-            respondents={
-                "rows": len(responses), "usable": n_usable, "invited": e.invited,
-                "response_rate": n_usable / e.invited if e.invited else None,
-            },
-            **figures,
-            leaders=leaders.leader_figures(q, usable, e.leaders, e.min_group_size, figures["segments"])
-            if usable.hierarchy else [],
-            data_quality=sorted(data_quality(q, responses, usable_mask) + (leaders.not_placed(usable)
-                                                                          if usable.hierarchy else []),
-                                key=lambda f: f["row"]),
-        )
-    finally:
-        result["drivers"] = figures["drivers"].result()  # the bootstrap ran beside the leaders' figures too
+    result.update(
+        withheld=False,
+        respondents={
+            "rows": len(responses), "usable": n_usable, "invited": e.invited,
+            "response_rate": n_usable / e.invited if e.invited else None,
+        },
+        **(figures := published_figures(q, usable, e.segments, e.min_group_size, statistics)),
+        leaders=leaders.leader_figures(q, usable, e.leaders, e.min_group_size, figures["segments"])
+        if usable.hierarchy else [],
+        data_quality=sorted(data_quality(q, responses, usable_mask) + (leaders.not_placed(usable) if usable.hierarchy
+                                                                      else []), key=lambda f: f["row"]),
+    )
     return result
 
 
@@ -476,31 +471,22 @@ def published_figures(q: Questionnaire, usable: Responses, segments: Sequence[st
                       statistics: bool = True) -> dict:
     """``index``, ``dimensions``, ``outcomes`` and ``segments`` of the usable respondents,
     as disclosure control (:func:`cxsite.disclosure.decide_engagement`, threshold ``k``) allows."""
-    figures = _figures(q, usable, segments, k, statistics)
-    return dict(figures, drivers=figures["drivers"].result())
-
-
-def _figures(q: Questionnaire, usable: Responses, segments: Sequence[str], k: int, statistics: bool) -> dict:
-    """:func:`published_figures` with ``drivers`` still to come (:class:`cxsite.inference.Later`): the bootstrap
-    (NumPy and LAPACK, which release the GIL) runs in a thread of its own while the
-    disclosure decisions and the group tests (mostly Python) are made here."""
     u = engagement_universe(usable, segments)
     means: dict[str, np.ndarray] = {}
     dims, by_segment, contributors = score_dimensions(q, usable, segments, u, keep=means)
-    drivers = inference.key_drivers_later(q, usable, means, k) if statistics else inference.Later()
-    try:
-        decision = disclosure.decide_engagement(u, k, contributors)
-        dims = [_published_dimension(d, decision) for d in dims]
-        index_dims = [d["id"] for d in dims if not d["withheld"]]
-        groups = {s: segment_groups(q, usable, s, decision, by_segment[s], index_dims) for s in segments}
-        inference.vs_rest(groups, by_segment, dims, q, usable, k if statistics else None)
-        outcomes = [_published(outcome_stats(o, usable.column(o.id)), decision, disclosure.OUTCOME_FIGURES)
-                    for o in q.outcomes]
-    except BaseException:
-        drivers.result()  # waited for, so that BLAS's thread count is given back (and nothing runs on)
-        raise
-    return {"index": _index_and_bands(q, [d for d in dims if not d["withheld"]]), "dimensions": dims,
-            "outcomes": outcomes, "segments": groups, "drivers": drivers}
+    decision = disclosure.decide_engagement(u, k, contributors)
+    dims = [_published_dimension(d, decision) for d in dims]
+    index_dims = [d["id"] for d in dims if not d["withheld"]]
+    groups = {s: segment_groups(q, usable, s, decision, by_segment[s], index_dims) for s in segments}
+    inference.vs_rest(groups, by_segment, dims, q, usable, k if statistics else None)
+    return {
+        "index": _index_and_bands(q, [d for d in dims if not d["withheld"]]),
+        "dimensions": dims,
+        "outcomes": [_published(outcome_stats(o, usable.column(o.id)), decision, disclosure.OUTCOME_FIGURES)
+                     for o in q.outcomes],
+        "segments": groups,
+        "drivers": inference.key_drivers(q, usable, means, k) if statistics else [],
+    }
 
 
 def _published(stats: dict, decision: Decision, figures: Sequence[str]) -> dict:

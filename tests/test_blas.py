@@ -41,23 +41,6 @@ def test_contexts_that_overlap_restore_the_count_once_the_last_is_out(two_thread
     assert _blas_threads() == {2}
 
 
-def test_the_drivers_hold_blas_to_one_thread_from_start_to_result(two_threads):
-    """The bootstrap runs in a thread of its own, which cannot set BLAS's count: the caller holds it."""
-
-    from cxsite import inference
-
-    seen = []
-    later = inference.Later(lambda: seen.append(_blas_threads()) or [len(seen)])
-    inside = _blas_threads()
-    assert later.result() == [1] and seen == [{1}] and inside == {1}
-    assert _blas_threads() == {2}
-    assert inference.Later().result() == [] and _blas_threads() == {2}
-    failing = inference.Later(lambda: 1 / 0)
-    with pytest.raises(ZeroDivisionError):
-        failing.result()
-    assert _blas_threads() == {2}
-
-
 def test_an_error_inside_still_restores_the_count(two_threads):
     with pytest.raises(ZeroDivisionError):
         with blas.one_blas_thread():
@@ -76,26 +59,21 @@ def _bootstrap(resamples: int = 400):
 
 
 def _drivers_in_a_child(out) -> None:
-    from cxsite import inference
-
-    out.put([inference.Later(lambda: ["done"]).result(), _bootstrap()])
+    out.put(_bootstrap())
 
 
-def test_a_forked_worker_runs_its_own_background_drivers():
-    """--jobs forks workers after the parent has scored: they inherit the executor, not its thread."""
+def test_a_forked_worker_runs_its_own_bootstrap_threads():
+    """--jobs forks workers after the parent has scored: they inherit the bootstrap's pool, not its threads."""
     import multiprocessing
     import queue
 
-    from cxsite import inference
-
-    assert inference.Later(lambda: ["parent"]).result() == ["parent"]  # the parent's thread exists now
-    assert _bootstrap() == (400, 3)  # and the bootstrap's pool (resamples split between threads)
+    assert _bootstrap() == (400, 3)  # the parent's pool exists now (resamples split between threads)
     fork = multiprocessing.get_context("fork")
     out = fork.Queue()
     child = fork.Process(target=_drivers_in_a_child, args=(out,))
     child.start()
     try:
-        assert out.get(timeout=60) == [["done"], (400, 3)]
+        assert out.get(timeout=60) == (400, 3)
     except queue.Empty:
         pytest.fail("the forked worker waited for a thread it does not have")
     finally:
