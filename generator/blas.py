@@ -23,7 +23,7 @@ from threadpoolctl import ThreadpoolController
 
 _CONTROLLER: list[ThreadpoolController] = []
 _LOCK = threading.Lock()
-_HELD: list = []  # the active limit (threadpoolctl's), while any context is inside
+_HELD = {"depth": 0, "limit": None}  # contexts inside, and threadpoolctl's limit while any is
 
 
 @contextlib.contextmanager
@@ -36,13 +36,14 @@ def one_blas_thread() -> Iterator[None]:
             import scipy.linalg  # noqa: F401
 
             _CONTROLLER.append(ThreadpoolController())
-        if not _HELD:
-            _HELD.append(_CONTROLLER[0].limit(limits=1, user_api="blas"))
-        _HELD.append(None)
+        if _HELD["depth"] == 0:
+            _HELD["limit"] = _CONTROLLER[0].limit(limits=1, user_api="blas")
+        _HELD["depth"] += 1
     try:
         yield
     finally:
         with _LOCK:
-            _HELD.pop()
-            if len(_HELD) == 1:
-                _HELD.pop().restore_original_limits()
+            _HELD["depth"] -= 1
+            if _HELD["depth"] == 0:
+                limit, _HELD["limit"] = _HELD["limit"], None
+                limit.restore_original_limits()

@@ -21,7 +21,9 @@ from .outputs import (
 )
 
 
-class _Collect(logging.Handler):
+class MkDocsWarnings(logging.Handler):
+    """MkDocs' warnings during one build: strict mode fails on any, and the error names them."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
@@ -109,7 +111,7 @@ def _mkdocs_build(config_file: Path, site_dir: Path, shown: str, strict: bool, p
     if not config_file.is_file():
         raise InputError(str(config_file), "no mkdocs.yml here; run in a project root or pass --project")
     staging = make_staging(site_dir, shown)
-    handler = _Collect()
+    handler = MkDocsWarnings()
     log = logging.getLogger("mkdocs")
     log.addHandler(handler)
     try:

@@ -29,6 +29,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .build import MkDocsWarnings
+
 ASSETS = ".cxsite-assets"
 
 _ENVS: dict = {}         # (theme dirs, locale) -> the theme's Jinja environment, for this process
@@ -144,17 +146,6 @@ def _load_config(config_file: Path, site_dir: Path):
         utils.get_themes = listed
 
 
-class _Warnings(logging.Handler):
-    """MkDocs' warnings during one build: strict mode fails on any, and the error names them."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def build_site(config_file: Path, site_dir: Path, assets_root: Path) -> Path:
     """Build the MkDocs site of ``config_file`` into ``site_dir``, as ``mkdocs build --strict`` would.
 
@@ -166,7 +157,7 @@ def build_site(config_file: Path, site_dir: Path, assets_root: Path) -> Path:
     config = _load_config(config_file, site_dir)
     # Material's search plugin asks the theme for an environment too (to translate its settings).
     config.theme.get_env = lambda: theme_env(config.theme)
-    warned = _Warnings()
+    warned = MkDocsWarnings()
     logging.getLogger("mkdocs").addHandler(warned)
     try:
         config = config.plugins.on_config(config)
