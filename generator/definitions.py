@@ -3,9 +3,9 @@
 :func:`respondent_dimension_means` and :func:`cronbach_alpha` state the
 definitions the methodology page gives, over one float column per item (NaN:
 no valid answer). :func:`cxsite.score.dimension_rows` computes the same
-figures from the answer codes in integers, without those columns, and so to
-the last digit: a respondent's sum of whole points is exact either way, and
-alpha's variances are taken by :func:`_alpha` from the same arrays.
+figures from the answer codes in integers, without those columns: the means
+to the last digit (a respondent's sum of whole points is exact either way),
+alpha to rounding (its item variances from how many gave each point).
 """
 
 from __future__ import annotations
@@ -62,16 +62,11 @@ def cronbach_alpha(columns: Sequence[np.ndarray]) -> float | None:
     for col in columns:
         complete &= ~np.isnan(col)
     rows = [col[complete] for col in columns]
-    return _alpha(rows, np.sum(rows, axis=0))
-
-
-def _alpha(rows: list[np.ndarray], total: np.ndarray) -> float | None:
-    """:func:`cronbach_alpha` of the complete rows (``rows``: one array per item) and their sums ``total``."""
-    k = len(rows)
-    if k < 2 or len(total) < 3:
+    if len(rows[0]) < 3:
         return None
     item_vars = sum(float(r.var(ddof=1)) for r in rows)
-    total_var = float(total.var(ddof=1))
+    total_var = float(np.sum(rows, axis=0).var(ddof=1))
     if total_var == 0:
         return None
+    k = len(rows)
     return k / (k - 1) * (1 - item_vars / total_var)

@@ -24,7 +24,7 @@ from . import disclosure, inference, leaders
 from .disclosure import Decision, Universe
 from .msgids import N_
 from .stats import alpha_interval, nps_interval, wilson_interval
-from .definitions import _alpha, cronbach_alpha, respondent_dimension_means  # noqa: F401 (the definitions)
+from .definitions import cronbach_alpha, respondent_dimension_means  # noqa: F401 (the definitions)
 from .model import NA_CODE, OFFSET, Dimension, Engagement, Item, Questionnaire, Responses, Scale
 
 SCHEMA_VERSION = 1
