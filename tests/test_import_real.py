@@ -381,6 +381,8 @@ SYSTEM_COLUMNS = list(range(17))
 # Labels that would mean something if they were evidence: an id, a question's text, a segment.
 @example(labels=["hp1", "What is your department?"] + ["improve"] * 15)
 @example(labels=["How likely are you to recommend this organisation as a place to work?"] * 17)
+@example(labels=[""] * 16 + ['{"ImportId"'])  # a label that starts like the row below it (found by hypothesis)
+@example(labels=['{"ImportId":"QID9"}'] * 3 + ["Start Date"] * 14)  # some labels even are ImportIds
 @given(labels=st.lists(st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=30),
                        min_size=17, max_size=17))
 def test_qualtrics_system_columns_are_known_by_importid_whatever_the_labels(tmp_path_factory, labels):

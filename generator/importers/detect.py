@@ -121,9 +121,15 @@ def _times(rows: list[Row], columns: tuple[int, ...]) -> bool:
 
 
 def _importid_row(rows: list[Row]) -> int:
-    """The number (2 or 3) of the row of Qualtrics ImportId JSON, or 0."""
+    """The number (2 or 3) of the row of Qualtrics ImportId JSON, or 0.
+
+    The row whose filled cells are mostly ImportId objects: Qualtrics writes
+    one in every column. A label in row 2 or an answer that merely starts
+    like one (``{"ImportId"``) is text, and decides nothing.
+    """
     for index in (1, 2):
-        if index < len(rows) and any(c.lstrip().startswith('{"ImportId"') for c in rows[index].cells):
+        filled = [c for c in rows[index].cells if c.strip()] if index < len(rows) else []
+        if filled and 2 * sum(1 for c in filled if _import_id(c)) > len(filled):
             return index + 1
     return 0
 
