@@ -20,17 +20,21 @@ outcome on those). ``share`` is :math:`\\varepsilon_j / R^2`.
 The percentile bootstrap resamples respondents with replacement. A resample
 is its *counts* (how often each respondent is drawn), so its correlation
 matrix comes from count-weighted sums and cross-products: one matrix product
-for a chunk of resamples over all respondents, then a batched eigen-
+for a block of resamples over all respondents, then a batched eigen-
 decomposition of small matrices. That makes 1,000 resamples of 100,000
-respondents a second's work. The eigen-decompositions of a chunk are shared
-between threads (one per core, up to four), each resample's arithmetic the
-same as on one thread. The generator is seeded from the outcome's id, so a
-build is reproducible, and the same on any number of cores.
+respondents well under a second's work. The resamples come in fixed blocks,
+each drawn from its own child of the seed (:class:`numpy.random.SeedSequence`)
+and worked through whole by one thread (one per core, up to four): the
+draws, the product and the eigen-decompositions all run in parallel, and a
+block's arithmetic does not depend on which thread, or how many, did it. The
+seed comes from the outcome's id, so a build is reproducible, and the same
+on any number of cores.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 
@@ -43,11 +47,11 @@ from .msgids import N_
 RESAMPLES = 1000
 MIN_N = 50            # withheld below max(MIN_N, PER_PREDICTOR x predictors) respondents
 PER_PREDICTOR = 10
-_CHUNK_CELLS = 3_200_000  # resamples x respondents per chunk: 32 resamples of 100,000: fits in cache
+_CHUNK_CELLS = 3_200_000  # resamples x respondents per block at most: 32 resamples of 100,000: fits in cache
+_BLOCK = 250  # resamples per block at most: 1,000 make four blocks, work for up to four threads
 _EIG_TOL = 1e-12
 _DIRECT_N = 20_000  # up to this many respondents, resamples are drawn as indices
 _THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-_MIN_PART = 64  # fewest resamples worth handing to a thread of their own
 _POOL: list[ThreadPoolExecutor] = []  # made on first use, kept: starting threads for each bootstrap costs more
 
 
@@ -221,7 +225,8 @@ def bootstrap_shares(x: np.ndarray, y: np.ndarray, resamples: int = RESAMPLES,
         share each resample and its eigen-decomposition.
     resamples : int
     seed : int
-        Seeds :func:`numpy.random.default_rng`: the same data and seed give the same resamples.
+        Seeds the blocks' generators (:func:`resample_blocks`): the same
+        data and seed give the same resamples.
 
     Returns
     -------
@@ -237,44 +242,62 @@ def bootstrap_shares(x: np.ndarray, y: np.ndarray, resamples: int = RESAMPLES,
     # resamples, whose own spread is far wider than the rounding (about 1e-5
     # of a correlation); the estimate itself is computed in double precision.
     products_t, pairs = _moments(np.column_stack([x, y2]))
-    rng = np.random.default_rng(seed)
-    chunk = max(1, min(resamples, _CHUNK_CELLS // max(n, 1)))
-    counts = np.empty((chunk, n), dtype=np.float32)
+    blocks = resample_blocks(seed, resamples, n)
     out = np.empty((resamples, x.shape[1], q))
     # One BLAS thread: these products are too short for threads to pay, and
-    # OpenBLAS's waiting threads made them several times slower on a busy machine.
-    with one_blas_thread():  # see bootstrap_shares for why
-        _resample(rng, products_t, (pairs, x.shape[1], q, n), counts, out)
+    # OpenBLAS's waiting threads made them several times slower on a busy
+    # machine; the blocks are what runs in parallel.
+    with one_blas_thread():
+        _in_threads(blocks, products_t, (pairs, x.shape[1], q, n), out)
     return out[..., 0] if y.ndim == 1 else out
 
 
-def _resample(rng: np.random.Generator, products_t: np.ndarray, shape: tuple, counts: np.ndarray,
-              out: np.ndarray) -> None:
-    """Fill ``out`` with the shares of ``len(out)`` resamples, a chunk (``len(counts)``) at a time.
+def resample_blocks(seed: int, resamples: int, n: int) -> list[tuple[int, int, np.random.SeedSequence]]:
+    """The bootstrap's blocks of resamples of ``n`` respondents: ``(first, size, seed sequence)`` each.
 
-    The counts are drawn and multiplied here, in order and in whole chunks
-    (a product of another shape would round otherwise in single precision),
-    so the sums are those of the seed whatever the threads do; the rest of
-    each chunk (correlations, eigen-decompositions: NumPy and LAPACK release
-    the GIL) is split between threads, each on its own resamples and rows of
-    ``out``, and every resample's arithmetic is the same as on one thread.
+    Their sizes depend on ``n`` and ``resamples`` alone, never on the number
+    of threads, and each block's counts are drawn by
+    ``_multinomial_counts(numpy.random.default_rng(sequence), size, n, ...)``.
     """
-    n = shape[3]
-    resamples, chunk = len(out), len(counts)
-    busy: list = []
+    size = max(1, min(resamples, _BLOCK, _CHUNK_CELLS // max(n, 1)))
+    firsts = range(0, resamples, size)
+    children = np.random.SeedSequence(seed).spawn(len(firsts))
+    return [(first, min(size, resamples - first), child) for first, child in zip(firsts, children)]
+
+
+def _in_threads(blocks: list, products_t: np.ndarray, shape: tuple, out: np.ndarray) -> None:
+    """Work through ``blocks`` on this thread and up to ``_THREADS - 1`` of the pool's, each taking the next block.
+
+    NumPy and LAPACK release the GIL for the draws, the product and the
+    eigen-decompositions, so the threads' blocks run side by side; each
+    writes only its own rows of ``out``.
+    """
+    lock = threading.Lock()
+    todo = iter(blocks)
+
+    def work() -> None:
+        counts = np.empty((blocks[0][1], shape[3]), dtype=np.float32)  # one buffer a thread, reused
+        while True:
+            with lock:
+                block = next(todo, None)
+            if block is None:
+                return
+            _block(block, products_t, shape, counts, out)
+
+    helpers = [_pool().submit(work) for _ in range(min(_THREADS, len(blocks)) - 1)]
     try:
-        for start in range(0, resamples, chunk):
-            size = min(chunk, resamples - start)
-            _multinomial_counts(rng, size, n, counts)
-            sums = (products_t @ counts[:size].T).T.astype(np.float64)
-            step = max(_MIN_PART, -(-size // _THREADS))
-            # The first part on this thread, the others on the pool's, at once.
-            busy += [_pool().submit(_shares, sums[lo:lo + step], shape, out[start + lo:start + lo + step])
-                     for lo in range(step, size, step)]
-            _shares(sums[:step], shape, out[start:start + min(step, size)])
+        work()
     finally:
-        for job in busy:
+        for job in helpers:
             job.result()  # an error in a thread is raised here
+
+
+def _block(block: tuple, products_t: np.ndarray, shape: tuple, counts: np.ndarray, out: np.ndarray) -> None:
+    """One block of resamples: its counts drawn from its own generator, their sums and shares into ``out``."""
+    first, size, sequence = block
+    _multinomial_counts(np.random.default_rng(sequence), size, shape[3], counts)
+    sums = (products_t @ counts[:size].T).T.astype(np.float64)
+    _shares(sums, shape, out[first:first + size])
 
 
 def _shares(sums: np.ndarray, shape: tuple, out: np.ndarray) -> None:

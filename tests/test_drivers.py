@@ -160,7 +160,8 @@ def test_bootstrap_leaves_out_only_resamples_without_variation():
     x[:2, 2] = [1.0, -1.0]
     y = np.column_stack([x @ [0.5, 0.3, 0.2] + rng.normal(size=n), np.r_[0.0, 0.0, 0.0, 1.0, -1.0, np.zeros(n - 5)]])
     counts = np.empty((1000, n), dtype=np.float32)
-    drivers._multinomial_counts(np.random.default_rng(4), 1000, n, counts)  # what seed 4 resamples
+    for first, size, sequence in drivers.resample_blocks(4, 1000, n):  # what seed 4 resamples
+        drivers._multinomial_counts(np.random.default_rng(sequence), size, n, counts[first:])
     shares = drivers.bootstrap_shares(x, y, seed=4)
     flat_x = (counts[:, :2] == 0).all(axis=1)
     flat_y = (counts[:, 3:5] == 0).all(axis=1)
@@ -173,15 +174,19 @@ def test_bootstrap_leaves_out_only_resamples_without_variation():
     assert np.isfinite(shares[both]).all()
 
 
-@pytest.mark.parametrize("n, q", [(150, 1), (400, 2), (30_000, 1)])  # one chunk split between threads; many chunks
+@pytest.mark.parametrize("n, q", [(150, 1), (400, 2), (30_000, 1)])  # four blocks; ten (fewer respondents per block)
 def test_bootstrap_on_threads_is_the_bootstrap_on_one(monkeypatch, n, q):
-    """Threads share out each chunk's eigen-decompositions: the shares are the same to the last bit."""
+    """Threads take whole blocks, each with its own generator: the shares are the same to the last bit."""
     rng = np.random.default_rng(3)
     x = np.round(2 * (rng.normal(size=(n, 6)) + rng.normal(size=(n, 1)))) / 2  # ties, as dimension means have
     y = x @ rng.normal(size=(6, q)) + 2 * rng.normal(size=(n, q))
     monkeypatch.setattr(drivers, "_THREADS", 1)
     one = drivers.bootstrap_shares(x, y, 1000, seed=11)
     monkeypatch.setattr(drivers, "_THREADS", 4)
-    monkeypatch.setattr(drivers, "_MIN_PART", 1)  # every chunk split, the many small ones too
-    many = drivers.bootstrap_shares(x, y, 1000, seed=11)
+    monkeypatch.setattr(drivers, "_POOL", [])  # a pool of four workers, whatever this machine has
+    try:
+        many = drivers.bootstrap_shares(x, y, 1000, seed=11)
+    finally:
+        drivers._POOL[0].shutdown()
     assert np.array_equal(one, many, equal_nan=True)
+    assert len(drivers.resample_blocks(11, 1000, n)) == (4 if n < 20_000 else 10)

@@ -101,6 +101,15 @@ def test_a_relative_link_resolves_to_its_target_from_any_page(target, page):
     assert posixpath.normpath(posixpath.join(posixpath.dirname(page), relative(target, page))) == target
 
 
+@given(st.lists(_SEGMENT, min_size=1, max_size=4), st.lists(_SEGMENT, min_size=0, max_size=4))
+def test_a_relative_link_is_posixpaths(parts, folder):
+    """The same as the standard library's relpath, for any two site paths (a target a folder too)."""
+    import posixpath
+
+    target, page = "/".join(parts), "/".join([*folder, "page.md"])
+    assert relative(target, page) == posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
 @given(st.one_of(st.text(min_size=1), st.text(alphabet="/?#.\\ %a_-", min_size=1)))
 def test_any_value_stays_one_segment_of_its_path(value):
     import posixpath
