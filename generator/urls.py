@@ -14,6 +14,7 @@ template was written for.
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 from jinja2 import TemplateRuntimeError, pass_context
@@ -105,8 +106,13 @@ def relative(target: str, page: str) -> str:
     return "/".join([".."] * (len(folder) - common) + parts[common:]) or "."
 
 
+@functools.lru_cache(maxsize=65536)
 def link(name: str, page: str, anchor: str | None = None, **params: str) -> str:
-    """A relative link from ``page`` to page ``name`` (see :func:`site_path`), to ``#anchor`` in it if given."""
+    """A relative link from ``page`` to page ``name`` (see :func:`site_path`), to ``#anchor`` in it if given.
+
+    Kept: the same page links to the same pages in every build of a process
+    (a portfolio's clients, a ``serve`` session), and a report links often.
+    """
     return relative(site_path(name, **params), page) + (f"#{quote(anchor, safe='')}" if anchor else "")
 
 
