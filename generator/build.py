@@ -88,10 +88,13 @@ def _finish(staging: Path, site_dir: Path, shown: str, root: Path, project, opti
     from .cache import CACHE_DIR, Cache
 
     if options.get("pdf"):
-        from .pdf import print_pdfs
+        from .i18n import lang_for
+        from .pdf import PAGE_OF, print_pdfs
 
+        templates = Path(options.get("templates_dir") or root / "site_templates")
         try:
-            print_pdfs(staging, [(e.id, f"{e.client} · {e.title} · {e.wave}")
+            print_pdfs(staging, [(e.id, f"{e.client} · {e.title} · {e.wave}",
+                                  lang_for(e.language, templates).gettext(PAGE_OF))
                                  for e in sorted(project.engagements.values(), key=lambda e: e.id)])
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
