@@ -39,8 +39,8 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
                progress: bool = False, engine: str = "mkdocs") -> list[str]:
     """Validate the project, then build it with MkDocs (or ``engine``) into ``site_dir`` (and print PDFs).
 
-    Returns the ids of the engagements built, sorted: those asked for and the
-    earlier waves their trends need.
+    Returns the ids of the engagements built, sorted: those asked for, the
+    earlier waves their trends need and the waves they are shown beside.
 
     ``client``, ``engagements``, ``pdf`` and ``offline`` are the plugin's
     options: given here, they override the same options in ``mkdocs.yml``;
