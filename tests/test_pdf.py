@@ -28,8 +28,9 @@ def test_pdf_per_engagement_with_cover_and_pages(pulse, tmp_path, chromium):
 def test_pdf_footer_speaks_the_reports_language(pulse, tmp_path, chromium):
     import subprocess
 
-    yml = pulse / "engagements" / "example-co-2026-oct" / "engagement.yml"
-    yml.write_text(yml.read_text(encoding="utf-8") + "language: fr\n", encoding="utf-8")
+    from test_i18n import with_language
+
+    with_language(pulse, "fr")
     out = tmp_path / "site"
     build_site(pulse, out, pdf=True)
     pdf = out / "engagements/example-co-2026-oct/example-co-2026-oct.pdf"
