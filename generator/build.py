@@ -39,8 +39,8 @@ def build_site(root: Path, site_dir: Path, client: str | None = None,
                progress: bool = False, engine: str = "mkdocs") -> list[str]:
     """Validate the project, then build it with MkDocs (or ``engine``) into ``site_dir`` (and print PDFs).
 
-    Returns the ids of the engagements built, sorted: those asked for and the
-    earlier waves their trends need.
+    Returns the ids of the engagements built, sorted: those asked for, the
+    earlier waves their trends need and the waves they are shown beside.
 
     ``client``, ``engagements``, ``pdf`` and ``offline`` are the plugin's
     options: given here, they override the same options in ``mkdocs.yml``;
@@ -88,10 +88,13 @@ def _finish(staging: Path, site_dir: Path, shown: str, root: Path, project, opti
     from .cache import CACHE_DIR, Cache
 
     if options.get("pdf"):
-        from .pdf import print_pdfs
+        from .i18n import lang_for
+        from .pdf import PAGE_OF, print_pdfs
 
+        templates = Path(options.get("templates_dir") or root / "site_templates")
         try:
-            print_pdfs(staging, [(e.id, f"{e.client} · {e.title} · {e.wave}")
+            print_pdfs(staging, [(e.id, f"{e.client} · {e.title} · {e.wave}",
+                                  lang_for(e.language, templates).gettext(PAGE_OF))
                                  for e in sorted(project.engagements.values(), key=lambda e: e.id)])
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

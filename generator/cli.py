@@ -250,9 +250,10 @@ def cmd_build(args) -> int:
                        strict=not args.no_strict, pdf=args.pdf, offline=args.zip, progress=True,
                        engine=args.engine)
     print(f"built {site_dir}" + (f" with {args.engine}" if args.engine != "mkdocs" else ""))
-    earlier = sorted(set(built) - set(args.engagement)) if args.engagement else []
-    if earlier:
-        print(f"with earlier waves, for the trend: {', '.join(earlier)}")
+    others = sorted(set(built) - set(args.engagement)) if args.engagement else []
+    if others:
+        # Earlier waves (for the trend) and linked customers' and assessor waves (for the mirror).
+        print(f"with the waves they are compared with or shown beside: {', '.join(others)}")
     if args.zip:
         from .build import write_zip
 

@@ -92,8 +92,8 @@ def _add_build(sub, common) -> None:
     b.add_argument("--site-dir", metavar="DIR", help="output folder (default: site/); not with --all-clients")
     b.add_argument("--client", help="build only this client's engagements (name or slug)")
     b.add_argument("--engagement", action="append", metavar="ID",
-                   help="build only this engagement (repeatable); its earlier waves are built too, for "
-                        "the trend, and named when the build ends")
+                   help="build only this engagement (repeatable); its earlier waves (for the trend) and its "
+                        "customers' and assessor waves (for the mirror) are built too, and named when the build ends")
     b.add_argument("--no-strict", action="store_true", help="do not treat MkDocs warnings as errors")
     b.add_argument("--pdf", action="store_true", help="also print one PDF per engagement (with --leaders: per leader, <folder>.pdf beside "
                         f"their site); {PDF_NEEDS}")
@@ -122,7 +122,8 @@ def _add_render(sub, common) -> None:
                    help="the folder to write: DIR/docs/ and DIR/mkdocs.yml (replaced if cxsite made it)")
     r.add_argument("--client", help="only this client's engagements (name or slug)")
     r.add_argument("--engagement", action="append", metavar="ID",
-                   help="only this engagement (repeatable); its earlier waves come too, for the trend")
+                   help="only this engagement (repeatable); its earlier waves (for the trend) and its "
+                        "customers' and assessor waves (for the mirror) come too")
     r.add_argument("--pdf", action="store_true",
                    help="link each overview to its PDF (engagements/<id>/<id>.pdf, which cxsite build --pdf prints)")
     r.add_argument("--zip", action="store_true",

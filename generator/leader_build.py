@@ -230,12 +230,13 @@ def build_batch(items: list[dict], out: str) -> list[dict]:
             staging, assets = _stage(target, item["files"], Path(out)) if item["files"] is not None else (None, None)
             made.append({"target": str(target), "staging": staging and str(staging), "assets": assets and str(assets),
                          "pdf": None})
-        printing = [(Path(m["staging"] or m["target"]), Path(m["target"]), item["label"])
+        printing = [(Path(m["staging"] or m["target"]), Path(m["target"]), item["label"], item["page_of"])
                     for m, item in zip(made, items) if item["label"] is not None]
         if printing:
             from .leader_pdf import pdf_path, print_sites
 
-            temps = iter(print_sites(Path(out), [(site, pdf_path(t), label) for site, t, label in printing]))
+            temps = iter(print_sites(Path(out), [(site, pdf_path(t), label, page_of)
+                                                 for site, t, label, page_of in printing]))
             for m, item in zip(made, items):
                 if item["label"] is not None:
                     m["pdf"] = str(next(temps))

@@ -37,8 +37,9 @@ def check_printing() -> None:
     find_chromium()
 
 
-def print_sites(root: Path, jobs: list[tuple[Path, Path, str]]) -> list[Path]:
-    """Print each (site folder under ``root``, final PDF path, title) to a temporary PDF beside it.
+def print_sites(root: Path, jobs: list[tuple[Path, Path, str, str]]) -> list[Path]:
+    """Print each (site folder under ``root``, final PDF path, title, page numbers: :func:`cxsite.pdf.footer`)
+    to a temporary PDF beside it.
 
     Returns the temporary PDFs, in the order of ``jobs``. Playwright's
     synchronous API refuses to run where an asyncio loop is running, so the
@@ -47,7 +48,7 @@ def print_sites(root: Path, jobs: list[tuple[Path, Path, str]]) -> list[Path]:
     return in_own_thread(lambda: _print_all(root, jobs), "cxsite-leader-pdf")
 
 
-def _print_all(root: Path, jobs: list[tuple[Path, Path, str]]) -> list[Path]:
+def _print_all(root: Path, jobs: list[tuple[Path, Path, str, str]]) -> list[Path]:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -64,13 +65,13 @@ def _print_all(root: Path, jobs: list[tuple[Path, Path, str]]) -> list[Path]:
                 # config does not turn them off) would be a third-party request and a wait on every page.
                 page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
                            else route.abort())
-                for site, target, label in jobs:
+                for site, target, label, page_of in jobs:
                     page.goto(f"{base}/{site.relative_to(root).as_posix()}/print/", wait_until="load")
                     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.building-{os.getpid()}-",
                                                 dir=target.parent)
                     os.close(fd)
                     written.append(Path(temp))
-                    _print_one(page, Path(temp), label)
+                    _print_one(page, Path(temp), label, page_of)
             finally:
                 browser.close()
     except PlaywrightError as exc:

@@ -44,6 +44,7 @@ from .leader_build import build_batch, discard, prune_assets, remove_stale
 from .leader_pages import pages, views
 from .leader_pdf import PRINT_PAGE, check_printing, pdf_path
 from .load import load_project
+from .pdf import PAGE_OF
 from .outputs import (
     PORTFOLIO, SITE, check_replaceable, marked_as, os_problem, protected_paths, refuse_project_data, write_file,
     write_marker,
@@ -143,7 +144,8 @@ def _plan(templates: Path, out: Path, scored: list, shard, force: bool, pdf: boo
             if changed or reprint:
                 who = x["name"] or _("a leader")
                 label = f"{e.client} · {e.title} · {who}" if reprint else None
-                yield {"target": str(folder), "files": files if changed else None, "label": label}
+                yield {"target": str(folder), "files": files if changed else None, "label": label,
+                       "page_of": _(PAGE_OF)}
 
 
 def _batch_size(scored: list, shard, jobs: int, pdf: bool) -> int:

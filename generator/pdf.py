@@ -18,14 +18,30 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import InputError
+from .msgids import N_
 from .urls import built_page, site_path
 from .progress import Progress
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 FOOTER = ('<div style="font-size:8px;width:100%;padding:0 12mm;display:flex;justify-content:space-between;'
-          'font-family:sans-serif;color:#555"><span>{label}</span>'
-          '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
+          'font-family:sans-serif;color:#555"><span>{label}</span><span>{numbers}</span></div>')
+# The page numbers in the footer, in the report's language (Chromium fills in the two spans).
+PAGE_OF = N_("Page %(page)s of %(pages)s")
+_NUMBERS = {"page": '<span class="pageNumber"></span>', "pages": '<span class="totalPages"></span>'}
+
+
+def footer(label: str, page_of: str) -> str:
+    """The footer of each printed page: ``label`` on the left, ``page_of`` (:data:`PAGE_OF` translated) on the right.
+
+    Both are text, escaped for HTML; a project's translation that does not
+    format (a stray ``%``) gives the English numbers rather than no PDF.
+    """
+    try:
+        numbers = html.escape(page_of) % _NUMBERS
+    except (KeyError, TypeError, ValueError):
+        numbers = PAGE_OF % _NUMBERS
+    return FOOTER.format(label=html.escape(label, quote=True), numbers=numbers)
 
 
 def find_chromium() -> str:
@@ -50,10 +66,11 @@ def serve(site_dir: Path):
     return server
 
 
-def print_pdfs(site_dir: Path, engagements: Iterable[tuple[str, str]]) -> list[Path]:
+def print_pdfs(site_dir: Path, engagements: Iterable[tuple[str, str, str]]) -> list[Path]:
     """Print each engagement's print page of the built site to its PDF (``engagements/<id>/<id>.pdf``).
 
-    ``engagements`` are (id, footer label) pairs. Playwright's synchronous API
+    ``engagements`` are (id, footer label, :data:`PAGE_OF` in the engagement's
+    language) triples. Playwright's synchronous API
     refuses to run where an asyncio loop is running (a notebook, a caller that
     already drives a browser), so the printing runs on a thread of its own.
     """
@@ -87,18 +104,18 @@ def _print_page(site_dir: Path, eid: str) -> str | None:
     return None
 
 
-def _print_one(page, target: Path, label: str) -> None:
-    """Print the loaded page to ``target``, its title (the PDF's Title) the engagement's label."""
+def _print_one(page, target: Path, label: str, page_of: str) -> None:
+    """Print the loaded page to ``target``, its title (the PDF's Title) the engagement's label (see :func:`footer`)."""
     # Chromium names the PDF by the document's title, which was the site's
     # generic "Full report (print) - <site>": a reader's PDF list showed no client.
     page.evaluate("title => { document.title = title; }", label)
     page.pdf(path=str(target), format="A4", print_background=True,
              display_header_footer=True, header_template="<span></span>",
-             footer_template=FOOTER.format(label=html.escape(label, quote=True)),
+             footer_template=footer(label, page_of),
              margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
 
 
-def _print(site_dir: Path, engagements: list[tuple[str, str]]) -> list[Path]:
+def _print(site_dir: Path, engagements: list[tuple[str, str, str]]) -> list[Path]:
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
@@ -115,13 +132,13 @@ def _print(site_dir: Path, engagements: list[tuple[str, str]]) -> list[Path]:
             try:
                 page = browser.new_page()
                 page.emulate_media(media="print")
-                todo = [(eid, label, url) for eid, label in engagements
+                todo = [(eid, label, page_of, url) for eid, label, page_of in engagements
                         if (url := _print_page(site_dir, eid)) is not None]
                 bar = Progress(len(todo), "printing PDFs")
-                for eid, label, url in todo:
+                for eid, label, page_of, url in todo:
                     page.goto(f"{base}/{url}", wait_until="load")
                     target = site_dir / site_path("pdf", eid=eid)
-                    _print_one(page, target, label)
+                    _print_one(page, target, label, page_of)
                     written.append(target)
                     bar.step(eid)
             finally:

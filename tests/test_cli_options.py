@@ -92,9 +92,9 @@ def test_build_of_one_engagement_names_the_earlier_waves_it_builds(tiny, cli):
                    + "previous: tiny-2026\n")
     code, out, err = cli("--project", str(tiny), "build", "--engagement", "tiny-2027")
     assert code == 0, err
-    assert "with earlier waves, for the trend: tiny-2026" in out
+    assert "with the waves they are compared with or shown beside: tiny-2026" in out
     code, out, err = cli("--project", str(tiny), "build", "--engagement", "tiny-2026")
-    assert code == 0 and "earlier waves" not in out
+    assert code == 0 and "shown beside" not in out
 
 
 @pytest.mark.parametrize("given, expected", [("generic", "generic"), ("csv", "generic"), ("xlsx", "generic"),

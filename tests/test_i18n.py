@@ -150,6 +150,18 @@ def test_a_reason_formatted_from_a_msgid_is_translated_back():
     assert fr.translated("a reason no catalogue has") == "a reason no catalogue has"
 
 
+def test_the_pdf_footer_numbers_pages_in_the_reports_language():
+    from cxsite.pdf import PAGE_OF, footer
+
+    numbers = '<span class="pageNumber"></span>', '<span class="totalPages"></span>'
+    fr = footer("Acme <&> Co", lang_for("fr").gettext(PAGE_OF))
+    assert "Page {} sur {}".format(*numbers) in fr and "Acme &lt;&amp;&gt; Co" in fr
+    assert "Seite {} von {}".format(*numbers) in footer("x", lang_for("de").gettext(PAGE_OF))
+    # A project's translation that does not format gives the English numbers, not a failed print.
+    assert "Page {} of {}".format(*numbers) in footer("x", "Page %(page)s de %(total)s")
+    assert "&lt;b&gt;" in footer("x", "<b>%(page)s</b> %(pages)s")  # a translation is text too
+
+
 def test_html_lang_is_replaced_once():
     page = '<!doctype html>\n<html lang="en" class="no-js"><body><code>&lt;html lang="en"</code><html lang="en"'
     out = with_lang(page, "fr")
@@ -182,6 +194,7 @@ def test_french_pages_show_french_figures_and_dates(french):
     _, site = french
     overview = site.pages["engagements/tiny-2026/index.md"]
     assert "terrain clos le 30 juin 2026" in overview
+    assert re.search(rf"^# Tiny Co{NBSP}: \S", overview, re.M)  # French typography in the heading too
     assert re.search(rf"\d+{NBSP}% favorables", overview)
     assert not re.search(r"\d%", overview.split("<svg")[0])
     dimension = site.pages["engagements/tiny-2026/dimensions/d1.md"]

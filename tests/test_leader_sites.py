@@ -224,6 +224,7 @@ def test_each_leaders_pdf_holds_their_report_and_nobody_elses(tiny, cli):
         text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                               check=True).stdout
         assert f"Name {i}" in text, x
+        assert re.search(r"Page 1 of \d+", text), x  # the footer, in the engagement's language (English here)
         allowed = {f"Name {e}" for e in _line(people, i, "full-line") | {i, manager[i]}}
         others = {n for n in names if re.search(rf"\b{re.escape(n)}\b", text)} - allowed
         assert not others, (x, others)  # nobody outside their line but their manager

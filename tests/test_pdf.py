@@ -25,6 +25,21 @@ def test_pdf_per_engagement_with_cover_and_pages(pulse, tmp_path, chromium):
     assert 'href="example-co-2026-oct.pdf"' in overview
 
 
+def test_pdf_footer_speaks_the_reports_language(pulse, tmp_path, chromium):
+    import subprocess
+
+    from test_i18n import with_language
+
+    with_language(pulse, "fr")
+    out = tmp_path / "site"
+    build_site(pulse, out, pdf=True)
+    pdf = out / "engagements/example-co-2026-oct/example-co-2026-oct.pdf"
+    text = subprocess.run([_tool("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert re.search(r"Page 1 sur \d+", text) and re.search(r"Page 2 sur \d+", text)
+    assert not re.search(r"Page \d+ of", text)
+
+
 def test_no_pdf_link_without_pdf(pulse, tmp_path):
     out = tmp_path / "site"
     build_site(pulse, out)
