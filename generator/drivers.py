@@ -272,6 +272,8 @@ def _in_threads(blocks: list, products_t: np.ndarray, shape: tuple, out: np.ndar
     eigen-decompositions, so the threads' blocks run side by side; each
     writes only its own rows of ``out``.
     """
+    if not blocks:
+        return  # no resamples asked for
     lock = threading.Lock()
     todo = iter(blocks)
 

@@ -131,6 +131,15 @@ def test_bootstrap_large_engagement_is_fast_enough():
     assert shares.shape == (1000, 8) and np.isfinite(shares).all()
 
 
+@pytest.mark.parametrize("resamples", [0, 1, 251])  # none; one block of one; a block and a short one
+def test_any_number_of_resamples(resamples):
+    x, y = _skewed(n=120)
+    shares = drivers.bootstrap_shares(x, y, resamples, seed=2)
+    assert shares.shape == (resamples, x.shape[1]) and np.isfinite(shares).all()
+    assert [size for _, size, _ in drivers.resample_blocks(2, resamples, 120)] == \
+        {0: [], 1: [1], 251: [250, 1]}[resamples]
+
+
 @pytest.mark.parametrize("n, k, withheld", [(79, 5, True), (80, 5, False), (80, 100, True)])
 def test_withheld_below_the_minimum(n, k, withheld):
     """max(50, 10 x 8 dimensions) = 80 respondents, and never fewer than min_group_size."""
