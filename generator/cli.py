@@ -250,7 +250,9 @@ def cmd_build(args) -> int:
                        strict=not args.no_strict, pdf=args.pdf, offline=args.zip, progress=True,
                        engine=args.engine)
     print(f"built {site_dir}" + (f" with {args.engine}" if args.engine != "mkdocs" else ""))
-    others = sorted(set(built) - set(args.engagement)) if args.engagement else []
+    from .lookup import given_id
+
+    others = sorted(set(built) - {given_id(name) for name in args.engagement}) if args.engagement else []
     if others:
         # Earlier waves (for the trend) and linked customers' and assessor waves (for the mirror).
         print(f"with the waves they are compared with or shown beside: {', '.join(others)}")

@@ -24,6 +24,12 @@ def engagement_folder(root: Path, eid: str) -> Path:
     return root / ENGAGEMENTS / eid
 
 
+def given_id(given: str | Path) -> str:
+    """The engagement id ``given`` names: a folder's name (see :func:`find_engagement`), else ``given`` itself."""
+    path = Path(given)
+    return path.resolve().name if path.is_dir() or len(path.parts) > 1 else str(given)
+
+
 def find_engagement(project: Project, given: str | Path) -> Engagement:
     """The engagement ``given`` names, or a located error listing the ones there are.
 
@@ -38,7 +44,7 @@ def find_engagement(project: Project, given: str | Path) -> Engagement:
     """
     path = Path(given)
     by_folder = path.is_dir() or len(path.parts) > 1
-    eid = path.resolve().name if by_folder else str(given)
+    eid = given_id(given)
     engagement = project.engagements.get(eid)
     if engagement is None:
         raise InputError(str(given), f"no engagement '{eid}'{did_you_mean(eid, project.engagements)}; "

@@ -95,6 +95,9 @@ def test_build_of_one_engagement_names_the_earlier_waves_it_builds(tiny, cli):
     assert "with the waves they are compared with or shown beside: tiny-2026" in out
     code, out, err = cli("--project", str(tiny), "build", "--engagement", "tiny-2026")
     assert code == 0 and "shown beside" not in out
+    # Named by its folder, the engagement is still the one asked for, not one "shown beside" it.
+    code, out, err = cli("--project", str(tiny), "build", "--engagement", str(tiny / "engagements" / "tiny-2026"))
+    assert code == 0 and "shown beside" not in out, out
 
 
 @pytest.mark.parametrize("given, expected", [("generic", "generic"), ("csv", "generic"), ("xlsx", "generic"),
