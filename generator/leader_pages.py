@@ -116,6 +116,8 @@ def pages(env, e, result: dict, view: dict) -> dict[str, str]:
     config = {"site_name": html.escape(_("%(client)s: %(name)s") % {"client": e.client, "name": name}),
               "theme": {"name": "material", "font": False, "language": lang.language},
               "plugins": ["search"], "extra_css": [CSS],
+              # md_in_html: a table of many groups sits in a <div class="cx-wide" markdown> (leader.md.j2).
+              "markdown_extensions": ["md_in_html"],
               "nav": [{_("Your report"): "index.md"}, {_("How it is made"): "method.md"}]}
     # The charts' colours and the report's layout: the project's stylesheet if it has one (engagements/<id>/).
     css = asset_source(e.folder.parent.parent / "site_templates", CSS).read_text(encoding="utf-8")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from cxsite.cache import key_for
 from cxsite.disclosure import decide_nested
@@ -416,6 +417,38 @@ def test_segments_within_lines_are_scored_and_nothing_follows_from_all_published
             broken_down += 1
     assert broken_down >= 2  # the rule leaves some lines' departments to show
     assert _derivable_small_set(groups, K) is None
+
+
+def test_a_lines_groups_are_columns_and_the_dimensions_rows(tiny):
+    """The groups table of a leader's page: a column for each group of the line and, beside it, the same
+    group in the organisation; a row for people, the index and each dimension (a title is never a column
+    heading, which printed it letter by letter)."""
+    from cxsite.leader_pages import pages
+    from cxsite.render import make_environment
+
+    _project(tiny, seed=8, size=240, levels=(1,))
+    e = load_project(tiny).engagements["tiny-2026"]
+    result, views = leader_views(e)
+    env = make_environment(tiny / "site_templates")
+    titles = [d.title for d in e.questionnaire.dimensions]
+    checked = 0
+    for v in views:
+        groups = (v["segments"] or {}).get("team", [])
+        if v["leader"]["suppressed"] or not groups:
+            continue
+        files = pages(env, e, result, v)
+        text = files["docs/index.md"]
+        # Many groups set their headings sideways in a <div class="cx-wide" markdown>: the site reads it.
+        assert "md_in_html" in yaml.safe_load(files["mkdocs.yml"])["markdown_extensions"]
+        table = [line for line in text.split("### By team", 1)[1].split("\n## ", 1)[0].splitlines()
+                 if line.startswith("|")]
+        header = [c.strip() for c in table[0].strip("|").split("|")]
+        assert header[0] == "Dimension" and not set(titles) & set(header)
+        assert [h for h in header if h.endswith("(your line)")] == [f"{g['value']} (your line)" for g in groups]
+        assert [row.split("|")[1].strip() for row in table[2:]] == ["People", "Index", *titles]
+        assert all(row.count("|") == table[0].count("|") for row in table)  # every row has every column
+        checked += 1
+    assert checked >= 2
 
 
 def test_a_leaders_outcome_is_the_nps_of_their_lines_answers(tiny):
