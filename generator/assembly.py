@@ -96,6 +96,11 @@ def site_scripts(extra_javascript: list) -> list:
     return list(extra_javascript) + ([JS] if JS not in [str(s) for s in extra_javascript] else [])
 
 
+def templates_folder(root: Path, configured: str | None = None) -> Path:
+    """The project's template folder: the plugin's ``templates_dir`` if set, else ``<project>/site_templates``."""
+    return Path(configured or root / "site_templates")
+
+
 def asset_source(templates: Path, name: str) -> Path:
     """The project's ``site_templates/NAME`` if it has one, else the packaged file.
 

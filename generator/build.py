@@ -88,10 +88,11 @@ def _finish(staging: Path, site_dir: Path, shown: str, root: Path, project, opti
     from .cache import CACHE_DIR, Cache
 
     if options.get("pdf"):
+        from .assembly import templates_folder
         from .i18n import lang_for
         from .pdf import PAGE_OF, print_pdfs
 
-        templates = Path(options.get("templates_dir") or root / "site_templates")
+        templates = templates_folder(root, options.get("templates_dir"))
         try:
             print_pdfs(staging, [(e.id, f"{e.client} · {e.title} · {e.wave}",
                                   lang_for(e.language, templates).gettext(PAGE_OF))

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .assembly import (
     listed_extensions, offline_polyfills, page_extensions, site_files, site_nav, site_scripts,
-    site_stylesheets,
+    site_stylesheets, templates_folder,
 )
 from .choices import ENGINES
 from .errors import InputError
@@ -92,7 +92,7 @@ def write_source(dest: Path, root: Path, raw: dict, options: dict, project, resu
     docs_dir = root / str(raw.get("docs_dir") or DOCS)
     hand = _hand_written(docs_dir)
     home = hand.pop("index.md", None)
-    templates = Path(options.get("templates_dir") or root / "site_templates")
+    templates = templates_folder(root, options.get("templates_dir"))
     if not templates.is_absolute():
         templates = root / templates
     offline = bool(options.get("offline"))

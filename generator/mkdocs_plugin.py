@@ -27,7 +27,7 @@ from mkdocs.structure.files import File, Files
 from . import buildcontext
 from .assembly import (
     CSS, asset_source, listed_extensions, offline_polyfills, page_extensions,
-    site_files, site_nav, site_scripts, site_stylesheets,
+    site_files, site_nav, site_scripts, site_stylesheets, templates_folder,
 )
 from .cache import CACHE_DIR, Cache
 from .errors import CxsiteError
@@ -127,7 +127,7 @@ class CxsitePlugin(BasePlugin[CxsiteConfig]):
         self.root = root.resolve()
         # cxsite build's loaded project and progress bar, if this build is one of its own.
         self.context = buildcontext.current(self.root)
-        self.templates = Path(self.config.templates_dir or self.root / "site_templates")
+        self.templates = templates_folder(self.root, self.config.templates_dir)
         config.extra_css[:] = site_stylesheets(config.extra_css)
         config.extra_javascript[:] = site_scripts(config.extra_javascript)
         self.offline = self._set_up_offline(config)
